@@ -1,0 +1,61 @@
+"""Authors from Material's ``.authors.yml``, with the letterpress extras (CTA label, long bio)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .config import AuthorOptions, Settings
+from .errors import Problem
+
+
+@dataclass(frozen=True)
+class Author:
+    key: str
+    name: str
+    description: str  # the short bio
+    avatar: str = ""
+    url: str = ""  # the "Work with me" link
+    cta_label: str = "Work with me"
+    bio: str = ""  # a longer bio, when the config gives one
+
+    @property
+    def long_bio(self) -> str:
+        return self.bio or self.description
+
+
+def authors_file(settings: Settings) -> Path:
+    return settings.docs_dir / settings.blog_dir / ".authors.yml"
+
+
+def load_authors(settings: Settings) -> tuple[dict[str, Author], list[Problem]]:
+    """Read ``docs/<blog>/.authors.yml``; a missing file means no authors."""
+    path = authors_file(settings)
+    shown = str(path.relative_to(settings.root)) if path.is_relative_to(settings.root) else str(path)
+    if not path.exists():
+        return {}, []
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        return {}, [Problem(shown, "", f"cannot be read as YAML ({error}); fix the syntax.")]
+    entries = raw.get("authors") if isinstance(raw, dict) else None
+    if not isinstance(entries, dict):
+        return {}, [Problem(shown, "authors", "expected 'authors:' followed by one entry per author key.")]
+    authors, problems = {}, []
+    for key, entry in entries.items():
+        if not isinstance(entry, dict) or not entry.get("name"):
+            problems.append(Problem(shown, f"authors.{key}.name", "every author needs a name."))
+            continue
+        options = settings.authors.get(str(key), AuthorOptions())
+        authors[str(key)] = Author(
+            key=str(key), name=str(entry["name"]), description=str(entry.get("description") or ""),
+            avatar=str(entry.get("avatar") or ""), url=str(entry.get("url") or ""),
+            cta_label=options.cta_label, bio=options.bio,
+        )
+    for key in settings.authors:
+        if key not in authors:
+            problems.append(Problem("mkdocs.yml", f"plugins.letterpress.authors.{key}",
+                                    f"no author '{key}' in {shown}; add them there or remove this entry."))
+    return authors, problems

@@ -1,0 +1,119 @@
+"""The ``letterpress`` command: each command is a few lines over a library function.
+
+Library errors are turned into messages and exit codes in one place
+(:class:`LetterpressGroup`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import LetterpressError, ProblemsError
+
+
+class LetterpressGroup(click.Group):
+    """Print library errors as one line each and exit 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ProblemsError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            count = len(error.problems)
+            click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
+            ctx.exit(1)
+        except LetterpressError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(1)
+
+
+def _publication():
+    from .publication import load_publication
+    from .site.loader import load_settings
+
+    return load_publication(load_settings())
+
+
+@click.group(cls=LetterpressGroup)
+@click.version_option(__version__, prog_name="letterpress")
+def cli():
+    """Publish essays from git: site, feeds, podcast and newsletter from one Markdown file.
+
+    Run every command from the publication's folder (the one with mkdocs.yml).
+    """
+
+
+@cli.command()
+@click.argument("title")
+def new(title):
+    """Scaffold a draft essay titled TITLE in docs/<blog>/posts/."""
+    from .scaffold import new_essay
+
+    path = new_essay(_publication(), title)
+    click.echo(f"created {path.relative_to(Path.cwd())} (draft: true; replace every TK before publishing)")
+
+
+@cli.command()
+def check():
+    """Validate every essay and the config; print all problems; exit 1 on any error."""
+    from .checks import check_publication
+
+    problems = check_publication(_publication())
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise click.exceptions.Exit(_summary(errors, problems))
+    click.echo(f"ok: no errors{f', {len(problems)} warnings' if problems else ''}.")
+
+
+def _summary(errors, problems) -> int:
+    warnings = len(problems) - len(errors)
+    click.echo(f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+               f"{f', {warnings} warnings' if warnings else ''}.", err=True)
+    return 1
+
+
+@cli.command()
+@click.option("--site-dir", type=click.Path(path_type=Path), default=None,
+              help="Where to write the site (default: site/).")
+@click.option("--strict", is_flag=True, help="Treat MkDocs warnings as errors.")
+def build(site_dir, strict):
+    """Build the site (pages, feeds, email web versions) into site/.
+
+    The old site stays in place until the new one is complete.
+    """
+    from .site.build import build_site
+    from .site.loader import find_root
+
+    target = build_site(find_root(), site_dir, strict=strict)
+    click.echo(f"built {target}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--drafts/--no-drafts", default=True, show_default=True,
+              help="Show drafts (marked as such) in the preview.")
+def serve(host, port, drafts):
+    """Preview the site at http://HOST:PORT, rebuilding when files change.
+
+    Answers HTTP Range requests (206), so seeking and chapters work.
+    """
+    from .site.serve import serve_publication
+    from .site.loader import find_root
+
+    serve_publication(find_root(), host=host, port=port, drafts=drafts)
+
+
+def main() -> None:
+    cli(prog_name="letterpress")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

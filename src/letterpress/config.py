@@ -1,0 +1,324 @@
+"""The publication's settings as plain typed dataclasses.
+
+The raw data comes from the ``letterpress`` plugin block of ``mkdocs.yml``
+(read by ``letterpress.site.loader``); this module turns it into frozen
+dataclasses, one per concern, and reports unknown keys and wrong types as
+problems naming the config key. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import Problem, ProblemsError
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+@dataclass(frozen=True)
+class AuthorOptions:
+    """Per-author extras beyond Material's ``.authors.yml``."""
+
+    cta_label: str = "Work with me"
+    bio: str = ""
+
+
+@dataclass(frozen=True)
+class FeedsOptions:
+    """RSS, Atom and JSON Feed."""
+
+    enabled: bool = True
+    limit: int = 20
+    full_text: bool = True
+
+
+@dataclass(frozen=True)
+class PodcastOptions:
+    """The podcast feed of the narrated essays."""
+
+    enabled: bool = False
+    title: str = ""
+    description: str = ""
+    artwork: str = ""
+    category: str = ""
+    subcategory: str = ""
+    explicit: bool = False
+    owner_name: str = ""
+    owner_email: str = ""
+    guid: str = ""
+    locked: bool = True
+    type: str = "episodic"
+
+
+@dataclass(frozen=True)
+class NewsletterOptions:
+    """The email edition of each essay."""
+
+    enabled: bool = True
+    since: date | None = None
+    sender: str = ""
+    postal_address: str = ""
+    subject_prefix: str = ""
+    reason: str = ""
+    budget_kb: int = 85
+    attach_audio: bool = False
+    attach_audio_max_mb: int = 10
+    unsubscribe_mailto: str = ""
+    list_id: str = ""
+
+
+@dataclass(frozen=True)
+class SendingOptions:
+    """How letters leave the machine."""
+
+    messenger: str = "maildir"
+    smtp_url: str = ""
+    pool: int = 1
+    rate: float = 0.0
+    subscribers: str = "newsletter/subscribers.sqlite3"
+    outbox: str = "newsletter/outbox"
+
+
+@dataclass(frozen=True)
+class ServiceOptions:
+    """The sign-up and unsubscribe service."""
+
+    url: str = ""
+    allowed_origin: str = ""
+    confirm_hours: int = 48
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the commands need to know about one publication."""
+
+    root: Path
+    docs_dir: Path
+    blog_dir: str = "essays"
+    site_name: str = ""
+    site_url: str = ""
+    site_description: str = ""
+    language: str = "en"
+    copyright: str = ""
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    media_hosts: tuple[str, ...] = ()
+    authors: dict[str, AuthorOptions] = field(default_factory=dict)
+    feeds: FeedsOptions = field(default_factory=FeedsOptions)
+    podcast: PodcastOptions = field(default_factory=PodcastOptions)
+    newsletter: NewsletterOptions = field(default_factory=NewsletterOptions)
+    sending: SendingOptions = field(default_factory=SendingOptions)
+    service: ServiceOptions = field(default_factory=ServiceOptions)
+    markdown_extensions: tuple = ()
+    mdx_configs: dict = field(default_factory=dict)
+
+    @property
+    def posts_dir(self) -> Path:
+        return self.docs_dir / self.blog_dir / "posts"
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_FILE
+
+    def absolute_url(self, path: str) -> str:
+        """``path`` (site-relative, no leading slash) joined to ``site_url``."""
+        return self.site_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+SECTIONS = {
+    "feeds": FeedsOptions,
+    "podcast": PodcastOptions,
+    "newsletter": NewsletterOptions,
+    "sending": SendingOptions,
+    "service": ServiceOptions,
+}
+TOP_LEVEL_KEYS = ("enabled", "timezone", "media_hosts", "authors", *SECTIONS)
+
+
+def build_settings(root: Path, mkdocs: dict, plugin: dict) -> Settings:
+    """Turn the raw ``mkdocs.yml`` data into :class:`Settings`.
+
+    Args:
+        root: the publication root (the folder holding ``mkdocs.yml``).
+        mkdocs: the whole parsed ``mkdocs.yml``.
+        plugin: the ``letterpress`` plugin block (may be empty).
+
+    Raises:
+        ProblemsError: every unknown key and wrong value, each naming its key.
+    """
+    problems: list[Problem] = []
+    _check_keys(plugin, TOP_LEVEL_KEYS, "plugins.letterpress", problems)
+    sections = {
+        name: _build_section(cls, plugin.get(name), f"plugins.letterpress.{name}", problems)
+        for name, cls in SECTIONS.items()
+    }
+    settings = Settings(
+        root=root,
+        docs_dir=(root / mkdocs.get("docs_dir", "docs")).resolve(),
+        blog_dir=_blog_dir(mkdocs),
+        site_name=str(mkdocs.get("site_name") or ""),
+        site_url=str(mkdocs.get("site_url") or ""),
+        site_description=str(mkdocs.get("site_description") or ""),
+        language=_language(mkdocs),
+        copyright=str(mkdocs.get("copyright") or ""),
+        timezone=_timezone(plugin.get("timezone", "UTC"), problems),
+        media_hosts=_media_hosts(plugin.get("media_hosts"), problems),
+        authors=_authors(plugin.get("authors"), problems),
+        markdown_extensions=tuple(_extension_names(mkdocs.get("markdown_extensions"))),
+        mdx_configs=_extension_configs(mkdocs.get("markdown_extensions")),
+        **sections,
+    )
+    if problems:
+        raise ProblemsError(problems)
+    return settings
+
+
+def _problem(key: str, message: str) -> Problem:
+    return Problem(CONFIG_FILE, key, message)
+
+
+def _check_keys(raw: dict, known, prefix: str, problems: list[Problem]) -> None:
+    for key in raw:
+        if key not in known:
+            hint = difflib.get_close_matches(str(key), list(known), n=1)
+            fix = f"did you mean '{hint[0]}'?" if hint else f"known keys: {', '.join(known)}."
+            problems.append(_problem(f"{prefix}.{key}", f"unknown key; {fix}"))
+
+
+def _build_section(cls, raw, prefix: str, problems: list[Problem]):
+    if raw is None:
+        return cls()
+    if not isinstance(raw, dict):
+        problems.append(_problem(prefix, "expected a mapping of options (key: value)."))
+        return cls()
+    hints = typing.get_type_hints(cls)
+    _check_keys(raw, [f.name for f in fields(cls)], prefix, problems)
+    values = {}
+    for name, value in raw.items():
+        if name in hints:
+            converted = _convert(value, hints[name], f"{prefix}.{name}", problems)
+            if converted is not _INVALID:
+                values[name] = converted
+    return cls(**values)
+
+
+_INVALID = object()
+
+
+def _convert(value, hint, key: str, problems: list[Problem]):
+    """Check ``value`` against a simple type hint (bool, int, float, str, date, Optional)."""
+    allowed = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    if value is None and type(None) in allowed:
+        return None
+    for kind in allowed:
+        if kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if kind is bool and isinstance(value, bool):
+            return value
+        if kind in (int, str) and isinstance(value, kind) and not isinstance(value, bool):
+            return value
+        if kind is date and isinstance(value, date):
+            return value
+    names = " or ".join(getattr(k, "__name__", str(k)) for k in allowed if k is not type(None))
+    problems.append(_problem(key, f"expected {_article(names)}, got {value!r}."))
+    return _INVALID
+
+
+def _article(names: str) -> str:
+    nouns = {"str": "text", "int": "whole number", "bool": "true or false",
+             "float": "number", "date": "date (YYYY-MM-DD)"}
+    return " or ".join(nouns.get(n, n) for n in names.split(" or "))
+
+
+def _timezone(name, problems: list[Problem]) -> ZoneInfo:
+    try:
+        return ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(_problem(
+            "plugins.letterpress.timezone",
+            f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin.",
+        ))
+        return ZoneInfo("UTC")
+
+
+def _media_hosts(raw, problems: list[Problem]) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(h, str) for h in raw):
+        problems.append(_problem("plugins.letterpress.media_hosts",
+                                 "expected a list of host names, e.g. [media.example.org]."))
+        return ()
+    bad = [h for h in raw if not re.fullmatch(r"[A-Za-z0-9.-]+(:\d+)?", h)]
+    for host in bad:
+        problems.append(_problem("plugins.letterpress.media_hosts",
+                                 f"{host!r} is not a host name; write it without https:// or a path."))
+    return tuple(h.lower() for h in raw if h not in bad)
+
+
+def _authors(raw, problems: list[Problem]) -> dict[str, AuthorOptions]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(_problem("plugins.letterpress.authors",
+                                 "expected a mapping of author keys to options."))
+        return {}
+    return {
+        str(key): _build_section(AuthorOptions, value, f"plugins.letterpress.authors.{key}", problems)
+        for key, value in raw.items()
+    }
+
+
+def _blog_dir(mkdocs: dict) -> str:
+    for name, options in _plugin_entries(mkdocs.get("plugins")):
+        if name in ("blog", "material/blog"):
+            return str((options or {}).get("blog_dir", "blog")).strip("/")
+    return "essays"
+
+
+def _language(mkdocs: dict) -> str:
+    theme = mkdocs.get("theme")
+    if isinstance(theme, dict):
+        return str(theme.get("language") or "en")
+    return "en"
+
+
+def _plugin_entries(plugins) -> list[tuple[str, dict]]:
+    """``plugins:`` of mkdocs.yml as (name, options) pairs; it may be a list or a mapping."""
+    if isinstance(plugins, dict):
+        return [(str(name), options or {}) for name, options in plugins.items()]
+    entries = []
+    for item in plugins or []:
+        if isinstance(item, dict):
+            entries.extend((str(name), options or {}) for name, options in item.items())
+        else:
+            entries.append((str(item), {}))
+    return entries
+
+
+def plugin_options(mkdocs: dict, name: str = "letterpress") -> dict | None:
+    """The options of plugin ``name`` in ``mkdocs.yml``, or None when it is not listed."""
+    for entry, options in _plugin_entries(mkdocs.get("plugins")):
+        if entry == name:
+            return options if isinstance(options, dict) else {}
+    return None
+
+
+def _extension_names(raw) -> list:
+    names = []
+    for item in raw or []:
+        names.extend(item.keys() if isinstance(item, dict) else [item])
+    return names
+
+
+def _extension_configs(raw) -> dict:
+    configs = {}
+    for item in raw or []:
+        if isinstance(item, dict):
+            configs.update({name: options or {} for name, options in item.items()})
+    return configs

@@ -1,0 +1,56 @@
+"""Errors an author or operator can act on.
+
+Every problem names the file, the field (and YAML line where there is one),
+what was expected and what to do. The library raises these; the CLI and the
+MkDocs plugin turn them into one message each and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input.
+
+    Args:
+        path: the file, relative to the publication root where possible.
+        field: the dotted front-matter or config key (``audio.src``), or "" for the whole file.
+        message: what is wrong and what to do, in the author's words.
+        line: 1-based line in ``path`` when known.
+        severity: ``error`` stops a build; ``warning`` is printed only.
+    """
+
+    path: str
+    field: str
+    message: str
+    line: int | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        if self.field:
+            where += f": {self.field_label} '{self.field}'"
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+    @property
+    def field_label(self) -> str:
+        return "config" if self.path.endswith("mkdocs.yml") else "front matter"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class LetterpressError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+class ProblemsError(LetterpressError):
+    """One or more problems found while reading the publication."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))

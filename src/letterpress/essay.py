@@ -1,0 +1,90 @@
+"""The Essay model: one post, parsed once, used by every output.
+
+Nothing here imports MkDocs; the site, the feeds and the newsletter all read
+these dataclasses. ``letterpress.reader`` builds them from files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+
+
+class State(str, Enum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start: int  # seconds into the recording
+
+
+@dataclass(frozen=True)
+class Audio:
+    """The human narration of an essay.
+
+    Attributes:
+        src: as written in front matter.
+        url: an https URL for remote audio, else the site-relative path of the file.
+        path: the local file, or None for remote audio.
+        length: size in bytes; duration in seconds; mime_type e.g. ``audio/mpeg``.
+    """
+
+    src: str
+    url: str
+    path: Path | None
+    narrator: str
+    length: int
+    duration: float
+    mime_type: str
+    chapters: tuple[Chapter, ...] = ()
+
+    @property
+    def is_remote(self) -> bool:
+        return self.path is None
+
+
+@dataclass(frozen=True)
+class Essay:
+    """One essay with its front matter checked and its audio facts read."""
+
+    path: Path
+    source_path: str  # relative to the publication root, for messages
+    slug: str
+    title: str
+    description: str
+    date: datetime
+    body: str
+    authors: tuple[str, ...]
+    subtitle: str = ""
+    updated: datetime | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    newsletter: bool = True
+    image: str = ""  # site-relative path or https URL
+    audio: Audio | None = None
+    meta: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def state(self, now: datetime) -> State:
+        """Draft, scheduled (dated after ``now``) or published."""
+        if self.draft:
+            return State.DRAFT
+        if self.date > now:
+            return State.SCHEDULED
+        return State.PUBLISHED
+
+    def url_path(self, blog_dir: str) -> str:
+        """Site-relative URL of the essay page, e.g. ``essays/the-slug/``."""
+        return f"{blog_dir}/{self.slug}/"
+
+    @property
+    def words(self) -> int:
+        text = re.sub(r"\[\^[^\]]+\]:?|[#>*_`\[\]()!|-]", " ", self.body)
+        return len(text.split())

@@ -1,0 +1,78 @@
+"""The whole publication: settings, authors and every essay, read once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import clock
+from .authors import Author, load_authors
+from .config import Settings
+from .errors import Problem, ProblemsError
+from .essay import Essay, State
+from .reader import read_essay
+
+
+@dataclass
+class Publication:
+    """Settings, authors and essays (newest first), with every problem found."""
+
+    settings: Settings
+    authors: dict[str, Author]
+    essays: list[Essay]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    def raise_for_errors(self) -> None:
+        if self.errors:
+            raise ProblemsError(self.errors)
+
+    def now(self) -> datetime:
+        return clock.now(self.settings.timezone)
+
+    def published(self, now: datetime | None = None) -> list[Essay]:
+        """Essays that are neither drafts nor scheduled, newest first."""
+        now = now or self.now()
+        return [e for e in self.essays if e.state(now) is State.PUBLISHED]
+
+    def essay(self, slug: str) -> Essay:
+        for essay in self.essays:
+            if essay.slug == slug:
+                return essay
+        known = ", ".join(e.slug for e in self.essays) or "none"
+        raise ProblemsError([Problem(slug, "", f"no essay with this slug; known: {known}.")])
+
+
+def load_publication(settings: Settings) -> Publication:
+    """Read ``.authors.yml`` and every post under ``docs/<blog>/posts/``.
+
+    Problems are collected, not raised: ``check`` prints them all, the build
+    raises on errors with :meth:`Publication.raise_for_errors`.
+    """
+    authors, problems = load_authors(settings)
+    essays = []
+    for path in sorted(settings.posts_dir.rglob("*.md")):
+        essay, found = read_essay(path, settings, authors)
+        problems.extend(found)
+        if essay is not None:
+            essays.append(essay)
+    problems.extend(_duplicate_slugs(essays))
+    essays.sort(key=lambda e: e.date, reverse=True)
+    return Publication(settings, authors, essays, problems)
+
+
+def _duplicate_slugs(essays: list[Essay]) -> list[Problem]:
+    seen: dict[str, Essay] = {}
+    problems = []
+    for essay in essays:
+        first = seen.setdefault(essay.slug, essay)
+        if first is not essay:
+            problems.append(Problem(
+                essay.source_path, "slug",
+                f"'{essay.slug}' is also the slug of {first.source_path}; "
+                "give one of them a different title or a 'slug:' line.",
+            ))
+    return problems

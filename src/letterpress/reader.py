@@ -1,0 +1,323 @@
+"""Read one post file into an :class:`~letterpress.essay.Essay`, collecting every problem.
+
+Each check reports the file, the front-matter key, its line, what was expected
+and what to do, so an author can fix all of them in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime, time
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from pymdownx.slugs import slugify
+
+from .audio import MIME_BY_SUFFIX, NotAudioError, parse_timecode, read_facts
+from .config import Settings
+from .errors import Problem
+from .essay import Audio, Chapter, Essay
+from .frontmatter import FrontMatterError, Source, read_text, split
+
+ESSAY_KEYS = ("title", "subtitle", "description", "date", "authors", "categories", "tags",
+              "draft", "newsletter", "image", "audio")
+MATERIAL_KEYS = ("slug", "readtime", "pin", "links", "hide", "template", "search", "status")
+AUDIO_KEYS = ("src", "narrator", "length", "duration", "chapters")
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Material's default post slug: pymdownx's slugify, lower case, '-' separator.
+material_slugify = slugify(case="lower")
+
+
+def read_essay(path: Path, settings: Settings, author_keys) -> tuple[Essay | None, list[Problem]]:
+    """Read and validate the post at ``path``.
+
+    Returns:
+        The essay (None when it cannot be used) and every problem found.
+    """
+    reader = _Reader(path, settings, set(author_keys))
+    return reader.read(), reader.problems
+
+
+class _Reader:
+    def __init__(self, path: Path, settings: Settings, author_keys: set[str]):
+        self.path = path
+        self.settings = settings
+        self.author_keys = author_keys
+        self.shown = _relative(path, settings.root)
+        self.problems: list[Problem] = []
+        self.source: Source | None = None
+
+    def problem(self, key: str, message: str) -> None:
+        line = self.source.lines.get(key) if self.source else None
+        if line is None and self.source and "." in key:
+            line = self.source.lines.get(key.rsplit(".", 1)[0])
+        self.problems.append(Problem(self.shown, key, message, line))
+
+    def read(self) -> Essay | None:
+        try:
+            self.source = split(read_text(self.path.read_bytes(), self.shown), self.shown)
+        except FrontMatterError as error:
+            self.problems.append(error.problem)
+            return None
+        meta = self.source.meta
+        self._check_unknown_keys(meta)
+        title = self._text("title", required=True)
+        description = self._text("description", required=True)
+        created, updated = self._dates(meta.get("date"))
+        fields = dict(
+            title=title, description=description, subtitle=self._text("subtitle"),
+            authors=self._authors(), categories=self._list("categories"), tags=self._list("tags"),
+            draft=self._flag("draft", False), newsletter=self._flag("newsletter", True),
+            image=self._image(), audio=self._audio(),
+        )
+        slug = self._slug(title)
+        if not self.source.body.strip():
+            self.problems.append(Problem(self.shown, "", "has no text after the front matter; "
+                                         "write the essay below the closing '---'.", self.source.body_line))
+        if any(p.is_error for p in self.problems):
+            return None
+        return Essay(path=self.path, source_path=self.shown, slug=slug, date=created,
+                     updated=updated, body=self.source.body, meta=meta, **fields)
+
+    # -- fields -------------------------------------------------------------
+
+    def _check_unknown_keys(self, meta: dict) -> None:
+        known = ESSAY_KEYS + MATERIAL_KEYS
+        for key in meta:
+            if key not in known:
+                self.problem(str(key), _unknown(key, known))
+
+    def _text(self, key: str, required: bool = False, meta: dict | None = None, label: str = "") -> str:
+        meta = self.source.meta if meta is None else meta
+        label = label or key
+        value = meta.get(key.rsplit(".", 1)[-1])
+        if value is None or value == "":
+            if required:
+                self.problem(label, f"is missing; add '{label.rsplit('.', 1)[-1]}: ...' to the front matter.")
+            return ""
+        if isinstance(value, (list, dict)):
+            self.problem(label, f"expected text, got a {'list' if isinstance(value, list) else 'mapping'}; "
+                         "write it on one line, in quotes if it contains ': '.")
+            return ""
+        text = str(value)
+        if CONTROL.search(text):
+            self.problem(label, "contains a control character (line break, tab or NUL); "
+                         "keep it on one line of plain text.")
+            return ""
+        return text.strip()
+
+    def _list(self, key: str) -> tuple[str, ...]:
+        value = self.source.meta.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            self.problem(key, f"expected a list of names, e.g. '{key}: [{_example(key)}]'.")
+            return ()
+        return tuple(str(v) for v in value)
+
+    def _flag(self, key: str, default: bool) -> bool:
+        value = self.source.meta.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(key, f"expected true or false, got {value!r}.")
+            return default
+        return value
+
+    def _authors(self) -> tuple[str, ...]:
+        keys = self._list("authors")
+        if "authors" in self.source.meta and not keys and not self.problems_for("authors"):
+            self.problem("authors", "is empty; name at least one author key from .authors.yml.")
+        if "authors" not in self.source.meta:
+            self.problem("authors", "is missing; add 'authors: [key]' with a key from "
+                         f"{self.settings.blog_dir}/.authors.yml.")
+        for key in keys:
+            if key not in self.author_keys:
+                known = sorted(self.author_keys)
+                hint = difflib.get_close_matches(key, known, n=1)
+                fix = f"did you mean '{hint[0]}'?" if hint else \
+                    f"add '{key}' to {self.settings.blog_dir}/.authors.yml (known: {', '.join(known) or 'none'})."
+                self.problem("authors", f"unknown author '{key}'; {fix}")
+        return keys
+
+    def problems_for(self, key: str) -> list[Problem]:
+        return [p for p in self.problems if p.field == key]
+
+    def _dates(self, value) -> tuple[datetime, datetime | None]:
+        epoch = datetime(1970, 1, 1, tzinfo=self.settings.timezone)
+        if value is None:
+            self.problem("date", "is missing; add 'date: YYYY-MM-DD' (the publication day).")
+            return epoch, None
+        if isinstance(value, dict):
+            created = self._date(value.get("created"), "date.created")
+            updated = self._date(value.get("updated"), "date.updated") if value.get("updated") else None
+            return created or epoch, updated
+        return self._date(value, "date") or epoch, None
+
+    def _date(self, value, key: str) -> datetime | None:
+        zone = self.settings.timezone
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=zone)
+        if isinstance(value, date):
+            return datetime.combine(value, time(), tzinfo=zone)
+        try:
+            parsed = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            self.problem(key, f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-08-09.")
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+
+    def _slug(self, title: str) -> str:
+        slug = self.source.meta.get("slug")
+        if slug is None:
+            return material_slugify(title, "-")
+        if not isinstance(slug, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
+            self.problem("slug", f"{slug!r} is not a slug; use lower-case letters, digits and '-'.")
+            return ""
+        return slug
+
+    def _image(self) -> str:
+        image = self._text("image")
+        if not image:
+            return ""
+        if image.startswith("https://"):
+            return self._remote(image, "image")
+        local = self._local_file(image, "image")
+        return self._site_path(local) if local else ""
+
+    # -- audio -------------------------------------------------------------
+
+    def _audio(self) -> Audio | None:
+        raw = self.source.meta.get("audio")
+        if raw is None:
+            return None
+        if not isinstance(raw, dict):
+            self.problem("audio", "expected 'src:' and 'narrator:' indented under 'audio:'.")
+            return None
+        for key in raw:
+            if key not in AUDIO_KEYS:
+                self.problem(f"audio.{key}", _unknown(key, AUDIO_KEYS))
+        src = self._text("audio.src", required=True, meta=raw)
+        narrator = self._text("audio.narrator", required=True, meta=raw)
+        if not src:
+            return None
+        facts = self._remote_audio(src, raw) if src.startswith(("https://", "http://")) \
+            else self._local_audio(src)
+        if facts is None:
+            return None
+        url, path, length, duration, mime = facts
+        chapters = self._chapters(raw.get("chapters"), duration)
+        return Audio(src=src, url=url, path=path, narrator=narrator, length=length,
+                     duration=duration, mime_type=mime, chapters=chapters)
+
+    def _local_audio(self, src: str):
+        path = self._local_file(src, "audio.src")
+        if path is None:
+            return None
+        try:
+            facts = read_facts(path)
+        except NotAudioError as error:
+            self.problem("audio.src", f"'{src}' is not an audio file mutagen can read ({error}); "
+                         "export the narration as MP3 (or M4A) and point src at it.")
+            return None
+        return self._site_path(path), path, facts.length, facts.duration, facts.mime_type
+
+    def _remote_audio(self, src: str, raw: dict):
+        url = self._remote(src, "audio.src")
+        length, duration = raw.get("length"), raw.get("duration")
+        if not isinstance(length, int) or isinstance(length, bool) or length <= 0:
+            self.problem("audio.length", "is required for remote audio: the file size in bytes "
+                         "(e.g. 'length: 4213760'), as shown by 'ls -l' or your media host.")
+            length = None
+        seconds = parse_timecode(duration) if duration is not None else None
+        if not seconds:
+            self.problem("audio.duration", "is required for remote audio as HH:MM:SS "
+                         "(e.g. 'duration: \"00:12:05\"').")
+        suffix = PurePosixPath(urlsplit(src).path).suffix.lower()
+        mime = MIME_BY_SUFFIX.get(suffix)
+        if mime is None:
+            self.problem("audio.src", f"cannot tell the audio type of '{src}'; "
+                         "use a URL ending in .mp3 or .m4a.")
+        if not (url and length and seconds and mime):
+            return None
+        return url, None, length, float(seconds), mime
+
+    def _chapters(self, raw, duration: float) -> tuple[Chapter, ...]:
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            self.problem("audio.chapters", "expected a list of '- {title: ..., start: \"MM:SS\"}'.")
+            return ()
+        chapters, previous = [], -1
+        for index, item in enumerate(raw):
+            key = f"audio.chapters.{index}"
+            if not isinstance(item, dict):
+                self.problem(key, "expected '{title: ..., start: \"MM:SS\"}'.")
+                continue
+            title = self._text(f"{key}.title", required=True, meta=item)
+            start = parse_timecode(item.get("start"))
+            if start is None:
+                self.problem(f"{key}.start", f"{item.get('start')!r} is not a time; write MM:SS or "
+                             "HH:MM:SS in quotes, e.g. start: \"04:12\".")
+                continue
+            if start <= previous:
+                self.problem(f"{key}.start", "chapters must be in order: this one starts no later than "
+                             "the one before it; sort them by start time.")
+            elif start >= duration:
+                self.problem(f"{key}.start", f"starts at {start} s, after the recording ends "
+                             f"({duration:.0f} s); fix the time or the recording.")
+            previous = max(previous, start)
+            chapters.append(Chapter(title, start))
+        return tuple(chapters)
+
+    # -- paths ---------------------------------------------------------------
+
+    def _local_file(self, src: str, key: str) -> Path | None:
+        target = (self.path.parent / src).resolve()
+        docs = self.settings.docs_dir
+        if not target.is_relative_to(docs):
+            self.problem(key, f"'{src}' points outside {docs.name}/; keep the file inside "
+                         f"{docs.name}/ (narrations in {docs.name}/{self.settings.blog_dir}/audio/).")
+            return None
+        if not target.is_file():
+            self.problem(key, f"file '{src}' not found (looked for {_relative(target, self.settings.root)}). "
+                         "Add the file or fix the path.")
+            return None
+        return target
+
+    def _remote(self, url: str, key: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme != "https":
+            self.problem(key, f"'{url}' is not https; media must be served over https.")
+            return ""
+        host = (parts.hostname or "").lower()
+        if host not in self.settings.media_hosts:
+            self.problem(key, f"host '{host}' is not in media_hosts; add it to the letterpress "
+                         f"plugin in mkdocs.yml:  media_hosts: [{host}]")
+            return ""
+        return url
+
+    def _site_path(self, path: Path) -> str:
+        """Where MkDocs (with Material's blog) publishes a file from docs/."""
+        relative = path.relative_to(self.settings.docs_dir).as_posix()
+        posts = f"{self.settings.blog_dir}/posts/"
+        # Material's blog drops the purely functional posts/ folder from media paths.
+        if relative.startswith(posts):
+            relative = f"{self.settings.blog_dir}/" + relative[len(posts):]
+        return relative
+
+
+def _unknown(key, known) -> str:
+    hint = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
+    fix = f"did you mean '{hint[0]}'?" if hint else f"known keys: {', '.join(known)}."
+    return f"unknown key; {fix}"
+
+
+def _example(key: str) -> str:
+    return {"authors": "julia", "categories": "Essays", "tags": "attention"}.get(key, "...")
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,68 @@
+"""Build the site with MkDocs into a fresh folder and swap it into place.
+
+A failed build leaves the previous site untouched: MkDocs writes into a
+temporary sibling folder, which replaces ``site/`` only when the build succeeded.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+from ..config import CONFIG_FILE
+from ..errors import LetterpressError
+from ..publication import load_publication
+from .loader import load_settings
+
+
+class BuildError(LetterpressError):
+    """MkDocs could not build the site; the message says why."""
+
+
+def build_site(root: Path, site_dir: Path | None = None, strict: bool = False) -> Path:
+    """Build the publication at ``root`` into ``site_dir`` (default ``root/site``).
+
+    Returns:
+        The folder holding the built site.
+
+    Raises:
+        BuildError: with MkDocs' or Letterpress' message; the old site is kept.
+    """
+    target = (site_dir or root / "site").resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        build_into(root, staging, strict=strict)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(staging, target)
+    return target
+
+
+def build_into(root: Path, site_dir: Path, strict: bool = False) -> None:
+    """Run ``mkdocs build`` for ``root`` into ``site_dir`` (no swap).
+
+    The publication is checked first, so its problems reach the caller as a
+    :class:`ProblemsError` (one line each) rather than inside MkDocs' log.
+    """
+    load_publication(load_settings(root)).raise_for_errors()
+    try:
+        config = load_config(str(root / CONFIG_FILE), site_dir=str(site_dir), strict=strict)
+        build(config)
+    except (PluginError, ConfigurationError, Abort) as error:
+        raise BuildError(str(error)) from None
+
+
+def _swap(staging: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)

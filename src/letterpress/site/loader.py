@@ -1,0 +1,50 @@
+"""Read ``mkdocs.yml`` into :class:`letterpress.config.Settings`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.utils.yaml import yaml_load
+
+from ..config import CONFIG_FILE, Settings, build_settings, plugin_options
+from ..errors import LetterpressError, Problem, ProblemsError
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The publication root: ``start`` (default: the working folder) holding mkdocs.yml."""
+    root = (start or Path.cwd()).resolve()
+    if not (root / CONFIG_FILE).is_file():
+        raise LetterpressError(
+            f"{root}: no {CONFIG_FILE} here; run letterpress from the publication's folder "
+            "(the one with mkdocs.yml)."
+        )
+    return root
+
+
+def read_mkdocs_yml(root: Path) -> dict:
+    path = root / CONFIG_FILE
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            data = yaml_load(handle) or {}
+    except Exception as error:  # MkDocs' loader raises several YAML and config errors
+        raise ProblemsError([Problem(CONFIG_FILE, "", f"cannot be read ({error}).")]) from None
+    if not isinstance(data, dict):
+        raise ProblemsError([Problem(CONFIG_FILE, "", "expected 'key: value' settings.")])
+    return data
+
+
+def load_settings(root: Path | None = None, plugin: dict | None = None) -> Settings:
+    """Settings of the publication at ``root``.
+
+    Args:
+        root: the publication folder; default: the working folder.
+        plugin: the plugin's options when MkDocs already parsed them (inside a build).
+    """
+    root = find_root(root)
+    mkdocs = read_mkdocs_yml(root)
+    if plugin is None:
+        plugin = plugin_options(mkdocs)
+        if plugin is None:
+            raise ProblemsError([Problem(CONFIG_FILE, "plugins", "the letterpress plugin is not listed; "
+                                         "add '- letterpress' under 'plugins:' after '- blog'.")])
+    return build_settings(root, mkdocs, plugin)

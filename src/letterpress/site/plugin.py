@@ -1,0 +1,140 @@
+"""The ``letterpress`` MkDocs plugin: wires the build's events to the Essay model.
+
+Handlers check ``enabled``, then call helpers named by verb. Drafts and
+scheduled essays are taken out of the build before Material's blog plugin sees
+them; listings get a cheap excerpt (title, date, description, compact player)
+instead of Material's re-conversion of every post for every listing page.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+
+from mkdocs.structure.toc import get_toc
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+
+from ..errors import LetterpressError
+from ..essay import Essay, State
+from ..markdown_ext import EpigraphExtension
+from ..publication import Publication, load_publication
+from ..web import add_listen_controls, essay_view
+from .loader import load_settings
+
+PREVIEW_DRAFTS = "LETTERPRESS_PREVIEW_DRAFTS"
+
+
+class LetterpressConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    timezone = c.Type(str, default="UTC")
+    media_hosts = c.ListOfItems(c.Type(str), default=[])
+    authors = c.Type(dict, default={})
+    feeds = c.Type(dict, default={})
+    podcast = c.Type(dict, default={})
+    newsletter = c.Type(dict, default={})
+    sending = c.Type(dict, default={})
+    service = c.Type(dict, default={})
+
+
+class LetterpressPlugin(BasePlugin[LetterpressConfig]):
+    def __init__(self):
+        super().__init__()
+        self.publication: Publication | None = None
+        self.essays_by_source: dict[str, Essay] = {}
+
+    @event_priority(100)
+    def on_config(self, config):
+        if not self.config.enabled:
+            return
+        self.publication = self._resolve_publication(config)
+        self.essays_by_source = {os.path.normcase(str(e.path)): e for e in self.publication.essays}
+        config.markdown_extensions.append(EpigraphExtension())
+        return config
+
+    # Before Material's blog (-50) resolves posts, so it never sees unpublished ones.
+    @event_priority(100)
+    def on_files(self, files, *, config):
+        if not self.config.enabled:
+            return
+        for file in list(files.documentation_pages()):
+            essay = self._essay_for(file.abs_src_path)
+            if essay is not None and not self._is_visible(essay):
+                files.remove(file)
+        return files
+
+    # After Material's blog (-50) made the post and its excerpt.
+    @event_priority(-60)
+    def on_page_markdown(self, markdown, *, page, config, files):
+        if not self.config.enabled:
+            return
+        essay = self._essay_for(page.file.abs_src_path)
+        if essay is None:
+            return
+        page.meta["template"] = "essay.html"
+        page.meta["letterpress"] = self._render_view(essay)
+        excerpt = getattr(page, "excerpt", None)
+        if excerpt is not None:
+            excerpt.render = _listing_excerpt_renderer(excerpt)
+
+    @event_priority(-60)
+    def on_page_content(self, html, *, page, config, files):
+        if not self.config.enabled:
+            return
+        essay = self._essay_for(page.file.abs_src_path)
+        if essay is None or essay.audio is None or not essay.audio.chapters:
+            return
+        return add_listen_controls(html, essay.audio, _audio_href(essay, page.url))
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _resolve_publication(self, config) -> Publication:
+        root = Path(config.config_file_path).parent
+        try:
+            settings = load_settings(root, plugin=dict(self.config))
+            publication = load_publication(settings)
+            publication.raise_for_errors()
+        except LetterpressError as error:
+            raise PluginError(str(error)) from None
+        return publication
+
+    def _essay_for(self, path: str | None) -> Essay | None:
+        if not path:
+            return None
+        return self.essays_by_source.get(os.path.normcase(str(Path(path).resolve())))
+
+    def _is_visible(self, essay: Essay) -> bool:
+        state = essay.state(self.publication.now())
+        if state is State.PUBLISHED:
+            return True
+        return state is State.DRAFT and os.environ.get(PREVIEW_DRAFTS) == "1"
+
+    def _render_view(self, essay: Essay) -> dict:
+        publication = self.publication
+        view = essay_view(essay, publication.settings, publication.authors)
+        view["draft"] = essay.draft
+        return view
+
+
+def _listing_excerpt_renderer(excerpt):
+    """Replace Material's excerpt rendering with a cheap one.
+
+    Material converts the whole post to HTML again for every listing page the
+    post appears on (index, archive, category, author). Our listings show the
+    title, date, description and compact player, all from front matter, so
+    the excerpt needs no Markdown conversion at all (partials/post.html).
+    """
+    def render(page, separator):
+        excerpt.content = ""
+        excerpt.more = None
+        excerpt.toc = get_toc([])
+    return render
+
+
+def _audio_href(essay: Essay, page_url: str) -> str:
+    if essay.audio.is_remote:
+        return essay.audio.url
+    return posixpath.relpath(essay.audio.url, posixpath.dirname(page_url.rstrip("/") + "/x") or ".")

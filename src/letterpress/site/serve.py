@@ -1,0 +1,110 @@
+"""``letterpress serve``: build, serve with HTTP Range support, rebuild on change.
+
+MkDocs' own dev server answers every request with the whole file (no
+``Range``), so a browser cannot seek in a narration it has not fully loaded
+and chapter links fail. Starlette's static files answer ranges with 206; we
+build the site into a temporary folder and serve that.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+
+from ..errors import LetterpressError
+from .build import build_into
+from .plugin import PREVIEW_DRAFTS
+
+log = logging.getLogger("letterpress.serve")
+WATCHED = ("docs", "overrides", "newsletter/templates", "mkdocs.yml")
+# Web podcast players fetch chapters and transcripts from other origins.
+CORS_SUFFIXES = ("chapters.json", ".html", "/", ".xml", ".json")
+
+
+class CorsForFeedsMiddleware:
+    """Add ``Access-Control-Allow-Origin: *`` to feeds, chapters and transcripts."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].endswith(CORS_SUFFIXES):
+            return await self.app(scope, receive, send)
+
+        async def send_with_cors(message):
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"access-control-allow-origin", b"*")]
+            await send(message)
+
+        return await self.app(scope, receive, send_with_cors)
+
+
+def make_app(site_dir: Path) -> Starlette:
+    """An ASGI app serving ``site_dir`` (index.html for folders, 206 for ranges)."""
+    return Starlette(
+        routes=[Mount("/", app=StaticFiles(directory=site_dir, html=True), name="site")],
+        middleware=[Middleware(CorsForFeedsMiddleware)],
+    )
+
+
+class _Rebuilder(FileSystemEventHandler):
+    """Rebuild into a fresh folder after changes; keep serving the last good build."""
+
+    def __init__(self, root: Path, site_dir: Path):
+        self.root, self.site_dir = root, site_dir
+        self.timer: threading.Timer | None = None
+
+    def on_any_event(self, event):
+        if event.event_type in ("opened", "closed_no_write") or "/site" in str(event.src_path):
+            return
+        if self.timer:
+            self.timer.cancel()
+        self.timer = threading.Timer(0.3, self.rebuild)
+        self.timer.start()
+
+    def rebuild(self):
+        try:
+            build_into(self.root, self.site_dir)
+            log.info("rebuilt")
+        except LetterpressError as error:
+            log.error("%s", error)
+
+
+def serve_publication(root: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True) -> None:
+    """Build the publication and serve it until interrupted."""
+    if drafts:
+        os.environ[PREVIEW_DRAFTS] = "1"
+    with tempfile.TemporaryDirectory(prefix="letterpress-serve-") as folder:
+        site_dir = Path(folder)
+        build_into(root, site_dir)
+        observer = _watch(root, site_dir)
+        print(f"Serving {root.name} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+        try:
+            uvicorn.run(make_app(site_dir), host=host, port=port, log_level="warning")
+        finally:
+            observer.stop()
+
+
+def _watch(root: Path, site_dir: Path) -> Observer:
+    observer = Observer()
+    handler = _Rebuilder(root, site_dir)
+    for name in WATCHED:
+        path = root / name
+        if path.is_dir():
+            observer.schedule(handler, str(path), recursive=True)
+        elif path.is_file():
+            observer.schedule(handler, str(root), recursive=False)
+    observer.start()
+    return observer

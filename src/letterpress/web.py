@@ -1,0 +1,132 @@
+"""What the site's templates show for an essay: player, chapters, bio, meta, JSON-LD.
+
+Plain data built from the Essay model, so the site adapter only hands it to
+the templates (and a future adapter for another generator can reuse it).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from .audio import format_clock, human_size, iso_duration
+from .authors import Author
+from .config import Settings
+from .essay import Audio, Essay
+
+HEADING = re.compile(r'(<h([2-4]) id="([^"]+)"[^>]*>)(.*?)(</h\2>)', re.DOTALL)
+TAGS = re.compile(r"<[^>]+>")
+
+
+def essay_view(essay: Essay, settings: Settings, authors: dict[str, Author]) -> dict:
+    """Template data for one essay page and its listing entries."""
+    page_url = settings.absolute_url(essay.url_path(settings.blog_dir)) if settings.site_url else ""
+    return {
+        "slug": essay.slug,
+        "subtitle": essay.subtitle,
+        "description": essay.description,
+        "audio": audio_view(essay.audio) if essay.audio else None,
+        "authors": [author_view(authors[key]) for key in essay.authors if key in authors],
+        "og": open_graph(essay, settings, page_url),
+        "jsonld": json_ld(essay, settings, authors, page_url),
+    }
+
+
+def audio_view(audio: Audio) -> dict:
+    return {
+        "url": audio.url,
+        "remote": audio.is_remote,
+        "type": audio.mime_type,
+        "narrator": audio.narrator,
+        "duration": audio.duration,
+        "duration_label": format_clock(audio.duration),
+        "duration_iso": iso_duration(audio.duration),
+        "size_label": human_size(audio.length),
+        "length": audio.length,
+        "chapters": [
+            {"title": c.title, "start": c.start, "label": format_clock(c.start)}
+            for c in audio.chapters
+        ],
+    }
+
+
+def author_view(author: Author) -> dict:
+    return {"key": author.key, "name": author.name, "description": author.description,
+            "bio": author.long_bio, "url": author.url, "cta_label": author.cta_label,
+            "avatar": author.avatar}
+
+
+def open_graph(essay: Essay, settings: Settings, page_url: str) -> list[tuple[str, str]]:
+    """``(property, content)`` pairs for Open Graph; URLs absolute when site_url is set."""
+    tags = [("og:type", "article"), ("og:title", essay.title),
+            ("og:description", essay.description), ("og:site_name", settings.site_name),
+            ("article:published_time", essay.date.isoformat())]
+    if page_url:
+        tags.append(("og:url", page_url))
+    if essay.image:
+        tags.append(("og:image", _absolute(essay.image, settings)))
+    if essay.audio:
+        tags.append(("og:audio", _absolute(essay.audio.url, settings)))
+        tags.append(("og:audio:type", essay.audio.mime_type))
+    return tags
+
+
+def json_ld(essay: Essay, settings: Settings, authors: dict[str, Author], page_url: str) -> str:
+    """A schema.org ``BlogPosting`` with the narration as an ``AudioObject``."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": essay.title,
+        "description": essay.description,
+        "datePublished": essay.date.isoformat(),
+        "author": [{"@type": "Person", "name": authors[k].name, **({"url": authors[k].url} if authors[k].url else {})}
+                   for k in essay.authors if k in authors],
+    }
+    if page_url:
+        data["url"] = page_url
+        data["mainEntityOfPage"] = page_url
+    if essay.updated:
+        data["dateModified"] = essay.updated.isoformat()
+    if essay.image:
+        data["image"] = _absolute(essay.image, settings)
+    if essay.audio:
+        data["audio"] = {
+            "@type": "AudioObject",
+            "contentUrl": _absolute(essay.audio.url, settings),
+            "encodingFormat": essay.audio.mime_type,
+            "contentSize": str(essay.audio.length),
+            "duration": iso_duration(essay.audio.duration),
+            "contributor": {"@type": "Person", "name": essay.audio.narrator, "roleName": "narrator"},
+        }
+    # '</' must not close the surrounding <script> element.
+    return json.dumps(data, ensure_ascii=False, indent=2).replace("</", "<\\/")
+
+
+def add_listen_controls(content: str, audio: Audio, audio_href: str) -> str:
+    """Put a "Listen from here" link after each heading whose text is a chapter title."""
+    starts = {_normalise(c.title): c for c in audio.chapters}
+
+    def replace(match: re.Match) -> str:
+        chapter = starts.get(_normalise(TAGS.sub("", match.group(4))))
+        if chapter is None:
+            return match.group(0)
+        title = html.escape(chapter.title, quote=True)
+        control = (f'<a class="lp-listen-from" href="{audio_href}#t={chapter.start}" '
+                   f'data-lp-seek="{chapter.start}" aria-label="Listen from here: {title} '
+                   f'({format_clock(chapter.start)})">Listen from here '
+                   f'<span class="lp-listen-from__time">{format_clock(chapter.start)}</span></a>')
+        return match.group(0) + control
+
+    return HEADING.sub(replace, content)
+
+
+def _normalise(text: str) -> str:
+    text = html.unescape(text).replace("¶", "")
+    return " ".join(text.split()).casefold()
+
+
+def _absolute(url: str, settings: Settings) -> str:
+    if url.startswith("https://") or not settings.site_url:
+        return url
+    return settings.absolute_url(url)
