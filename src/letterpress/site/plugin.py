@@ -23,6 +23,7 @@ from ..essay import Essay, State
 from ..markdown_ext import EpigraphExtension
 from ..publication import Publication, load_publication
 from ..web import add_listen_controls, essay_view
+from ..writers import write_all
 from .loader import load_settings
 
 PREVIEW_DRAFTS = "LETTERPRESS_PREVIEW_DRAFTS"
@@ -88,6 +89,11 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         if essay is None or essay.audio is None or not essay.audio.chapters:
             return
         return add_listen_controls(html, essay.audio, _audio_href(essay, page.url))
+
+    def on_post_build(self, *, config):
+        if not self.config.enabled:
+            return
+        write_all(self.publication, Path(config.site_dir))
 
     # -- helpers ---------------------------------------------------------------
 
