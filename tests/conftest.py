@@ -1,0 +1,69 @@
+"""Shared fixtures: the sample publication built once per test session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+# A fixed "now" so the future-dated sample essay stays scheduled and output is stable.
+SAMPLE_NOW = "2026-11-01T12:00:00"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite the golden files under tests/golden/ from the current output.")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_now():
+    """Every test sees the same clock unless it sets LETTERPRESS_NOW itself."""
+    previous = os.environ.get("LETTERPRESS_NOW")
+    os.environ["LETTERPRESS_NOW"] = SAMPLE_NOW
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    yield
+    if previous is None:
+        os.environ.pop("LETTERPRESS_NOW", None)
+    else:
+        os.environ["LETTERPRESS_NOW"] = previous
+
+
+@pytest.fixture(scope="session")
+def sample_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The sample publication built by a real ``mkdocs build --strict`` (once per session)."""
+    site = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir", str(site)],
+        cwd=REPO, capture_output=True, text=True,
+        env={**os.environ, "LETTERPRESS_NOW": SAMPLE_NOW, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture
+def publication_copy(tmp_path) -> Path:
+    """A writable copy of the sample publication (config, docs, overrides, newsletter)."""
+    root = tmp_path / "publication"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("docs", "overrides", "newsletter"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, root / name,
+                            ignore=shutil.ignore_patterns("preview", "outbox", "*.sqlite3*"))
+    return root
