@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -48,6 +49,7 @@ def load_authors(settings: Settings) -> tuple[dict[str, Author], list[Problem]]:
         if not isinstance(entry, dict) or not entry.get("name"):
             problems.append(Problem(shown, f"authors.{key}.name", "every author needs a name."))
             continue
+        problems.extend(_check_avatar(shown, str(key), entry.get("avatar"), settings))
         options = settings.authors.get(str(key), AuthorOptions())
         authors[str(key)] = Author(
             key=str(key), name=str(entry["name"]), description=str(entry.get("description") or ""),
@@ -59,3 +61,16 @@ def load_authors(settings: Settings) -> tuple[dict[str, Author], list[Problem]]:
             problems.append(Problem("mkdocs.yml", f"plugins.letterpress.authors.{key}",
                                     f"no author '{key}' in {shown}; add them there or remove this entry."))
     return authors, problems
+
+
+def _check_avatar(shown: str, key: str, avatar, settings: Settings) -> list[Problem]:
+    """Material needs an avatar; a remote one would be a third-party request on every page."""
+    field = f"authors.{key}.avatar"
+    if not avatar:
+        return [Problem(shown, field, f"is missing (Material needs one); add e.g. "
+                        f"'avatar: {settings.blog_dir}/images/avatars/{key}.png' and put the image there.")]
+    host = urlsplit(str(avatar)).hostname
+    if host and host.lower() not in settings.media_hosts:
+        return [Problem(shown, field, f"'{avatar}' would make every page request {host}; "
+                        "put the image inside docs/ and point to it, or list the host in media_hosts.")]
+    return []

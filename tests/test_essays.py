@@ -1,0 +1,250 @@
+"""The Essay model and its errors: every bad input names file and field, exits non-zero."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from letterpress.cli import cli
+from letterpress.essay import State
+from letterpress.publication import load_publication
+from letterpress.site.loader import load_settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parent.parent
+SHORT_MP3 = FIXTURES / "short.mp3"  # a real 4 s recording (espeak-ng + lame)
+
+# fixture file -> (field named in the message, words the message must contain)
+BAD_ESSAYS = {
+    "essay_with_yaml_syntax_error.md": ("", "not valid YAML"),
+    "essay_without_title.md": ("'title'", "is missing"),
+    "essay_without_description.md": ("'description'", "is missing"),
+    "essay_without_date.md": ("'date'", "is missing"),
+    "essay_with_unparseable_date.md": ("'date'", "YYYY-MM-DD"),
+    "essay_with_unknown_author.md": ("'authors'", "did you mean 'julia'"),
+    "essay_with_unknown_key.md": ("'categries'", "did you mean 'categories'"),
+    "essay_with_missing_audio_file.md": ("'audio.src'", "not found"),
+    "essay_with_audio_that_is_not_audio.md": ("'audio.src'", "not an audio file"),
+    "essay_with_remote_audio_without_length.md": ("'audio.length'", "bytes"),
+    "essay_with_audio_without_narrator.md": ("'audio.narrator'", "is missing"),
+    "essay_with_bad_chapter_start.md": ("'audio.chapters.1.start'", "MM:SS"),
+    "essay_with_chapters_out_of_order.md": ("'audio.chapters.1.start'", "in order"),
+    "essay_with_chapter_beyond_recording.md": ("'audio.chapters.1.start'", "after the recording ends"),
+    "essay_with_duplicate_slug.md": ("'slug'", "also the slug of"),
+    "essay_with_empty_body.md": ("", "has no text"),
+    "essay_with_list_as_title.md": ("'title'", "expected text, got a list"),
+    "essay_with_path_outside_docs.md": ("'image'", "outside docs/"),
+    "essay_with_control_character_in_title.md": ("'title'", "control character"),
+    "essay_not_utf8.md": ("", "not UTF-8"),
+}
+
+
+@pytest.fixture
+def minimal(tmp_path) -> Path:
+    """A writable minimal publication with one good essay and its audio files."""
+    root = tmp_path / "pub"
+    shutil.copytree(FIXTURES / "minimal", root)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("../../../overrides", str(REPO / "overrides")))
+    audio = root / "docs/essays/audio"
+    shutil.copy(SHORT_MP3, audio / "short.mp3")
+    (audio / "not-audio.mp3").write_text("This is not a recording.\n")
+    return root
+
+
+def add_essay(root: Path, name: str) -> Path:
+    target = root / "docs/essays/posts" / name
+    shutil.copy(FIXTURES / "essays" / name, target)
+    return target
+
+
+def run_check(root: Path, monkeypatch):
+    monkeypatch.chdir(root)
+    return CliRunner().invoke(cli, ["check"], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("name", sorted(BAD_ESSAYS))
+def test_bad_essay_is_refused_by_check(minimal, monkeypatch, name):
+    add_essay(minimal, name)
+    result = run_check(minimal, monkeypatch)
+    field, words = BAD_ESSAYS[name]
+    assert result.exit_code == 1
+    line = next((l for l in result.stderr.splitlines() if name in l), "")
+    assert f"docs/essays/posts/{name}" in line, result.stderr
+    assert field in line and words in line, result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(BAD_ESSAYS))
+def test_bad_essay_fails_mkdocs_build_and_keeps_old_site(minimal, name):
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    good = subprocess.run([mkdocs, "build", "-q"], cwd=minimal, env=env, capture_output=True, text=True)
+    assert good.returncode == 0, good.stderr
+    before = sorted(p.relative_to(minimal) for p in (minimal / "site").rglob("*"))
+    add_essay(minimal, name)
+    bad = subprocess.run([mkdocs, "build", "-q"], cwd=minimal, env=env, capture_output=True, text=True)
+    field, words = BAD_ESSAYS[name]
+    assert bad.returncode != 0
+    assert f"docs/essays/posts/{name}" in bad.stderr and words in bad.stderr, bad.stderr
+    assert sorted(p.relative_to(minimal) for p in (minimal / "site").rglob("*")) == before
+
+
+def test_yaml_error_names_the_line(minimal, monkeypatch):
+    add_essay(minimal, "essay_with_yaml_syntax_error.md")
+    result = run_check(minimal, monkeypatch)
+    assert "essay_with_yaml_syntax_error.md:2:" in result.stderr
+
+
+def test_unknown_key_names_its_line(minimal, monkeypatch):
+    add_essay(minimal, "essay_with_unknown_key.md")
+    assert "essay_with_unknown_key.md:6: front matter 'categries'" in run_check(minimal, monkeypatch).stderr
+
+
+def test_check_prints_every_problem_not_just_the_first(minimal, monkeypatch):
+    for name in ("essay_without_title.md", "essay_with_unknown_author.md", "essay_with_bad_chapter_start.md"):
+        add_essay(minimal, name)
+    result = run_check(minimal, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stderr.count("docs/essays/posts/") == 3
+
+
+def test_bom_and_crlf_are_fine(minimal, monkeypatch):
+    add_essay(minimal, "essay_with_bom_and_crlf.md")
+    result = run_check(minimal, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    essay = load_publication(load_settings(minimal)).essay("with-bom-and-crlf")
+    assert essay.title == "With BOM and CRLF" and "\r" not in essay.body
+
+
+def test_letterpress_build_refuses_bad_essay_with_one_line_per_problem(minimal, monkeypatch):
+    add_essay(minimal, "essay_with_missing_audio_file.md")
+    monkeypatch.chdir(minimal)
+    result = CliRunner().invoke(cli, ["build"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "front matter 'audio.src': file '../audio/missing.mp3' not found" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (minimal / "site").exists()
+
+
+def test_local_audio_facts_come_from_the_file(minimal):
+    post = minimal / "docs/essays/posts/narrated.md"
+    post.write_text(NARRATED)
+    essay = load_publication(load_settings(minimal)).essay("narrated")
+    assert essay.audio.length == SHORT_MP3.stat().st_size
+    assert essay.audio.mime_type == "audio/mpeg"
+    assert 3 < essay.audio.duration < 6
+    assert essay.audio.url == "essays/audio/short.mp3"
+    assert [c.start for c in essay.audio.chapters] == [0, 2]
+
+
+def test_remote_audio_takes_length_and_duration_from_front_matter(minimal):
+    post = minimal / "docs/essays/posts/remote.md"
+    post.write_text(REMOTE)
+    essay = load_publication(load_settings(minimal)).essay("remote")
+    assert (essay.audio.length, essay.audio.duration) == (4213760, 725.0)
+    assert essay.audio.is_remote and essay.audio.url.startswith("https://media.example.org/")
+
+
+def test_remote_audio_host_must_be_listed_in_media_hosts(minimal, monkeypatch):
+    (minimal / "docs/essays/posts/remote.md").write_text(REMOTE.replace("media.example.org", "cdn.other.net"))
+    result = run_check(minimal, monkeypatch)
+    assert result.exit_code == 1
+    assert "'audio.src': host 'cdn.other.net' is not in media_hosts" in result.stderr
+
+
+@pytest.mark.parametrize("now, state", [
+    ("2027-01-14T23:59:00", State.SCHEDULED),
+    ("2027-01-15T00:00:00", State.PUBLISHED),
+    ("2027-01-15T00:30:00+01:00", State.SCHEDULED),  # 23:30 in Lisbon (UTC+0 in winter)
+])
+def test_scheduled_state_follows_the_publication_timezone(minimal, monkeypatch, now, state):
+    (minimal / "docs/essays/posts/future.md").write_text(FUTURE)
+    monkeypatch.setenv("LETTERPRESS_NOW", now)
+    publication = load_publication(load_settings(minimal))
+    assert publication.essay("the-future").state(publication.now()) is state
+
+
+def test_future_essay_stays_off_the_site_even_with_draft_false(minimal):
+    (minimal / "docs/essays/posts/future.md").write_text(FUTURE.replace("authors:", "draft: false\nauthors:"))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "LETTERPRESS_NOW": "2026-11-01T12:00:00"}
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    subprocess.run([mkdocs, "build", "-q"], cwd=minimal, env=env, check=True)
+    assert not (minimal / "site/essays/the-future").exists()
+    assert (minimal / "site/essays/a-good-essay/index.html").exists()
+    env["LETTERPRESS_NOW"] = "2027-01-15T08:00:00"
+    subprocess.run([mkdocs, "build", "-q"], cwd=minimal, env=env, check=True)
+    assert (minimal / "site/essays/the-future/index.html").exists()
+
+
+def test_new_scaffolds_a_draft_with_a_tk_marker_and_refuses_to_overwrite(minimal, monkeypatch):
+    monkeypatch.chdir(minimal)
+    monkeypatch.setenv("LETTERPRESS_NOW", "2026-03-04T10:00:00")
+    first = CliRunner().invoke(cli, ["new", "On Waiting: a Note"], catch_exceptions=False)
+    assert first.exit_code == 0, first.stderr
+    post = minimal / "docs/essays/posts/on-waiting-a-note.md"
+    text = post.read_text()
+    assert "draft: true" in text and "TK" in text and "date: 2026-03-04" in text
+    assert "title: 'On Waiting: a Note'" in text
+    essay = load_publication(load_settings(minimal)).essay("on-waiting-a-note")
+    assert essay.draft and essay.authors == ("julia",)
+    again = CliRunner().invoke(cli, ["new", "On Waiting: a Note"], catch_exceptions=False)
+    assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+def test_config_unknown_key_and_bad_timezone_are_reported(minimal, monkeypatch):
+    config = minimal / "mkdocs.yml"
+    config.write_text(config.read_text().replace("timezone: Europe/Lisbon", "timezone: Mars/Olympus\n      feeeds: {}"))
+    result = run_check(minimal, monkeypatch)
+    assert result.exit_code == 1
+    assert "mkdocs.yml: config 'plugins.letterpress.timezone': unknown time zone 'Mars/Olympus'" in result.stderr
+    assert "'plugins.letterpress.feeeds': unknown key; did you mean 'feeds'?" in result.stderr
+
+
+NARRATED = """---
+title: Narrated
+description: With a short recording.
+date: 2025-08-09
+authors: [julia]
+audio:
+  src: ../audio/short.mp3
+  narrator: Julia K.
+  chapters:
+    - {title: "Start", start: "00:00"}
+    - {title: "Middle", start: "0:02"}
+---
+
+## Start
+
+Words.
+"""
+
+REMOTE = """---
+title: Remote
+description: Hosted on the media host.
+date: 2025-08-09
+authors: [julia]
+audio:
+  src: https://media.example.org/essays/remote.mp3
+  narrator: Julia K.
+  length: 4213760
+  duration: "00:12:05"
+---
+
+Words.
+"""
+
+FUTURE = """---
+title: The Future
+description: Not yet.
+date: 2027-01-15
+authors: [julia]
+---
+
+Words.
+"""
