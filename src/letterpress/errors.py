@@ -37,7 +37,9 @@ class Problem:
 
     @property
     def field_label(self) -> str:
-        return "config" if self.path.endswith("mkdocs.yml") else "front matter"
+        if self.path.endswith("mkdocs.yml"):
+            return "config"
+        return "front matter" if self.path.endswith(".md") else "key"
 
     @property
     def is_error(self) -> bool:

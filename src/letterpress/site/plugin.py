@@ -27,6 +27,10 @@ from ..writers import write_all
 from .loader import load_settings
 
 PREVIEW_DRAFTS = "LETTERPRESS_PREVIEW_DRAFTS"
+LIVE_RELOAD = "LETTERPRESS_LIVE_RELOAD"  # set by `letterpress serve` to its build-counter path
+RELOAD_SCRIPT = """<script>(function(){var seen=null;setInterval(function(){
+fetch("%s",{cache:"no-store"}).then(function(r){return r.text()}).then(function(v){
+if(seen!==null&&v!==seen)location.reload();seen=v}).catch(function(){})},1000)})();</script>"""
 
 
 class LetterpressConfig(base.Config):
@@ -89,6 +93,12 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         if essay is None or essay.audio is None or not essay.audio.chapters:
             return
         return add_listen_controls(html, essay.audio, _audio_href(essay, page.url))
+
+    def on_post_page(self, output, *, page, config):
+        path = os.environ.get(LIVE_RELOAD)
+        if not self.config.enabled or not path:
+            return
+        return output.replace("</body>", RELOAD_SCRIPT % path + "</body>", 1)
 
     def on_post_build(self, *, config):
         if not self.config.enabled:

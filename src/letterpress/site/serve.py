@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -17,16 +18,17 @@ from pathlib import Path
 import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Mount
+from starlette.responses import PlainTextResponse
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
 from ..errors import LetterpressError
 from .build import build_into
-from .plugin import PREVIEW_DRAFTS
+from .plugin import LIVE_RELOAD, PREVIEW_DRAFTS
 
-log = logging.getLogger("letterpress.serve")
+BUILD_PATH = "/__letterpress/build"
 WATCHED = ("docs", "overrides", "newsletter/templates", "mkdocs.yml")
 # Web podcast players fetch chapters and transcripts from other origins.
 CORS_SUFFIXES = ("chapters.json", ".html", "/", ".xml", ".json")
@@ -51,10 +53,22 @@ class CorsForFeedsMiddleware:
         return await self.app(scope, receive, send_with_cors)
 
 
-def make_app(site_dir: Path) -> Starlette:
+class BuildCounter:
+    """How many builds have finished; pages poll it to reload after a rebuild."""
+
+    def __init__(self):
+        self.value = 1
+
+    async def endpoint(self, request):
+        return PlainTextResponse(str(self.value), headers={"cache-control": "no-store"})
+
+
+def make_app(site_dir: Path, builds: BuildCounter | None = None) -> Starlette:
     """An ASGI app serving ``site_dir`` (index.html for folders, 206 for ranges)."""
+    builds = builds or BuildCounter()
     return Starlette(
-        routes=[Mount("/", app=StaticFiles(directory=site_dir, html=True), name="site")],
+        routes=[Route(BUILD_PATH, builds.endpoint),
+                Mount("/", app=StaticFiles(directory=site_dir, html=True), name="site")],
         middleware=[Middleware(CorsForFeedsMiddleware)],
     )
 
@@ -62,8 +76,8 @@ def make_app(site_dir: Path) -> Starlette:
 class _Rebuilder(FileSystemEventHandler):
     """Rebuild into a fresh folder after changes; keep serving the last good build."""
 
-    def __init__(self, root: Path, site_dir: Path):
-        self.root, self.site_dir = root, site_dir
+    def __init__(self, root: Path, site_dir: Path, builds: BuildCounter):
+        self.root, self.site_dir, self.builds = root, site_dir, builds
         self.timer: threading.Timer | None = None
 
     def on_any_event(self, event):
@@ -77,29 +91,33 @@ class _Rebuilder(FileSystemEventHandler):
     def rebuild(self):
         try:
             build_into(self.root, self.site_dir)
-            log.info("rebuilt")
         except LetterpressError as error:
-            log.error("%s", error)
+            print(f"not rebuilt (the last good build is still served):\n{error}", file=sys.stderr, flush=True)
+            return
+        self.builds.value += 1
+        print("rebuilt; open pages reload", file=sys.stderr, flush=True)
 
 
 def serve_publication(root: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True) -> None:
     """Build the publication and serve it until interrupted."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     if drafts:
         os.environ[PREVIEW_DRAFTS] = "1"
+    os.environ[LIVE_RELOAD] = BUILD_PATH
     with tempfile.TemporaryDirectory(prefix="letterpress-serve-") as folder:
-        site_dir = Path(folder)
+        site_dir, builds = Path(folder), BuildCounter()
         build_into(root, site_dir)
-        observer = _watch(root, site_dir)
+        observer = _watch(root, site_dir, builds)
         print(f"Serving {root.name} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
         try:
-            uvicorn.run(make_app(site_dir), host=host, port=port, log_level="warning")
+            uvicorn.run(make_app(site_dir, builds), host=host, port=port, log_level="warning")
         finally:
             observer.stop()
 
 
-def _watch(root: Path, site_dir: Path) -> Observer:
+def _watch(root: Path, site_dir: Path, builds: BuildCounter) -> Observer:
     observer = Observer()
-    handler = _Rebuilder(root, site_dir)
+    handler = _Rebuilder(root, site_dir, builds)
     for name in WATCHED:
         path = root / name
         if path.is_dir():
