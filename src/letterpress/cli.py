@@ -6,6 +6,7 @@ Library errors are turned into messages and exit codes in one place
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -109,6 +110,23 @@ def serve(host, port, drafts):
     from .site.loader import find_root
 
     serve_publication(find_root(), host=host, port=port, drafts=drafts)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print pure JSON on stdout (a list, one object per essay).")
+def status(as_json):
+    """Where each essay stands: draft, scheduled, published or emailed.
+
+    Also: narration length, words, problems from `check`, and uncommitted changes.
+    """
+    from .status import essay_statuses
+    from .status_table import print_status_table
+
+    rows = essay_statuses(_publication())
+    if as_json:
+        click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
+    else:
+        print_status_table(rows)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from .authors import Author, load_authors
 from .config import Settings
 from .errors import Problem, ProblemsError
 from .essay import Essay, State
+from .history import read_history, with_git_dates
 from .reader import read_essay
 
 
@@ -60,8 +61,18 @@ def load_publication(settings: Settings) -> Publication:
         if essay is not None:
             essays.append(essay)
     problems.extend(_duplicate_slugs(essays))
+    history = read_history(settings.root)
+    if history.shallow:
+        problems.append(SHALLOW_CLONE)
+    essays = with_git_dates(settings.root, essays, history)
     essays.sort(key=lambda e: e.date, reverse=True)
     return Publication(settings, authors, essays, problems)
+
+
+SHALLOW_CLONE = Problem(
+    ".git", "", "this is a shallow clone, so 'Updated' dates come from front matter only; "
+    "fetch the whole history (git fetch --unshallow; in CI: fetch-depth: 0).", severity="warning",
+)
 
 
 def _duplicate_slugs(essays: list[Essay]) -> list[Problem]:

@@ -8,6 +8,7 @@ instead of Material's re-conversion of every post for every listing page.
 
 from __future__ import annotations
 
+import logging
 import os
 import posixpath
 from pathlib import Path
@@ -26,6 +27,7 @@ from ..web import add_listen_controls, essay_view
 from ..writers import write_all
 from .loader import load_settings
 
+log = logging.getLogger("mkdocs.plugins.letterpress")
 PREVIEW_DRAFTS = "LETTERPRESS_PREVIEW_DRAFTS"
 LIVE_RELOAD = "LETTERPRESS_LIVE_RELOAD"  # set by `letterpress serve` to its build-counter path
 RELOAD_SCRIPT = """<script>(function(){var seen=null;setInterval(function(){
@@ -80,6 +82,8 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         if essay is None:
             return
         page.meta["template"] = "essay.html"
+        if essay.updated:
+            page.config.date["updated"] = essay.updated  # Material shows it in the sidebar
         page.meta["letterpress"] = self._render_view(essay)
         excerpt = getattr(page, "excerpt", None)
         if excerpt is not None:
@@ -115,6 +119,8 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
             publication.raise_for_errors()
         except LetterpressError as error:
             raise PluginError(str(error)) from None
+        for warning in publication.problems:
+            log.info("%s", warning)  # INFO, not WARNING: --strict must not fail on a shallow clone
         return publication
 
     def _essay_for(self, path: str | None) -> Essay | None:

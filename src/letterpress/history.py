@@ -1,0 +1,93 @@
+"""Dates from git: when each essay's text last changed.
+
+"Updated" is the newest commit that changed the file's text: a rename alone
+or a whitespace-only edit does not count (``git log --follow -w``: their
+patches have no hunks). In a shallow clone the history is cut off, so the
+dates would be invented; we detect it and fall back to front matter.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from .essay import Essay
+
+COMMIT_MARK = "\x1ecommit "
+
+
+@dataclass(frozen=True)
+class History:
+    """What git can tell about the publication's files."""
+
+    available: bool
+    shallow: bool = False
+
+    @property
+    def usable(self) -> bool:
+        return self.available and not self.shallow
+
+
+def read_history(root: Path) -> History:
+    """Whether ``root`` is in a git work tree, and whether that clone is shallow."""
+    inside = _git(root, "rev-parse", "--is-inside-work-tree")
+    if inside is None or inside.strip() != "true":
+        return History(available=False)
+    shallow = (_git(root, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
+    return History(available=True, shallow=shallow)
+
+
+def last_text_change(root: Path, path: Path) -> datetime | None:
+    """Author date of the newest commit that changed ``path``'s text after it was added.
+
+    None when the file was never edited after the commit that added it.
+    """
+    log = _git(root, "log", "--follow", "-w", "-p", "--format=\x1ecommit %aI", "--", str(path))
+    edits = []
+    for entry in (log or "").split(COMMIT_MARK)[1:]:
+        stamp, _, patch = entry.partition("\n")
+        if "\n@@ " in patch or patch.startswith("@@ "):
+            edits.append(datetime.fromisoformat(stamp.strip()))
+    # The oldest commit with a patch is the one that added the essay: not an update.
+    return edits[0] if len(edits) > 1 else None
+
+
+def with_git_dates(root: Path, essays: list[Essay], history: History) -> list[Essay]:
+    """Essays whose ``updated`` is the last text change after the publish day.
+
+    Front matter's ``date.updated`` wins when given. "Updated" is only set when
+    the text changed on a later day than the essay's date.
+    """
+    if not history.usable:
+        return essays
+    dated = []
+    for essay in essays:
+        changed = None if essay.updated else last_text_change(root, essay.path)
+        if changed and changed.date() > essay.date.date():
+            essay = replace(essay, updated=changed.astimezone(essay.date.tzinfo))
+        dated.append(essay)
+    return dated
+
+
+def uncommitted(root: Path, paths: list[Path]) -> set[Path]:
+    """The files among ``paths`` with changes git has not committed (or not tracked)."""
+    output = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--",
+                  *[str(p) for p in paths])
+    if output is None:
+        return set()
+    top = Path((_git(root, "rev-parse", "--show-toplevel") or str(root)).strip())
+    changed = set()
+    for record in output.split("\0"):
+        if len(record) > 3:
+            changed.add((top / record[3:]).resolve())
+    return changed
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        return None
+    return result.stdout if result.returncode == 0 else None

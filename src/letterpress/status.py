@@ -1,0 +1,74 @@
+"""``letterpress status``: where each essay stands."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .checks import check_publication
+from .history import uncommitted
+from .publication import Publication
+
+SENT_DIR = "newsletter/sent"
+
+
+@dataclass(frozen=True)
+class EssayStatus:
+    """One row of the status table (and one object of ``status --json``)."""
+
+    slug: str
+    title: str
+    state: str  # draft, scheduled, published, emailed (or invalid: the file cannot be read)
+    date: str
+    updated: str | None
+    words: int
+    audio: dict | None
+    problems: list[str]
+    uncommitted: bool
+    emailed: dict | None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def essay_statuses(publication: Publication) -> list[EssayStatus]:
+    """The status of every essay, newest first."""
+    root = publication.settings.root
+    problems = check_publication(publication)
+    changed = uncommitted(root, [e.path for e in publication.essays])
+    now = publication.now()
+    rows = []
+    for essay in publication.essays:
+        emailed = sent_record(root, essay.slug)
+        state = "emailed" if emailed else essay.state(now).value
+        rows.append(EssayStatus(
+            slug=essay.slug, title=essay.title, state=state,
+            date=essay.date.isoformat(), updated=essay.updated.isoformat() if essay.updated else None,
+            words=essay.words,
+            audio={"duration_seconds": round(essay.audio.duration, 3)} if essay.audio else None,
+            problems=[str(p) for p in problems if p.path == essay.source_path],
+            uncommitted=essay.path.resolve() in changed,
+            emailed={"finished": emailed.get("finished"), "counts": emailed.get("counts", {})} if emailed else None,
+        ))
+    return rows + _unreadable(publication, problems)
+
+
+def _unreadable(publication: Publication, problems) -> list[EssayStatus]:
+    """Rows for post files that could not be read at all, so their problems show too."""
+    known = {e.source_path for e in publication.essays}
+    paths = sorted({p.path for p in problems if p.path.endswith(".md") and p.path not in known})
+    return [EssayStatus(slug=Path(path).stem, title="", state="invalid", date="", updated=None,
+                        words=0, audio=None, problems=[str(p) for p in problems if p.path == path],
+                        uncommitted=False, emailed=None) for path in paths]
+
+
+def sent_record(root: Path, slug: str) -> dict | None:
+    """``newsletter/sent/<slug>.json`` (counts only, never an address), or None."""
+    path = root / SENT_DIR / f"{slug}.json"
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return {"finished": None, "counts": {}, "unreadable": True}
