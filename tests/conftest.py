@@ -56,6 +56,15 @@ def built_site(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """Base URL of ``letterpress serve``'s app serving ``built_site`` on 127.0.0.1."""
+    from browser_helpers import serving
+
+    with serving(built_site) as base_url:
+        yield base_url
+
+
 @pytest.fixture
 def publication_copy(tmp_path) -> Path:
     """A writable copy of the sample publication (config, docs, overrides, newsletter)."""

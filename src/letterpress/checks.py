@@ -13,6 +13,18 @@ CHECKS: list = []
 def check_publication(publication: Publication) -> list[Problem]:
     """Problems of the essays, then those of each registered check."""
     problems = list(publication.problems)
+    _load_checks()
     for check in CHECKS:
         problems.extend(check(publication))
     return problems
+
+
+def _load_checks() -> None:
+    """Import the modules that register checks (kept lazy, as in ``letterpress.writers``)."""
+    for module in ("letterpress.feeds", "letterpress.newsletter", "letterpress.service", "letterpress.sending",
+                   "letterpress.publishing"):
+        try:
+            __import__(module)
+        except ModuleNotFoundError as error:
+            if error.name != module:
+                raise

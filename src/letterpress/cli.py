@@ -129,6 +129,31 @@ def status(as_json):
         print_status_table(rows)
 
 
+from .cli_newsletter import newsletter as _newsletter_group  # noqa: E402 (a group of its own module)
+cli.add_command(_newsletter_group)
+from . import cli_send  # noqa: E402,F401 (adds send, status and bounces to the newsletter group)
+from .cli_subscribers import subscribers as _subscribers_group  # noqa: E402
+cli.add_command(_subscribers_group)
+from .cli_service import service as _service_command  # noqa: E402
+cli.add_command(_service_command)
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Pull nothing, send nothing: say what would happen.")
+def publish(dry_run):
+    """Pull, check, build, deploy, send the newsletters that are due, commit their records.
+
+    Run it on the machine that holds the subscriber file (a systemd timer or a
+    git hook). Running it twice does nothing the second time.
+    """
+    from .publishing.pipeline import publish as run_pipeline
+    from .site.loader import find_root
+
+    report = run_pipeline(find_root(), dry_run=dry_run, say=click.echo)
+    if not dry_run and not (report.sent or report.waiting):
+        click.echo("nothing to send.")
+
+
 def main() -> None:
     cli(prog_name="letterpress")
 

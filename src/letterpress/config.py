@@ -28,6 +28,7 @@ class AuthorOptions:
 
     cta_label: str = "Work with me"
     bio: str = ""
+    email: str = ""  # where readers' replies to the newsletter go (Reply-To)
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,8 @@ class FeedsOptions:
     """RSS, Atom and JSON Feed."""
 
     enabled: bool = True
-    limit: int = 20
-    full_text: bool = True
+    limit: int = 20  # newest essays in rss.xml, atom.xml and feed.json
+    full_text: bool = True  # false: title, summary and a link only
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,18 @@ class PodcastOptions:
     """The podcast feed of the narrated essays."""
 
     enabled: bool = False
-    title: str = ""
-    description: str = ""
-    artwork: str = ""
-    category: str = ""
-    subcategory: str = ""
+    title: str = ""  # default: site_name
+    description: str = ""  # default: site_description
+    artwork: str = ""  # square JPEG or PNG, 1400–3000 px, relative to docs/
+    category: str = ""  # one of Apple's categories, e.g. "Health & Fitness"
+    subcategory: str = ""  # e.g. "Mental Health"
     explicit: bool = False
-    owner_name: str = ""
+    author: str = ""  # itunes:author; default: the essays' authors
+    owner_name: str = ""  # default: author
     owner_email: str = ""
-    guid: str = ""
+    guid: str = ""  # podcast:guid, set once for the podcast's life (letterpress check proposes it)
     locked: bool = True
-    type: str = "episodic"
+    type: str = "episodic"  # or serial
 
 
 @dataclass(frozen=True)
@@ -84,15 +86,42 @@ class SendingOptions:
     rate: float = 0.0
     subscribers: str = "newsletter/subscribers.sqlite3"
     outbox: str = "newsletter/outbox"
+    return_path: str = ""  # envelope sender, where late bounces go; default: the newsletter sender
+    timeout_seconds: float = 30.0  # per SMTP command
+    retry_attempts: int = 5  # tries for a recipient whose server answers 4xx
+    retry_backoff_seconds: float = 60.0  # before the first retry; doubles each time
+    retry_backoff_max_seconds: float = 3600.0
+    pause_after_errors: int = 10  # errors in a row that pause the campaign
+    reconnect_delay_seconds: float = 1.0
+    dkim_selector: str = ""  # with dkim_domain: sign each letter (key: LETTERPRESS_DKIM_KEY or dkim_key_file)
+    dkim_domain: str = ""
+    dkim_key_file: str = ""
 
 
 @dataclass(frozen=True)
 class ServiceOptions:
     """The sign-up and unsubscribe service."""
 
-    url: str = ""
-    allowed_origin: str = ""
-    confirm_hours: int = 48
+    url: str = ""  # the service's public address, e.g. https://example.org/service
+    allowed_origin: str = ""  # the site whose forms may post; default: the origin of site_url
+    confirm_hours: int = 48  # how long a confirmation link works
+    root_path: str = ""  # the path prefix a reverse proxy strips, e.g. /service
+    rate_limits: bool = True  # false only for benchmarks
+    limit_per_ip: str = "10/minute;60/day"  # sign-ups per client address
+    limit_per_address: str = "3/hour;10/day"  # sign-ups per email address
+    max_body_bytes: int = 16384  # larger requests are refused (413)
+    welcome_email: bool = True  # a short letter after confirming
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    """Who deploys the built site, for ``letterpress publish``."""
+
+    deploy: str = "none"  # directory, command, pages or none
+    directory: str = ""  # deploy: directory — where the site is copied
+    command: str = ""  # deploy: command — run from the root after the build, e.g. rsync
+    pages_wait_seconds: int = 0  # deploy: pages — how long to wait for the essay's URL to answer
+    git_push: bool = True  # commit and push newsletter/sent/ records after sending
 
 
 @dataclass(frozen=True)
@@ -115,6 +144,7 @@ class Settings:
     newsletter: NewsletterOptions = field(default_factory=NewsletterOptions)
     sending: SendingOptions = field(default_factory=SendingOptions)
     service: ServiceOptions = field(default_factory=ServiceOptions)
+    publish: PublishOptions = field(default_factory=PublishOptions)
     markdown_extensions: tuple = ()
     mdx_configs: dict = field(default_factory=dict)
 
@@ -137,6 +167,7 @@ SECTIONS = {
     "newsletter": NewsletterOptions,
     "sending": SendingOptions,
     "service": ServiceOptions,
+    "publish": PublishOptions,
 }
 TOP_LEVEL_KEYS = ("enabled", "timezone", "media_hosts", "authors", *SECTIONS)
 

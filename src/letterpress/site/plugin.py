@@ -45,6 +45,7 @@ class LetterpressConfig(base.Config):
     newsletter = c.Type(dict, default={})
     sending = c.Type(dict, default={})
     service = c.Type(dict, default={})
+    publish = c.Type(dict, default={})
 
 
 class LetterpressPlugin(BasePlugin[LetterpressConfig]):

@@ -1,0 +1,191 @@
+"""``letterpress newsletter send/status/bounces``: the send, its ledger, and late bounce reports.
+
+These commands join the ``newsletter`` group of :mod:`letterpress.cli_newsletter`.
+Nothing printed here names a subscriber: output may end up in CI logs.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from .cli_newsletter import newsletter
+
+
+@newsletter.command()
+@click.argument("slug")
+@click.option("--yes", is_flag=True, help="Send without asking for confirmation.")
+@click.option("--rate", type=click.FloatRange(min=0.01), default=None, metavar="N",
+              help="At most N messages per second for this run.")
+@click.option("--dry-run", is_flag=True, help="Check and count, show a sample; send nothing.")
+@click.option("--to", "test_address", metavar="EMAIL", default=None,
+              help="Send one test letter to EMAIL only; not recorded as the campaign.")
+@click.option("--force", is_flag=True, help="Send again an essay that was already sent (everyone gets it twice).")
+@click.option("--retry-failed", is_flag=True, help="Try again the recipients whose letters failed.")
+@click.option("--messenger", type=click.Choice(["smtp", "maildir"]), default=None,
+              help="Override the configured messenger (maildir: a trial into newsletter/outbox/).")
+def send(slug, yes, rate, dry_run, test_address, force, retry_failed, messenger):
+    """Send essay SLUG to every active subscriber, or resume its paused send.
+
+    The recipients are fixed when the send starts; each outcome is recorded as
+    it happens, so an interrupted send resumes where it stopped. Through SMTP
+    (LETTERPRESS_SMTP_URL, password in LETTERPRESS_SMTP_PASSWORD) or, by
+    default, into the Maildir newsletter/outbox/ as a trial.
+    """
+    from .cli import _publication
+    from .sending import plan_send, plan_test_send
+
+    publication = _publication()
+    if test_address:
+        _test_send(plan_test_send(publication, slug, messenger), test_address)
+        return
+    plan = plan_send(publication, slug, force=force, retry_failed=retry_failed, messenger=messenger, rate=rate)
+    try:
+        _describe(plan)
+        if dry_run:
+            _sample(plan)
+            click.echo("dry run: nothing was sent.")
+            return
+        if not plan.recipients:
+            click.echo("nothing to send: no active subscribers (add some with `letterpress subscribers add`).")
+            return
+        if not yes:
+            click.confirm(f"Send '{plan.issue.subject}' to {plan.recipients:,} recipients through "
+                          f"{plan.messenger_description}?", abort=True)
+        _run(plan)
+    finally:
+        plan.close()
+
+
+def _describe(plan) -> None:
+    click.echo(f"letter: '{plan.issue.subject}' ({plan.issue.html_bytes / 1024:.0f} KB of HTML"
+               f"{', an excerpt' if plan.issue.excerpted else ''})")
+    action = "resume" if plan.campaign else "new send"
+    click.echo(f"recipients: {plan.recipients:,} ({action}) through {plan.messenger_description} "
+               f"(pool {plan.policy.pool}, {f'{plan.policy.rate:g}/s' if plan.policy.rate else 'no rate limit'})")
+    signer = plan.signer
+    click.echo(f"DKIM: signed as {signer.selector}._domainkey.{signer.domain}" if signer else
+               "DKIM: not signed here" if plan.kind == "smtp" else "DKIM: not needed for a trial")
+    for note in plan.notes:
+        click.echo(f"note: {note}")
+
+
+def _sample(plan) -> None:
+    from .sending.send import compose
+
+    first = next(iter(plan.store.subscribers("active")), None)
+    address, name = (first.email, first.name) if first else ("reader@example.org", "")
+    composed = compose(plan.issue, address, name, plan.signer)
+    click.echo(f"sample: {len(composed.data) / 1024:.0f} KB message for {_masked(address)}, "
+               f"Message-ID {composed.message_id or '(none)'}")
+
+
+def _masked(address: str) -> str:
+    local, _, domain = address.rpartition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def _run(plan) -> None:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .sending import run_send
+
+    console = Console(stderr=True)
+    started = time.monotonic()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]}"), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("sending", total=plan.recipients, rate="")
+
+        def update(snapshot: dict) -> None:
+            elapsed = max(time.monotonic() - started, 1e-6)
+            waiting = f", {snapshot['waiting']} waiting to retry" if snapshot["waiting"] else ""
+            progress.update(task, completed=snapshot["settled"], total=snapshot["total"],
+                            rate=f"{snapshot['settled'] / elapsed:.1f}/s{waiting}")
+
+        result = run_send(plan, update)
+    _summary(plan, result, time.monotonic() - started)
+
+
+def _summary(plan, result, seconds: float) -> None:
+    counts = result.counts
+    settled = ", ".join(f"{counts[o]} {o}" for o in ("sent", "bounced", "failed", "skipped"))
+    if result.recovered:
+        click.echo(f"resumed: {result.recovered} letters whose outcome an interruption left unknown were sent "
+                   "again (the documented duplicate window).")
+    if result.paused:
+        open_rows = sum(counts[o] for o in ("queued", "in_flight", "deferred"))
+        click.echo(f"paused after {seconds:.1f} s: {result.campaign.pause_reason}", err=True)
+        click.echo(f"so far: {settled}; {open_rows} left. Fix the cause, then run "
+                   f"`letterpress newsletter send {plan.essay.slug}` again to resume.", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(f"finished in {seconds:.1f} s: {settled}.")
+    if counts["failed"]:
+        click.echo(f"{counts['failed']} failed; try them again later with "
+                   f"`letterpress newsletter send {plan.essay.slug} --retry-failed`.")
+    if not plan.trial:
+        click.echo(f"recorded in newsletter/sent/{plan.essay.slug}.json (counts only; commit it).")
+
+
+def _test_send(plan, address: str) -> None:
+    from .sending import send_test
+
+    try:
+        reply = send_test(plan, address)
+    finally:
+        plan.close()
+    if not 200 <= reply.code < 300:
+        raise click.ClickException(f"the test letter was refused: {reply}")
+    click.echo(f"test letter sent through {plan.messenger_description}: {reply} (not recorded).")
+
+
+@newsletter.command()
+@click.argument("slug", required=False)
+def status(slug):
+    """Every send (of SLUG): its state, counts by outcome, and what is left."""
+    from .sending import Ledger
+    from .site.loader import load_settings
+    from .subscribers import open_subscribers
+
+    with open_subscribers(load_settings()) as store:
+        ledger = Ledger(store)
+        campaigns = ledger.campaigns(slug)
+        if not campaigns:
+            click.echo(f"no sends{f' of {slug}' if slug else ''} yet.")
+            return
+        for campaign in campaigns:
+            click.echo(_campaign_line(campaign, ledger.counts(campaign)))
+
+
+def _campaign_line(campaign, counts: dict) -> str:
+    kind = " (trial)" if campaign.trial else ""
+    settled = ", ".join(f"{counts[o]} {o}" for o in ("sent", "bounced", "failed", "skipped"))
+    open_rows = counts["queued"] + counts["in_flight"] + counts["deferred"]
+    left = f"; {open_rows} left ({counts['deferred']} waiting to retry)" if open_rows else ""
+    when = f"{campaign.created_at} → {campaign.finished_at}" if campaign.finished_at else campaign.created_at
+    reason = f" — {campaign.pause_reason}" if campaign.status == "paused" and campaign.pause_reason else ""
+    return f"#{campaign.id} {campaign.slug}{kind}: {campaign.status}{reason}, {when}: {settled}{left}"
+
+
+@newsletter.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def bounces(path):
+    """Read late bounce and complaint reports from PATH (a Maildir, mbox, or folder of .eml).
+
+    Permanent failures mark the subscriber bounced; delays are left alone;
+    abuse complaints (ARF) mark them complained.
+    """
+    from .sending import process_reports
+    from .site.loader import load_settings
+    from .subscribers import open_subscribers
+
+    with open_subscribers(load_settings()) as store:
+        report = process_reports(store, path)
+    click.echo(f"read {report.messages} messages: {report.hard} permanent failures, {report.soft} delays or "
+               f"temporary failures (left alone), {report.complaints} complaints, "
+               f"{report.not_reports} not reports.")
+    click.echo(f"marked {report.marked_bounced} bounced and {report.marked_complained} complained"
+               f"{f'; {report.unknown_recipients} not on the list' if report.unknown_recipients else ''}.")

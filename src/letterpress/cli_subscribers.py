@@ -1,0 +1,156 @@
+"""``letterpress subscribers``: the subscriber list, a SQLite file the author owns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def _settings():
+    from .site.loader import load_settings
+
+    return load_settings()
+
+
+def _store():
+    from .subscribers import open_subscribers
+
+    return open_subscribers(_settings())
+
+
+@click.group()
+def subscribers():
+    """The subscriber list: newsletter/subscribers.sqlite3, kept out of git.
+
+    Statuses: pending, active, unsubscribed, bounced, complained. Only active
+    subscribers receive letters.
+    """
+
+
+@subscribers.command()
+@click.argument("email")
+@click.option("--name", default="", help="The subscriber's name (used in the To header).")
+def add(email, name):
+    """Add EMAIL as an active subscriber whose consent you hold.
+
+    Someone who unsubscribed, bounced, complained or was erased is not added
+    back; only they can subscribe again, through the sign-up form.
+    """
+    with _store() as store:
+        before = store.get(email)
+        person = store.add(email, name, source="added with `letterpress subscribers add`")
+    if before is not None and before.status == person.status:
+        click.echo(f"{person.email} is already on the list ({person.status}).")
+    else:
+        click.echo(f"added {person.email} ({person.status}).")
+
+
+@subscribers.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--skip-invalid", is_flag=True, help="Import the valid rows even when some rows are not.")
+def import_(file, skip_invalid):
+    """Import subscribers from a CSV FILE (Substack, Buttondown, Mailchimp exports work).
+
+    The header must name an email column. Every row is checked first; if any
+    is invalid, nothing is imported (unless --skip-invalid). People who left
+    stay out: an import never re-activates them.
+    """
+    from .subscribers import import_csv
+
+    with _store() as store:
+        report = import_csv(store, file, skip_invalid=skip_invalid)
+    for problem in report.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    click.echo(_import_summary(report))
+    if report.unreadable_dates:
+        click.echo(f"{report.unreadable_dates} rows had a sign-up time that could not be read; "
+                   "their consent time is the import's.", err=True)
+
+
+def _import_summary(report) -> str:
+    parts = [(report.added, "added"), (report.activated, "activated"), (report.unchanged, "already on the list"),
+             (report.stopped, "recorded as having left (unsubscribed, bounced)"),
+             (report.kept_out, "kept out (they had left or were erased)"), (report.duplicates, "duplicate rows"),
+             (report.skipped_invalid, "invalid rows skipped")]
+    done = ", ".join(f"{number} {what}" for number, what in parts if number) or "nothing to do"
+    kind = report.source.rsplit("(", 1)[-1].rstrip(")")
+    return f"read {report.rows} rows ({kind}): {done}."
+
+
+@subscribers.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--email", default=None, help="Export one person's data only (for an access request).")
+def export(file, email):
+    """Export every subscriber (or one, with --email) as CSV to FILE, or to the screen.
+
+    The CSV imports back as it is. One person's export adds the letters sent to them.
+    """
+    from .subscribers import EXPORT_COLUMNS, export_rows, write_csv
+
+    with _store() as store:
+        rows = export_rows(store, email)
+    columns = EXPORT_COLUMNS + (("letters",) if email else ())
+    text = write_csv(rows, columns, file)
+    if file is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {len(rows)} subscriber{'s' if len(rows) != 1 else ''} to {file} (readable by you only).")
+
+
+@subscribers.command(name="list")
+@click.option("--status", type=click.Choice(["pending", "active", "unsubscribed", "bounced", "complained"]),
+              default=None, help="Only subscribers with this status.")
+def list_(status):
+    """Print one 'address status' line per subscriber."""
+    with _store() as store:
+        people = store.subscribers(status)
+    for person in people:
+        click.echo(f"{person.email} {person.status}")
+
+
+@subscribers.command()
+@click.argument("email")
+def remove(email):
+    """Unsubscribe EMAIL (the record stays, so no import adds them back)."""
+    from .errors import LetterpressError
+
+    with _store() as store:
+        person = store.get(email)
+        if person is None:
+            raise LetterpressError(f"{email.strip()} is not on the list; nothing to remove.")
+        changed = store.unsubscribe(person.email)
+    click.echo(f"unsubscribed {person.email}." if changed else f"{person.email} was already unsubscribed.")
+
+
+@subscribers.command()
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase(email, yes):
+    """Delete every trace of EMAIL (GDPR erasure): subscriber, ledger rows, outbox copies.
+
+    Only a salted hash of the address is kept, so no later import adds them back.
+    """
+    from .subscribers import erase_subscriber, open_store, outbox_path, store_path
+
+    settings = _settings()
+    if not yes:
+        click.confirm(f"Erase every trace of {email.strip()}? This cannot be undone.", abort=True)
+    with open_store(store_path(settings)) as store:
+        erasure = erase_subscriber(store, email, outbox_path(settings))
+    known = "erased the subscriber" if erasure.subscriber else "no subscriber with this address"
+    click.echo(f"{known}; deleted {erasure.deliveries} ledger rows and {erasure.outbox_messages} outbox "
+               "messages; kept only a salted hash, so no import adds them back.")
+
+
+@subscribers.command()
+@click.option("--by-status", is_flag=True, help="Print the count of every status.")
+def count(by_status):
+    """Print the number of active subscribers."""
+    with _store() as store:
+        counts = store.counts()
+    if by_status:
+        for status, number in counts.items():
+            click.echo(f"{status} {number}")
+    else:
+        click.echo(counts["active"])

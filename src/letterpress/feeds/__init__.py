@@ -1,0 +1,107 @@
+"""The publication's feeds: RSS, Atom, JSON Feed, the podcast and its chapters files.
+
+Written into the site root after the build (``rss.xml``, ``atom.xml``,
+``feed.json``, ``podcast.xml``) and beside each narrated essay
+(``essays/<slug>/chapters.json``). Importing this package registers the
+writer with :mod:`letterpress.writers` and the checks with :mod:`letterpress.checks`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..checks import CHECKS
+from ..errors import ProblemsError
+from ..essay import Essay
+from ..publication import Publication
+from ..writers import WRITERS
+from .artwork import is_episode_artwork
+from .chapters import chapters_json, chapters_path
+from .checks import feed_problems
+from .entries import (ATOM_PATH, JSON_PATH, PODCAST_PATH, RSS_PATH, EntryMaker, FeedEntry,
+                      feed_essays, make_channel)
+from .jsonfeed import json_feed
+from .podcast import PodcastWriter
+from .rss_atom import rss_and_atom
+
+__all__ = ["feed_essays", "feed_files", "write_feeds", "write_files", "ATOM_PATH", "JSON_PATH", "PODCAST_PATH", "RSS_PATH"]
+
+
+def write_feeds(publication: Publication, site_dir: Path) -> None:
+    """Write every feed and chapters file into ``site_dir``.
+
+    Raises:
+        ProblemsError: the config cannot make valid feeds; nothing is written.
+    """
+    settings = publication.settings
+    if not (settings.feeds.enabled or settings.podcast.enabled):
+        return
+    errors = [problem for problem in feed_problems(publication) if problem.is_error]
+    if errors:
+        raise ProblemsError(errors)
+    write_files(site_dir, feed_files(publication, feed_essays(publication)))
+
+
+def feed_files(publication: Publication, essays: list[Essay]) -> dict[str, bytes]:
+    """Site-relative path -> content of every feed file for ``essays`` (published, newest first).
+
+    Each essay's Markdown is converted once and shared by all the feeds.
+    """
+    settings = publication.settings
+    maker = EntryMaker(publication, full_text=settings.feeds.full_text)
+    listed = essays[: settings.feeds.limit] if settings.feeds.enabled else []
+    entries = {essay.slug: maker.entry(essay) for essay in listed}
+    files = _chapters_files(publication, essays)
+    if settings.feeds.enabled:  # even with no essay yet: every page links the feeds
+        channel = make_channel(publication, listed)
+        ordered = list(entries.values())
+        files[RSS_PATH], files[ATOM_PATH] = rss_and_atom(channel, ordered)
+        files[JSON_PATH] = json_feed(channel, ordered)
+    if settings.podcast.enabled:
+        narrated = [e for e in essays if e.audio]
+        episodes = [entries.get(e.slug) or maker.entry(e, with_html=False) for e in narrated]
+        files[PODCAST_PATH] = _podcast(publication, episodes, files)
+    return files
+
+
+def _podcast(publication: Publication, episodes: list[FeedEntry], files: dict[str, bytes]) -> bytes:
+    settings = publication.settings
+    channel = make_channel(publication, [entry.essay for entry in episodes])
+    chapters = {entry.essay.slug: settings.absolute_url(path)
+                for entry in episodes if (path := chapters_path(entry.essay, settings.blog_dir)) in files}
+    writer = PodcastWriter(channel, settings.podcast, settings.absolute_url(settings.podcast.artwork), chapters)
+    images = {entry.essay.slug: entry.image for entry in episodes if _has_episode_artwork(entry.essay)}
+    return writer.feed(episodes, images)
+
+
+def _chapters_files(publication: Publication, essays: list[Essay]) -> dict[str, bytes]:
+    settings = publication.settings
+    podcast_name = settings.podcast.title or settings.site_name
+    return {
+        chapters_path(essay, settings.blog_dir): chapters_json(
+            essay, podcast_name, settings.absolute_url(essay.url_path(settings.blog_dir)))
+        for essay in essays if essay.audio and essay.audio.chapters
+    }
+
+
+def _has_episode_artwork(essay: Essay) -> bool:
+    """A local, square essay image of the right size doubles as the episode's artwork."""
+    source = str(essay.meta.get("image") or "")
+    if not essay.image or not source or essay.image.startswith("https://"):
+        return False  # a remote image cannot be checked, so it is not used
+    return is_episode_artwork((essay.path.parent / source).resolve())
+
+
+def write_files(site_dir: Path, files: dict[str, bytes]) -> None:
+    """Write each file through a temporary name, so no reader sees half a feed."""
+    for relative, content in files.items():
+        target = site_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_bytes(content)
+        os.replace(temporary, target)
+
+
+WRITERS.append(write_feeds)
+CHECKS.append(feed_problems)

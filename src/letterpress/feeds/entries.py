@@ -1,0 +1,161 @@
+"""What every feed says about the publication and each essay, computed once.
+
+The four feeds differ only in syntax; their facts (absolute URLs, dates,
+authors, the essay's HTML, the recording) come from here, so the Markdown of
+each essay is converted once for all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from html import escape
+
+from ..audio import format_clock
+from ..authors import Author
+from ..essay import Essay
+from ..publication import Publication
+from ..render import EssayRenderer, post_pages
+
+RSS_PATH = "rss.xml"
+ATOM_PATH = "atom.xml"
+JSON_PATH = "feed.json"
+PODCAST_PATH = "podcast.xml"
+CHAPTERS_NAME = "chapters.json"
+# Feeds of a publication with no essay yet still need a date; one that never changes.
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    url: str = ""
+    avatar: str = ""
+
+
+@dataclass(frozen=True)
+class Recording:
+    """The narration as the feeds publish it: absolute URL, bytes, seconds, MIME type."""
+
+    url: str
+    length: int
+    duration: float
+    mime_type: str
+    narrator: str
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One essay as a feed entry; every URL absolute."""
+
+    essay: Essay
+    url: str
+    title: str
+    summary: str
+    html: str
+    published: datetime
+    updated: datetime
+    authors: tuple[Person, ...]
+    categories: tuple[str, ...]
+    image: str
+    recording: Recording | None
+
+    @property
+    def id(self) -> str:
+        return self.url
+
+
+@dataclass(frozen=True)
+class Channel:
+    """The publication as the feeds describe it."""
+
+    title: str
+    home_url: str
+    description: str
+    language: str
+    copyright: str
+    updated: datetime
+
+    def url(self, path: str) -> str:
+        return self.home_url.rstrip("/") + "/" + path
+
+
+def feed_essays(publication: Publication) -> list[Essay]:
+    """Published essays, newest first: drafts and scheduled essays never reach a feed."""
+    return publication.published()
+
+
+def make_channel(publication: Publication, essays: list[Essay]) -> Channel:
+    """The channel; its date is the newest essay's (never "now", so builds repeat byte for byte)."""
+    settings = publication.settings
+    return Channel(
+        title=settings.site_name,
+        home_url=settings.absolute_url(""),
+        description=settings.site_description or settings.site_name,
+        language=settings.language,
+        copyright=settings.copyright,
+        updated=max((last_change(e) for e in essays), default=EPOCH),
+    )
+
+
+def last_change(essay: Essay) -> datetime:
+    return max(essay.date, essay.updated or essay.date)
+
+
+class EntryMaker:
+    """Turns essays into :class:`FeedEntry` objects with one shared Markdown converter."""
+
+    def __init__(self, publication: Publication, full_text: bool = True):
+        self.publication = publication
+        self.settings = publication.settings
+        self.full_text = full_text
+        self.renderer = EssayRenderer(self.settings) if full_text else None
+        self.pages = post_pages(publication.essays, self.settings)
+
+    def entry(self, essay: Essay, with_html: bool = True) -> FeedEntry:
+        """``essay`` as a feed entry; ``with_html=False`` skips the (costly) essay HTML."""
+        url = self.page_url(essay)
+        recording = self.recording(essay)
+        return FeedEntry(
+            essay=essay, url=url, title=essay.title, summary=essay.description,
+            html=self.entry_html(essay, url, recording) if with_html else "",
+            published=essay.date, updated=last_change(essay),
+            authors=tuple(self.person(key) for key in essay.authors),
+            categories=tuple(dict.fromkeys((*essay.categories, *essay.tags))),
+            image=self.absolute(essay.image) if essay.image else "",
+            recording=recording,
+        )
+
+    def page_url(self, essay: Essay) -> str:
+        return self.settings.absolute_url(essay.url_path(self.settings.blog_dir))
+
+    def absolute(self, path: str) -> str:
+        """A site-relative path (or an https URL, kept) as an absolute URL."""
+        return path if path.startswith(("https://", "http://")) else self.settings.absolute_url(path)
+
+    def person(self, key: str) -> Person:
+        author: Author | None = self.publication.authors.get(key)
+        if author is None:
+            return Person(name=key)
+        avatar = self.absolute(author.avatar) if author.avatar else ""
+        return Person(name=author.name, url=author.url, avatar=avatar)
+
+    def recording(self, essay: Essay) -> Recording | None:
+        audio = essay.audio
+        if audio is None:
+            return None
+        return Recording(url=self.absolute(audio.url), length=audio.length, duration=audio.duration,
+                         mime_type=audio.mime_type, narrator=audio.narrator)
+
+    def entry_html(self, essay: Essay, url: str, recording: Recording | None) -> str:
+        """Full text (or the summary and a link), led by a "Listen" link when narrated."""
+        listen = _listen_paragraph(url, recording) if recording else ""
+        if self.renderer is None:
+            return (f"{listen}<p>{escape(essay.description)}</p>\n"
+                    f'<p><a href="{escape(url)}">Read “{escape(essay.title)}”</a></p>')
+        return listen + self.renderer.html(essay, self.pages, base_url=url)
+
+
+def _listen_paragraph(url: str, recording: Recording) -> str:
+    return (f'<p><a href="{escape(url)}#listen">Listen to the narration</a> '
+            f"(read by {escape(recording.narrator)}, {format_clock(recording.duration)})</p>\n")

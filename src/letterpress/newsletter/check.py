@@ -1,0 +1,247 @@
+"""``letterpress newsletter check SLUG``: everything to fix before a letter goes out.
+
+Size against the budget, links that are relative or lead nowhere on the site,
+images without alt text or width, TK/TODO markers, the sender and postal
+address, the subject's length, and the template colours' contrast (WCAG AA,
+light and dark). Errors stop a send; warnings are for the author to weigh.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import html as lxml_html
+
+from .. import tokens
+from ..config import Settings
+from ..errors import Problem, ProblemsError
+from ..essay import Essay, State
+from ..publication import Publication
+from . import addresses, templates
+from .message import PLACEHOLDERS
+from .render import budget_bytes, fit_budget, prepare, subject
+from .web import letter_essays
+
+MARKER = re.compile(r"\b(TK|TODO)\b")
+SUBJECT_LIMIT = 70
+AA_CONTRAST = 4.5
+# Pages Material's blog plugin generates (not files in docs/).
+GENERATED_PREFIXES = ("archive/", "category/", "author/", "page/", "tags/")
+GENERATED_FILES = (".xml", ".json")
+
+
+@dataclass
+class CheckReport:
+    """What ``newsletter check`` found, and the letter's size."""
+
+    problems: list[Problem] = field(default_factory=list)
+    html_bytes: int = 0
+    budget: int = 0  # bytes
+    sections: tuple[int, int] = (0, 0)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+def check_issue(publication: Publication, essay: Essay) -> CheckReport:
+    """Every problem of the letter for ``essay``; renders it but sends nothing."""
+    settings = publication.settings
+    report = CheckReport(budget=settings.newsletter.budget_kb * 1024)
+    report.problems += addresses.config_problems(settings) + _secret_problems()
+    report.problems += _state_problems(publication, essay) + marker_problems(essay)
+    report.problems += _subject_problems(publication, essay) + contrast_problems(settings)
+    try:
+        letter = prepare(publication, essay, web_version=False)
+        rendition = fit_budget(letter)
+    except ProblemsError as error:
+        report.problems += error.problems
+        return report
+    report.html_bytes = budget_bytes(rendition.html, settings)
+    report.sections = (rendition.sections, len(letter.body.sections))
+    report.problems += _size_problems(essay, report)
+    report.problems += link_problems(publication, essay, rendition.html)
+    report.problems += image_problems(essay, [e for s in letter.body.sections for e in s.elements])
+    return report
+
+
+def config_check(publication: Publication) -> list[Problem]:
+    """For ``letterpress check``: the newsletter config; what is missing is a warning until a send."""
+    if not publication.settings.newsletter.enabled:
+        return []
+    problems = addresses.config_problems(publication.settings) + contrast_problems(publication.settings)
+    return [Problem(p.path, p.field, p.message + " (needed before the first letter is sent)",
+                    p.line, "warning") if "is missing" in p.message else p for p in problems]
+
+
+# -- the checks ---------------------------------------------------------------------
+
+def _secret_problems() -> list[Problem]:
+    if os.environ.get(tokens.SECRET_VARIABLE, "").strip():
+        return []
+    return [Problem("environment", tokens.SECRET_VARIABLE, "is not set; the send will refuse to start "
+                    "without it (it signs the unsubscribe links).", severity="warning")]
+
+
+def _state_problems(publication: Publication, essay: Essay) -> list[Problem]:
+    problems = []
+    if essay.state(publication.now()) is not State.PUBLISHED:
+        problems.append(Problem(essay.source_path, "draft" if essay.draft else "date",
+                                f"is {essay.state(publication.now()).value}; this letter cannot be sent yet.",
+                                severity="warning"))
+    if not essay.newsletter:
+        problems.append(Problem(essay.source_path, "newsletter", "is false; this essay is never emailed.",
+                                severity="warning"))
+    return problems
+
+
+def marker_problems(essay: Essay) -> list[Problem]:
+    """'TK' and 'TODO' left in the essay file, by line."""
+    try:
+        lines = essay.path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError:
+        lines = essay.body.splitlines()
+    problems = []
+    for number, line in enumerate(lines, start=1):
+        match = MARKER.search(line)
+        if match:
+            problems.append(Problem(essay.source_path, "", f"'{match.group(1)}' marker left in the text; "
+                                    "finish or remove it.", line=number))
+    return problems
+
+
+def _subject_problems(publication: Publication, essay: Essay) -> list[Problem]:
+    text = subject(publication, essay).removeprefix("[Draft] ")
+    if len(text) <= SUBJECT_LIMIT:
+        return []
+    return [Problem(essay.source_path, "title", f"the subject is {len(text)} characters; inboxes cut it "
+                    f"after about {SUBJECT_LIMIT}. Consider a shorter title.", severity="warning")]
+
+
+def _size_problems(essay: Essay, report: CheckReport) -> list[Problem]:
+    shown, total = report.sections
+    if shown >= total:
+        return []
+    return [Problem(essay.source_path, "", (
+        f"the whole essay is over the {report.budget // 1024} KB budget (Gmail clips at about 102 KB); "
+        f"the letter carries sections 1–{shown} of {total} and ends with 'Continue reading'."),
+        severity="warning")]
+
+
+def contrast_problems(settings: Settings) -> list[Problem]:
+    """Each text/background pair of ``palette.j2`` below WCAG AA (4.5:1), light and dark."""
+    palette = templates.template_module(settings, "palette.j2")
+    shown = templates.shown_path(settings, templates.template_file(settings, "palette.j2"))
+    problems = []
+    for scheme in ("light", "dark"):
+        colours = getattr(palette, scheme, {})
+        for foreground, background in getattr(palette, "pairs", ()):
+            if foreground not in colours or background not in colours:
+                problems.append(Problem(shown, "", f"{scheme} palette has no colour '{foreground}' or "
+                                        f"'{background}' (named in pairs); add it."))
+                continue
+            ratio = contrast_ratio(colours[foreground], colours[background])
+            if ratio < AA_CONTRAST:
+                problems.append(Problem(shown, "", (
+                    f"{scheme} colours '{foreground}' {colours[foreground]} on '{background}' "
+                    f"{colours[background]} have a contrast of {ratio:.2f}:1, below WCAG AA's 4.5:1; "
+                    "darken or lighten one of them.")))
+    return problems
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    # The formula is a few lines of WCAG 2.x's definition; not worth a dependency.
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    value = colour.strip().lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    channels = [int(value[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def link_problems(publication: Publication, essay: Essay, html: str) -> list[Problem]:
+    """Links and images that are relative (dead in an email) or point at pages the site lacks."""
+    problems, seen = [], set()
+    document = lxml_html.document_fromstring(html)
+    for element, attribute, url, _ in document.iterlinks():
+        if url in seen or url in PLACEHOLDERS or element.tag not in ("a", "img", "audio", "source"):
+            continue
+        seen.add(url)
+        problem = _url_problem(publication, essay, url)
+        if problem:
+            problems.append(Problem(essay.source_path, "", problem))
+    return problems
+
+
+def _url_problem(publication: Publication, essay: Essay, url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme in ("mailto", "tel"):
+        return None
+    if parts.scheme not in ("https", "http"):
+        return f"link '{url}' is relative; in an email it leads nowhere. Use a full https:// address."
+    site = publication.settings.site_url.rstrip("/") + "/"
+    if not url.startswith(site):
+        return None
+    path = unquote(parts.path)[len(urlsplit(site).path):]
+    if site_has(publication, essay, path):
+        return None
+    return f"link '{url}' points at a page the site does not have; fix the link or add the page."
+
+
+def site_has(publication: Publication, essay: Essay, path: str) -> bool:
+    """Whether the built site will have ``path`` (site-relative, no leading slash)."""
+    settings = publication.settings
+    if path in ("", "index.html") or path.endswith(GENERATED_FILES):
+        return True
+    blog = settings.blog_dir + "/"
+    parts = path.split("/")
+    if path.startswith(blog) and path[len(blog):].startswith(GENERATED_PREFIXES):
+        return True
+    if path.startswith(blog) and len(parts) >= 3:
+        if _essay_page(publication, essay, parts[1]):
+            return True
+    if parts[0] == "newsletter" and len(parts) >= 2:
+        slugs = {e.slug for e in letter_essays(publication)} | {essay.slug}
+        return parts[1] in slugs or parts[1] in ("", "index.html")
+    return _docs_has(settings, path)
+
+
+def _essay_page(publication: Publication, essay: Essay, slug: str) -> bool:
+    if slug == essay.slug:
+        return True
+    return any(e.slug == slug for e in publication.published())
+
+
+def _docs_has(settings: Settings, path: str) -> bool:
+    docs = settings.docs_dir
+    stem = path.rstrip("/")
+    candidates = [docs / path, docs / f"{stem}.md", docs / stem / "index.md", docs / f"{stem}/README.md"]
+    blog = settings.blog_dir + "/"
+    if path.startswith(blog):  # Material's blog serves files beside posts without the posts/ folder
+        candidates.append(docs / blog / "posts" / path[len(blog):])
+    return any(candidate.resolve().is_relative_to(docs) and candidate.is_file() for candidate in candidates)
+
+
+def image_problems(essay: Essay, elements) -> list[Problem]:
+    """Images in the essay without alt text or a width (Outlook shows them at full size)."""
+    problems = []
+    for element in elements:
+        for image in element.iter("img"):
+            src = image.get("src", "")
+            if not (image.get("alt") or "").strip():
+                problems.append(Problem(essay.source_path, "", f"image '{src}' has no alt text; describe it: "
+                                        "![what the picture shows](file.jpg)."))
+            if not image.get("width"):
+                problems.append(Problem(essay.source_path, "", f"image '{src}' has no width and its file "
+                                        "cannot be read here; add one, e.g. ![alt](url){ width=600 }."))
+    return problems

@@ -1,0 +1,98 @@
+"""Put the built site where readers get it: a folder, a command, or GitHub Pages.
+
+``directory`` copies the site next to the target and swaps it in, so readers
+never see half a site; ``command`` runs the operator's command (e.g. rsync)
+from the publication root; ``pages`` leaves deploying to the GitHub workflow,
+and the newsletter waits until the essay's page answers.
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from ..config import PublishOptions, Settings
+from ..errors import LetterpressError, Problem
+
+MODES = ("none", "directory", "command", "pages")
+
+
+class DeployError(LetterpressError):
+    """The site could not be deployed; nothing is sent."""
+
+
+def check_publish_options(options: PublishOptions) -> list[Problem]:
+    """Problems with the ``publish`` section (a mode that is unknown or lacks its setting)."""
+    key = "plugins.letterpress.publish"
+    if options.deploy not in MODES:
+        return [Problem("mkdocs.yml", f"{key}.deploy", f"'{options.deploy}' is not one of {', '.join(MODES)}.")]
+    if options.deploy == "directory" and not options.directory:
+        return [Problem("mkdocs.yml", f"{key}.directory", "deploy: directory needs the target folder, "
+                        "e.g.  directory: /var/www/quietrooms")]
+    if options.deploy == "command" and not options.command:
+        return [Problem("mkdocs.yml", f"{key}.command", "deploy: command needs the command, "
+                        "e.g.  command: rsync -a --delete site/ host:/var/www/site/")]
+    return []
+
+
+def deploy(settings: Settings, site_dir: Path) -> str:
+    """Deploy ``site_dir`` as configured; return what was done, in words.
+
+    Raises:
+        DeployError: the copy or the command failed.
+    """
+    options = settings.publish
+    if options.deploy == "directory":
+        target = (settings.root / options.directory).resolve()
+        copy_site(site_dir, target)
+        return f"copied the site to {target}"
+    if options.deploy == "command":
+        run_deploy_command(options.command, settings.root)
+        return f"ran: {options.command}"
+    if options.deploy == "pages":
+        return "GitHub Pages deploys the pushed commit"
+    return "not deployed (publish.deploy: none)"
+
+
+def copy_site(site_dir: Path, target: Path) -> None:
+    """Copy ``site_dir`` to ``target`` through a temporary sibling and a rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}-new")
+    old = target.with_name(f".{target.name}-old")
+    for leftover in (staging, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    try:
+        shutil.copytree(site_dir, staging)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise DeployError(f"cannot copy the site to {target}: {error}") from None
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def run_deploy_command(command: str, root: Path) -> None:
+    result = subprocess.run(shlex.split(command), cwd=root, capture_output=True, text=True)
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or [""]
+        raise DeployError(f"deploy command failed (exit {result.returncode}): {command}: {detail[0]}")
+
+
+def page_answers(url: str, wait_seconds: int = 0, interval: float = 10.0) -> bool:
+    """Whether ``url`` answers 200, retrying for up to ``wait_seconds``."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            if httpx.get(url, timeout=10, follow_redirects=True).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() + interval > deadline:
+            return False
+        time.sleep(interval)

@@ -1,0 +1,210 @@
+"""An essay's Markdown as HTML, for every output that is not the site itself.
+
+The feeds and the newsletter need the same HTML as the essay page, without
+MkDocs: the body is converted with Python-Markdown using the publication's own
+``markdown_extensions`` (plus the epigraph extension), and relative links are
+rewritten the way MkDocs rewrites them (from the source file's folder to the
+page's URL). Feeds and email need absolute URLs: :func:`absolute_essay_html`
+makes them while converting, and :func:`absolutize` does it for any HTML.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+from html import escape
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from markdown import Markdown
+from markdown.treeprocessors import Treeprocessor
+
+from .config import Settings
+from .essay import Essay
+from .markdown_ext import EpigraphExtension
+
+# MkDocs always adds these to the configured extensions.
+MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")
+# Outside the site a heading's permalink anchor (¶) is noise: feed readers and
+# mail clients show it as a stray character.
+OVERRIDES = {"toc": {"permalink": False}}
+URL_ATTRIBUTES = {"a": "href", "img": "src"}
+RAW_URL = re.compile(r"\b(?:href|src|srcset|poster|data|action)\s*=|url\(", re.IGNORECASE)
+
+
+def essay_html(essay: Essay, settings: Settings, pages: Mapping[str, str] | None = None) -> str:
+    """The essay's body as an HTML fragment, with URLs relative to the essay page (as on the site).
+
+    Args:
+        essay: the essay to convert.
+        settings: the publication's settings (Markdown extensions and their configs).
+        pages: docs-relative ``.md`` path -> site-relative page URL, for links to
+            other essays (see :func:`post_pages`); other pages follow MkDocs' rule.
+    """
+    return _renderer(settings).html(essay, pages)
+
+
+def absolute_essay_html(essay: Essay, settings: Settings,
+                        pages: Mapping[str, str] | None = None) -> str:
+    """:func:`essay_html` with every URL absolute against the essay page's URL.
+
+    For feeds and email, where there is no page to be relative to. Needs ``site_url``.
+    """
+    page_url = settings.absolute_url(essay.url_path(settings.blog_dir))
+    return _renderer(settings).html(essay, pages, base_url=page_url)
+
+
+def post_pages(essays, settings: Settings) -> dict[str, str]:
+    """docs-relative source path -> site-relative page URL of each essay."""
+    return {_docs_path(essay, settings): essay.url_path(settings.blog_dir) for essay in essays}
+
+
+def _docs_path(essay: Essay, settings: Settings) -> str:
+    """The essay's source path relative to docs/ (resolving symlinks only when needed)."""
+    try:
+        return essay.path.relative_to(settings.docs_dir).as_posix()
+    except ValueError:
+        return essay.path.resolve().relative_to(settings.docs_dir).as_posix()
+
+
+def absolutize(html: str, base_url: str) -> str:
+    """``html`` with every link, image and media URL made absolute against ``base_url``.
+
+    Fragment links (``#fn:1``) become links into the page at ``base_url``, so
+    footnote references and back-references work from a feed reader or an email.
+    """
+    if not html.strip():
+        return html
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    fragment.make_links_absolute(base_url, resolve_base_href=False, handle_failures="ignore")
+    for element in fragment.iter():
+        if element.get("srcset"):
+            element.set("srcset", _absolute_srcset(element.get("srcset"), base_url))
+    text = escape(fragment.text or "", quote=False)
+    return text + "".join(lxml.html.tostring(child, encoding="unicode") for child in fragment)
+
+
+def _absolute_srcset(srcset: str, base_url: str) -> str:
+    """``srcset`` candidates (``url 2x, url 640w``) with absolute URLs."""
+    candidates = []
+    for candidate in srcset.split(","):
+        url, _, descriptor = candidate.strip().partition(" ")
+        candidates.append(" ".join(filter(None, [urljoin(base_url, url), descriptor.strip()])))
+    return ", ".join(candidates)
+
+
+class EssayRenderer:
+    """One Markdown converter, reused for many essays (building it costs more than a short essay)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.links = _SourceLinks(settings)
+        self.markdown = Markdown(
+            extensions=[*_extension_names(settings), EpigraphExtension()],
+            extension_configs=_extension_configs(settings),
+        )
+        # After Markdown's inline processing (priority 20) so links are elements.
+        self.markdown.treeprocessors.register(self.links, "letterpress_source_links", 5)
+
+    def html(self, essay: Essay, pages: Mapping[str, str] | None = None, base_url: str = "") -> str:
+        """The essay's body as HTML; URLs relative to its page, or absolute against ``base_url``."""
+        self.links.start(essay, pages or {}, base_url)
+        self.markdown.reset()
+        html = self.markdown.convert(essay.body)
+        # Links made by Markdown are absolute already (rewritten in the tree, which
+        # costs nothing); raw HTML written into the essay is not in the tree.
+        if base_url and _raw_html_has_urls(self.markdown.htmlStash.rawHtmlBlocks):
+            html = absolutize(html, base_url)
+        return html
+
+
+def _raw_html_has_urls(blocks) -> bool:
+    return any(RAW_URL.search(block if isinstance(block, str) else etree.tostring(block, encoding="unicode"))
+               for block in blocks)
+
+
+_cache: dict[int, EssayRenderer] = {}
+
+
+def _renderer(settings: Settings) -> EssayRenderer:
+    renderer = _cache.get(id(settings))
+    if renderer is None or renderer.settings is not settings:
+        _cache.clear()  # one publication per process in practice; keep no stale converters
+        renderer = _cache[id(settings)] = EssayRenderer(settings)
+    return renderer
+
+
+def _extension_names(settings: Settings) -> list[str]:
+    names = list(settings.markdown_extensions)
+    return names + [name for name in MKDOCS_BUILTINS if name not in names]
+
+
+def _extension_configs(settings: Settings) -> dict:
+    configs = {name: dict(options) for name, options in settings.mdx_configs.items()}
+    for name, override in OVERRIDES.items():
+        configs[name] = {**configs.get(name, {}), **override}
+    return configs
+
+
+class _SourceLinks(Treeprocessor):
+    """Rewrite relative links from the source file's folder to the page URL, as MkDocs does.
+
+    ``![](../images/cover.jpg)`` in ``essays/posts/x.md`` means the file
+    ``essays/images/cover.jpg``; a link to ``other.md`` means that page's URL.
+    """
+
+    def __init__(self, settings: Settings):
+        super().__init__()
+        self.settings = settings
+        self.source_dir = ""
+        self.page_path = ""
+        self.pages: Mapping[str, str] = {}
+        self.base_url = ""
+
+    def start(self, essay: Essay, pages: Mapping[str, str], base_url: str = "") -> None:
+        self.source_dir = posixpath.dirname(_docs_path(essay, self.settings))
+        self.page_path = essay.url_path(self.settings.blog_dir)
+        self.pages = pages
+        self.base_url = base_url
+
+    def run(self, root) -> None:
+        for element in root.iter():
+            attribute = URL_ATTRIBUTES.get(element.tag)
+            if attribute and element.get(attribute):
+                url = self.rewrite(element.get(attribute))
+                element.set(attribute, urljoin(self.base_url, url) if self.base_url else url)
+
+    def rewrite(self, url: str) -> str:
+        """``url`` as written in the source, made relative to the page as MkDocs does."""
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+            return url
+        target = posixpath.normpath(posixpath.join(self.source_dir, parts.path))
+        if target.startswith("../"):
+            return url  # outside docs/: MkDocs leaves it alone (and warns)
+        site_path = self.page_url(target) if target.endswith(".md") else self.file_url(target)
+        relative = _relative_url(site_path, self.page_path)
+        return urlunsplit(("", "", relative, parts.query, parts.fragment))
+
+    def page_url(self, target: str) -> str:
+        if target in self.pages:
+            return self.pages[target]
+        stem = target[: -len(".md")]
+        if stem == "index" or stem.endswith("/index"):
+            return stem[: -len("index")]
+        return stem + "/"
+
+    def file_url(self, target: str) -> str:
+        posts = f"{self.settings.blog_dir}/posts/"
+        # Material's blog drops the posts/ folder from the paths of files beside posts.
+        return f"{self.settings.blog_dir}/" + target[len(posts):] if target.startswith(posts) else target
+
+
+def _relative_url(site_path: str, page_path: str) -> str:
+    """``site_path`` relative to the page at ``page_path`` (both site-relative)."""
+    relative = posixpath.relpath(site_path or ".", page_path or ".")
+    if (not site_path or site_path.endswith("/")) and not relative.endswith("/"):
+        relative += "/"
+    return relative

@@ -1,0 +1,210 @@
+"""The ledger: every campaign, every recipient's outcome, every attempt — in the subscriber store.
+
+A recipient's row moves ``queued`` -> ``in_flight`` -> ``sent`` | ``deferred``
+| ``bounced`` | ``failed`` | ``skipped``; ``deferred`` rows come back for
+another try when their time is due. Each change is its own committed
+transaction (the store runs ``synchronous=FULL``), and the order is the
+guarantee:
+
+1. the row is marked ``in_flight`` and committed *before* the message goes out;
+2. the server's reply is committed the moment it arrives.
+
+So after a crash, a row still ``in_flight`` is the only kind whose message the
+server may have accepted without the ledger knowing: it is sent again on
+resume (at most one per connection of the pool), and every other row is
+settled or safely unsent. That is the one window for a duplicate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..subscribers.store import SubscriberStore, utc_now
+
+QUEUED, IN_FLIGHT, DEFERRED = "queued", "in_flight", "deferred"
+SENT, BOUNCED, FAILED, SKIPPED = "sent", "bounced", "failed", "skipped"
+OPEN = (QUEUED, IN_FLIGHT, DEFERRED)
+SETTLED = (SENT, BOUNCED, FAILED, SKIPPED)
+OUTCOMES = (SENT, BOUNCED, FAILED, SKIPPED, DEFERRED, IN_FLIGHT, QUEUED)
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """One send of one essay to a snapshot of the active subscribers."""
+
+    id: int
+    slug: str
+    subject: str
+    messenger: str
+    trial: bool
+    status: str  # running, paused, finished
+    pause_reason: str
+    created_at: str
+    finished_at: str | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One recipient of one campaign, as claimed for sending."""
+
+    id: int
+    campaign_id: int
+    email: str
+    name: str
+    attempts: int
+
+
+class Ledger:
+    """Campaigns and deliveries over a :class:`SubscriberStore` (same file, same connection)."""
+
+    def __init__(self, store: SubscriberStore):
+        self.store = store
+        self.db = store.connection
+
+    # -- campaigns ------------------------------------------------------------------
+
+    def create_campaign(self, slug: str, subject: str, messenger: str, trial: bool) -> Campaign:
+        """A new campaign whose recipients are the active subscribers at this moment (one transaction)."""
+        now = utc_now()
+        with self.store.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO campaigns (slug, subject, messenger, trial, status, created_at)"
+                " VALUES (?, ?, ?, ?, 'running', ?)", (slug, subject, messenger, int(trial), now))
+            db.execute(
+                "INSERT INTO deliveries (campaign_id, email, name, status, updated_at)"
+                " SELECT ?, email, name, 'queued', ? FROM subscribers WHERE status = 'active' ORDER BY id",
+                (cursor.lastrowid, now))
+        return self.campaign(cursor.lastrowid)
+
+    def campaign(self, campaign_id: int) -> Campaign:
+        row = self.db.execute("SELECT * FROM campaigns WHERE id = ?", (campaign_id,)).fetchone()
+        return _campaign(row)
+
+    def campaigns(self, slug: str | None = None) -> list[Campaign]:
+        """Every campaign (of ``slug``), oldest first."""
+        query, args = "SELECT * FROM campaigns", ()
+        if slug:
+            query, args = query + " WHERE slug = ?", (slug,)
+        return [_campaign(row) for row in self.db.execute(query + " ORDER BY id", args)]
+
+    def unfinished(self, slug: str, trial: bool) -> Campaign | None:
+        """The running or paused campaign of ``slug`` (real or trial), if any."""
+        row = self.db.execute(
+            "SELECT * FROM campaigns WHERE slug = ? AND trial = ? AND status != 'finished'"
+            " ORDER BY id DESC LIMIT 1", (slug, int(trial))).fetchone()
+        return _campaign(row) if row else None
+
+    def latest_finished(self, slug: str, trial: bool) -> Campaign | None:
+        row = self.db.execute(
+            "SELECT * FROM campaigns WHERE slug = ? AND trial = ? AND status = 'finished'"
+            " ORDER BY id DESC LIMIT 1", (slug, int(trial))).fetchone()
+        return _campaign(row) if row else None
+
+    def set_status(self, campaign: Campaign, status: str, reason: str = "") -> Campaign:
+        finished = utc_now() if status == "finished" else None
+        with self.store.transaction() as db:
+            db.execute("UPDATE campaigns SET status = ?, pause_reason = ?, finished_at = ? WHERE id = ?",
+                       (status, reason, finished, campaign.id))
+        return self.campaign(campaign.id)
+
+    # -- deliveries -----------------------------------------------------------------
+
+    def counts(self, campaign: Campaign) -> dict[str, int]:
+        """Recipients per outcome (every outcome, zero included)."""
+        found = dict(self.db.execute(
+            "SELECT status, count(*) FROM deliveries WHERE campaign_id = ? GROUP BY status", (campaign.id,)))
+        return {outcome: found.get(outcome, 0) for outcome in OUTCOMES}
+
+    def recover_interrupted(self, campaign: Campaign) -> int:
+        """Queue again the rows a stopped process left ``in_flight``; return how many.
+
+        Their messages may or may not have reached the server (the documented
+        duplicate window); each gets an ``interrupted`` attempt in the ledger.
+        """
+        now = utc_now()
+        with self.store.transaction() as db:
+            ids = [row[0] for row in db.execute(
+                "SELECT id FROM deliveries WHERE campaign_id = ? AND status = 'in_flight'", (campaign.id,))]
+            db.executemany("INSERT INTO attempts (delivery_id, at, outcome, reply) VALUES (?, ?, 'interrupted',"
+                           " 'the send stopped before the reply was recorded; sending again')",
+                           [(i, now) for i in ids])
+            db.execute("UPDATE deliveries SET status = 'queued', updated_at = ? "
+                       "WHERE campaign_id = ? AND status = 'in_flight'", (now, campaign.id))
+        return len(ids)
+
+    def claim(self, campaign: Campaign, now: float) -> tuple[Delivery | None, int]:
+        """The next recipient due, marked ``in_flight`` and committed (None when none is due).
+
+        Recipients who are no longer active (unsubscribed mid-campaign) are
+        marked ``skipped`` on the way; the second value says how many.
+        """
+        skipped = 0
+        with self.store.transaction() as db:
+            while True:
+                row = self._next_due(db, campaign, now)
+                if row is None:
+                    return None, skipped
+                if row["subscriber"] == "active":
+                    db.execute("UPDATE deliveries SET status = 'in_flight', updated_at = ? WHERE id = ?",
+                               (utc_now(), row["id"]))
+                    return Delivery(row["id"], campaign.id, row["email"], row["name"], row["attempts"]), skipped
+                self._settle(db, row["id"], SKIPPED, 0, f"not sent: the subscriber is {row['subscriber'] or 'gone'}",
+                             count_attempt=False)
+                skipped += 1
+
+    def _next_due(self, db, campaign: Campaign, now: float):
+        # Two queries, each one ordered walk of the index; one query with
+        # "status IN (...)" would sort every open row for every message.
+        select = ("SELECT d.id, d.email, d.name, d.attempts, s.status AS subscriber FROM deliveries d"
+                  " LEFT JOIN subscribers s ON s.email = d.email WHERE d.campaign_id = ? AND d.status = ?")
+        retry = db.execute(select + " AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT 1",
+                           (campaign.id, DEFERRED, now)).fetchone()
+        return retry or db.execute(select + " ORDER BY d.next_attempt_at, d.id LIMIT 1",
+                                   (campaign.id, QUEUED)).fetchone()
+
+    def record(self, delivery: Delivery, outcome: str, code: int, reply: str,
+               message_id: str = "", retry_at: float = 0.0) -> None:
+        """Commit the server's answer for ``delivery``; a bounce also marks the subscriber ``bounced``."""
+        with self.store.transaction() as db:
+            self._settle(db, delivery.id, outcome, code, reply, message_id=message_id, retry_at=retry_at)
+            if outcome == BOUNCED:
+                db.execute("UPDATE subscribers SET status = 'bounced', updated_at = ? "
+                           "WHERE email = ? AND status = 'active'", (utc_now(), delivery.email))
+
+    def requeue(self, delivery: Delivery, reason: str) -> None:
+        """Put ``delivery`` back in the queue after a lost connection (the server did not answer)."""
+        with self.store.transaction() as db:
+            self._settle(db, delivery.id, QUEUED, 0, reason, count_attempt=False, attempt_outcome="connection lost")
+
+    def deferred(self, campaign: Campaign) -> int:
+        """How many recipients wait for another try."""
+        return self.db.execute("SELECT count(*) FROM deliveries WHERE campaign_id = ? AND status = ?",
+                               (campaign.id, DEFERRED)).fetchone()[0]
+
+    def next_retry_at(self, campaign: Campaign) -> float | None:
+        """When the earliest deferred recipient is due again, or None when none is deferred."""
+        row = self.db.execute("SELECT min(next_attempt_at) FROM deliveries WHERE campaign_id = ? AND status = ?",
+                              (campaign.id, DEFERRED)).fetchone()
+        return row[0]
+
+    def requeue_failed(self, campaign: Campaign) -> int:
+        """Give the failed recipients of ``campaign`` a fresh set of tries; return how many."""
+        with self.store.transaction() as db:
+            return db.execute("UPDATE deliveries SET status = 'queued', attempts = 0, next_attempt_at = 0,"
+                              " updated_at = ? WHERE campaign_id = ? AND status = 'failed'",
+                              (utc_now(), campaign.id)).rowcount
+
+    def _settle(self, db, delivery_id: int, status: str, code: int, reply: str, message_id: str = "",
+                retry_at: float = 0.0, count_attempt: bool = True, attempt_outcome: str = "") -> None:
+        db.execute(
+            "UPDATE deliveries SET status = ?, attempts = attempts + ?, next_attempt_at = ?, last_reply = ?,"
+            " message_id = CASE WHEN ? != '' THEN ? ELSE message_id END, updated_at = ? WHERE id = ?",
+            (status, int(count_attempt), retry_at, reply, message_id, message_id, utc_now(), delivery_id))
+        db.execute("INSERT INTO attempts (delivery_id, at, outcome, code, reply) VALUES (?, ?, ?, ?, ?)",
+                   (delivery_id, utc_now(), attempt_outcome or status, code, reply))
+
+
+def _campaign(row) -> Campaign:
+    return Campaign(id=row["id"], slug=row["slug"], subject=row["subject"], messenger=row["messenger"],
+                    trial=bool(row["trial"]), status=row["status"], pause_reason=row["pause_reason"],
+                    created_at=row["created_at"], finished_at=row["finished_at"])

@@ -1,0 +1,87 @@
+"""Helpers for the served-site tests: a real server on 127.0.0.1, Chromium, axe.
+
+Plain functions and context managers; the fixtures that use them live in
+conftest.py (server) and test_browser.py (browser), one of each per session.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from letterpress.site.serve import make_app
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+    # The narration must start from a script's play() without a real click.
+    "--autoplay-policy=no-user-gesture-required",
+]
+# axe-core's own defaults: every rule except experimental ones, so WCAG 2.0-2.2
+# A/AA *and* best practices (landmarks, heading order, region, ...).
+AXE_OPTIONS = {"resultTypes": ["violations"]}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serving(site_dir: Path) -> Iterator[str]:
+    """Serve ``site_dir`` with ``letterpress serve``'s app; yield its base URL."""
+    config = uvicorn.Config(make_app(site_dir), host="127.0.0.1", port=free_port(),
+                            log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):  # at most ~10 s
+        if server.started or not thread.is_alive():
+            break
+        time.sleep(0.05)
+    if not server.started:
+        raise RuntimeError(f"the site server did not start on 127.0.0.1:{config.port}")
+    try:
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium through Playwright, or skip (CI counts a skip as a failure)."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("chromium not installed (apt-get install chromium); browser tests need it")
+    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+
+
+def run_axe(page, axe) -> dict:
+    """axe-core's results for the loaded page (default rules and best practices)."""
+    return axe.run(page, options=AXE_OPTIONS).response
+
+
+def rules_run(results: dict) -> set[str]:
+    """The ids of every rule axe ran, whatever its outcome."""
+    return {rule["id"] for kind in ("violations", "passes", "incomplete", "inapplicable")
+            for rule in results[kind]}
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """One line per failing element: rule, impact, CSS target, what to fix."""
+    lines = []
+    for violation in violations:
+        for node in violation["nodes"]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"{violation['id']} ({violation['impact']}) at {', '.join(map(str, node['target']))}: "
+                         f"{violation['help']}. {summary}")
+    return "\n".join(lines)

@@ -1,0 +1,133 @@
+"""Helpers for the sign-up service tests: a real uvicorn server on 127.0.0.1, the Maildir, links.
+
+Plain functions and context managers; the fixtures live in the test modules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import uvicorn
+
+from letterpress.config import Settings
+from letterpress.service import create_app, prepare
+from letterpress.service.run import uvicorn_config
+from letterpress.site.loader import load_settings
+from letterpress.subscribers import open_store, outbox_path
+
+REPO = Path(__file__).resolve().parent.parent
+SECRET = "a-test-secret-that-is-long-enough"
+WAIT_SECONDS = 15  # the most any wait below takes; none is a timing assertion
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def small_publication(root: Path) -> Path:
+    """The sample publication's config and email templates in ``root`` (all the service reads)."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    if (REPO / "newsletter" / "templates").is_dir():
+        shutil.copytree(REPO / "newsletter" / "templates", root / "newsletter" / "templates")
+    return root
+
+
+def settings_for(root: Path, site_url: str | None = None, **service) -> Settings:
+    """The publication's settings with ``service`` options (and ``site_url``) replaced."""
+    settings = load_settings(root)
+    changes = {"service": dataclasses.replace(settings.service, **service)}
+    if site_url is not None:
+        changes["site_url"] = site_url
+    return dataclasses.replace(settings, **changes)
+
+
+@contextmanager
+def running(app, root_path: str = "", port: int | None = None) -> Iterator[str]:
+    """Serve the ASGI ``app`` with the service's uvicorn config on 127.0.0.1; yield its base URL."""
+    config = uvicorn_config(app, "127.0.0.1", port or free_port(), root_path)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not server.started:
+        raise RuntimeError(f"the service did not start on 127.0.0.1:{config.port}")
+    try:
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=WAIT_SECONDS)
+
+
+@contextmanager
+def running_service(settings: Settings, root_path: str = "") -> Iterator[str]:
+    """The sign-up service over ``settings`` (LETTERPRESS_SECRET must be set); yield its base URL."""
+    with running(create_app(prepare(settings)), root_path) as base:
+        yield base
+
+
+def messages(settings: Settings, count: int) -> list[EmailMessage]:
+    """The first ``count`` messages in the outbox Maildir, waiting (bounded) for them to arrive."""
+    box = outbox_path(settings)
+    deadline = time.monotonic() + WAIT_SECONDS
+    files: list[Path] = []
+    while time.monotonic() < deadline:
+        files = sorted((box / "new").glob("*"), key=lambda path: (path.stat().st_mtime_ns, path.name))
+        if len(files) >= count:
+            break
+        time.sleep(0.02)
+    assert len(files) >= count, f"expected {count} messages in {box}, found {len(files)}"
+    return [parse(path.read_bytes()) for path in files]
+
+
+def parse(data: bytes) -> EmailMessage:
+    return message_from_bytes(data, policy=policy.default)
+
+
+def text_of(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_of(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
+
+
+def link_in(message: EmailMessage, path: str) -> str:
+    """The ``…/<path>?token=…`` link in the message's text."""
+    for word in text_of(message).split():
+        if f"/{path}?token=" in word:
+            return word
+    raise AssertionError(f"no /{path} link in the message")
+
+
+def local(url: str, base: str) -> str:
+    """``url`` (on the configured service URL) pointed at the test server ``base``."""
+    parts = urlsplit(url)
+    return f"{base}/{parts.path.rsplit('/', 1)[-1]}?{parts.query}"
+
+
+def status_of(settings: Settings, address: str, wait_for: str | None = None) -> str | None:
+    """The subscriber's status in the store, optionally waiting (bounded) until it is ``wait_for``."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        with open_store(settings.root / settings.sending.subscribers) as store:
+            found = store.get(address)
+        status = found.status if found else None
+        if wait_for is None or status == wait_for or time.monotonic() > deadline:
+            return status
+        time.sleep(0.02)

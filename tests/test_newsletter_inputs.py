@@ -1,0 +1,184 @@
+"""The letter under unusual input: overrides, template and MJML errors, config errors, size, attachments."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+
+import pytest
+
+from letterpress.errors import ProblemsError
+from letterpress.newsletter import render_issue
+from newsletter_helpers import LONG, NARRATED, READER, add_essay, load, long_essay
+
+TEMPLATES = "newsletter/templates"
+
+
+def write_template(root, name: str, text: str) -> None:
+    folder = root / TEMPLATES
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def set_option(root, old: str, new: str) -> None:
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def problems_of(root, slug: str = LONG) -> list[str]:
+    publication = load(root)
+    with pytest.raises(ProblemsError) as raised:
+        render_issue(publication, publication.essay(slug))
+    return [str(problem) for problem in raised.value.problems]
+
+
+# -- overrides -------------------------------------------------------------------------
+
+def test_the_sample_overrides_only_the_footer(sample_root):
+    publication = load(sample_root)
+    issue = render_issue(publication, publication.essay(LONG))
+    assert "answered by hand" in issue.html  # newsletter/templates/footer.mjml.j2
+    assert "lp-masthead" in issue.html  # the other parts still come from the package
+
+
+def test_a_template_overrides_file_by_file(publication_copy):
+    write_template(publication_copy, "author.mjml.j2",
+                   '    <mj-section><mj-column><mj-text>Written with care by {{ byline }}.</mj-text>'
+                   "</mj-column></mj-section>\n")
+    write_template(publication_copy, "footer.txt.j2", "Goodbye from {{ publication.name }}.\n"
+                   "Unsubscribe: {{ recipient.unsubscribe_url }}\n{{ footer.postal_address }}\n")
+    publication = load(publication_copy)
+    issue = render_issue(publication, publication.essay(LONG))
+    assert "Written with care by" in issue.html
+    assert "answered by hand" in issue.html  # the sample's footer override still applies
+    assert issue.text.rstrip().endswith("PO Box 1204, Portland, OR 97207, USA")
+    assert "Goodbye from Quiet Rooms." in issue.text
+
+
+# -- template and MJML errors ---------------------------------------------------------------
+
+def test_template_syntax_error_names_file_and_line(publication_copy):
+    write_template(publication_copy, "author.mjml.j2", "<mj-section>\n{% for author in authors %}\n</mj-section>\n")
+    [problem] = problems_of(publication_copy)
+    assert problem.startswith("newsletter/templates/author.mjml.j2:")
+    assert "template syntax error" in problem and "endfor" in problem
+
+
+def test_unknown_variable_names_file_and_line(publication_copy):
+    write_template(publication_copy, "author.mjml.j2",
+                   "    <mj-section><mj-column>\n      <mj-text>{{ autor.name }}</mj-text>\n"
+                   "    </mj-column></mj-section>\n")
+    [problem] = problems_of(publication_copy)
+    assert problem.startswith("newsletter/templates/author.mjml.j2:2:")
+    assert "'autor' is undefined" in problem
+
+
+def test_unknown_mjml_tag_names_the_template_and_line(publication_copy):
+    write_template(publication_copy, "author.mjml.j2",
+                   "    <mj-section>\n      <mj-column>\n        <mj-txt>{{ byline }}</mj-txt>\n"
+                   "      </mj-column>\n    </mj-section>\n")
+    [problem] = problems_of(publication_copy)
+    assert problem.startswith("newsletter/templates/author.mjml.j2:3:")
+    assert "<mj-txt>" in problem
+
+
+def test_bad_nesting_names_the_template(publication_copy):
+    write_template(publication_copy, "author.mjml.j2",
+                   "    <mj-section>\n      <mj-text>{{ byline }}</mj-text>\n    </mj-section>\n")
+    [problem] = problems_of(publication_copy)
+    assert problem.startswith("newsletter/templates/author.mjml.j2:2:")
+    assert "<mj-text> inside <mj-section>" in problem
+
+
+def test_unclosed_mjml_tag_names_the_template(publication_copy):
+    write_template(publication_copy, "author.mjml.j2",
+                   "    <mj-section>\n      <mj-column>\n        <mj-text>{{ byline }}</mj-text>\n"
+                   "    </mj-section>\n")
+    [problem] = problems_of(publication_copy)
+    assert "newsletter/templates/author.mjml.j2" in problem
+    assert "malformed MJML" in problem
+
+
+def test_mrml_error_is_passed_on_with_the_template_name(publication_copy):
+    # Well-formed for our structure check, but mj-include of a missing file fails inside MRML.
+    write_template(publication_copy, "author.mjml.j2", '    <mj-include path="missing-part.mjml" />\n')
+    [problem] = problems_of(publication_copy)
+    assert "MJML error from mjml-python" in problem
+    assert "author.mjml.j2" in problem
+
+
+# -- config --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, key", [
+    ('        sender: "Quiet Rooms <letters@quietrooms.example.org>"\n', "", "newsletter.sender"),
+    ('        postal_address: "Quiet Rooms, PO Box 1204, Portland, OR 97207, USA"\n', "",
+     "newsletter.postal_address"),
+    ("Quiet Rooms <letters@quietrooms.example.org>", "Quiet Rooms <letters@@quietrooms>", "newsletter.sender"),
+    ("Quiet Rooms <letters@quietrooms.example.org>", "Quiet Rooms", "newsletter.sender"),
+    ("        url: https://quietrooms.example.org/service\n", "", "service.url"),
+])
+def test_config_errors_name_the_key(publication_copy, old, new, key):
+    set_option(publication_copy, old, new)
+    problems = problems_of(publication_copy)
+    assert any(p.startswith(f"mkdocs.yml: config 'plugins.letterpress.{key}'") for p in problems), problems
+
+
+# -- size budget -------------------------------------------------------------------------
+
+def test_a_15000_word_essay_is_sent_as_an_excerpt_under_budget(publication_copy):
+    add_essay(publication_copy, "a-very-long-essay.md", long_essay(15_000, sections=15))
+    publication = load(publication_copy)
+    essay = publication.essay("a-very-long-essay")
+    assert essay.words >= 15_000
+    issue = render_issue(publication, essay)
+    assert issue.excerpted
+    assert issue.html_bytes <= 85 * 1024
+    shown, total = issue.sections
+    assert 1 <= shown < total == 15
+    continue_url = f"https://quietrooms.example.org/newsletter/a-very-long-essay/#part-{shown + 1}"
+    assert f'href="{continue_url}"' in issue.html
+    assert issue.html.index("Continue reading") > issue.html.rindex(f"Part {shown}<")
+    assert f"Part {shown + 1}" not in issue.html
+    assert f"Continue reading: {continue_url}" in issue.text
+    assert issue.html.count("<div") == issue.html.count("</div>"), "never cut mid-tag"
+
+
+def test_a_budget_too_small_for_any_section_is_an_error(publication_copy):
+    set_option(publication_copy, "budget_kb: 85", "budget_kb: 20")
+    add_essay(publication_copy, "a-very-long-essay.md", long_essay(15_000, sections=2))
+    problems = problems_of(publication_copy, "a-very-long-essay")
+    assert any("'plugins.letterpress.newsletter.budget_kb'" in p and "too small" in p for p in problems)
+
+
+# -- the recording as an attachment ----------------------------------------------------------
+
+def test_attach_audio_attaches_the_mp3_under_the_cap(publication_copy):
+    set_option(publication_copy, "attach_audio: false", "attach_audio: true")
+    publication = load(publication_copy)
+    essay = publication.essay(NARRATED)
+    message = render_issue(publication, essay).message_for(READER, unsubscribe_url="https://x.example/u")
+    parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+    assert parsed.get_content_type() == "multipart/mixed"
+    alternative, attachment = parsed.iter_parts()
+    assert alternative.get_content_type() == "multipart/alternative"
+    assert attachment.get_content_type() == "audio/mpeg"
+    assert attachment.get_filename() == f"{essay.slug}.mp3"
+    assert attachment.get_content() == essay.audio.path.read_bytes()
+
+
+def test_attach_audio_refuses_a_recording_over_the_cap(publication_copy):
+    set_option(publication_copy, "attach_audio: false", "attach_audio: true")
+    set_option(publication_copy, "attach_audio_max_mb: 10", "attach_audio_max_mb: 0")
+    problems = problems_of(publication_copy, NARRATED)
+    assert len(problems) == 1
+    assert "'audio.src'" in problems[0] and "over the attach_audio cap of 0 MB" in problems[0]
+
+
+def test_attach_audio_leaves_essays_without_a_recording_alone(publication_copy):
+    set_option(publication_copy, "attach_audio: false", "attach_audio: true")
+    publication = load(publication_copy)
+    message = render_issue(publication, publication.essay(LONG)).message_for(
+        READER, unsubscribe_url="https://x.example/u")
+    assert message.get_content_type() == "multipart/alternative"

@@ -1,0 +1,300 @@
+"""The subscriber store: commands, CSV import and export, erasure, migrations — on real SQLite files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import mailbox
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from letterpress.cli import cli
+from letterpress.errors import ProblemsError
+from letterpress.sending import Ledger
+from letterpress.subscribers import (
+    EXPORT_COLUMNS, InvalidAddressError, SubscriberError, erase_subscriber, export_rows, import_csv, open_store,
+)
+from letterpress.subscribers.store import MIGRATIONS, SCHEMA_VERSION
+
+CSVS = Path(__file__).parent / "fixtures" / "subscribers"
+MKDOCS_YML = """\
+site_name: Test Rooms
+site_url: https://test.example.org/
+plugins:
+  - blog:
+      blog_dir: essays
+  - letterpress:
+      timezone: Europe/Lisbon
+"""
+
+
+@pytest.fixture
+def store(tmp_path):
+    with open_store(tmp_path / "subscribers.sqlite3") as opened:
+        yield opened
+
+
+@pytest.fixture
+def publication(tmp_path, monkeypatch) -> Path:
+    """A publication folder (just its mkdocs.yml) as the working folder."""
+    root = tmp_path / "publication"
+    root.mkdir()
+    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    monkeypatch.chdir(root)
+    return root
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def statuses(store) -> dict[str, str]:
+    return {person.email: person.status for person in store.subscribers()}
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def test_add_list_count_remove(publication):
+    assert run("subscribers", "add", "Ada@Example.ORG", "--name", "Ada").output == "added Ada@example.org (active).\n"
+    assert run("subscribers", "add", "ben@example.org").exit_code == 0
+    assert "already on the list" in run("subscribers", "add", "ada@example.org").output
+    assert run("subscribers", "count").output == "2\n"
+    assert run("subscribers", "remove", "ADA@example.org").output == "unsubscribed Ada@example.org.\n"
+    assert run("subscribers", "list").output == "Ada@example.org unsubscribed\nben@example.org active\n"
+    assert run("subscribers", "list", "--status", "active").output == "ben@example.org active\n"
+    assert run("subscribers", "count").output == "1\n"
+    assert "unsubscribed 1" in run("subscribers", "count", "--by-status").output
+    assert (publication / "newsletter" / "subscribers.sqlite3").is_file()
+
+
+@pytest.mark.parametrize("args, message", [
+    (("add", "not-an-address"), "error: 'not-an-address' is not a valid email address: An email address must have an @-sign."),
+    (("add", "ada@example"), "is not a valid email address"),
+    (("remove", "nobody@example.org"), "error: nobody@example.org is not on the list; nothing to remove."),
+])
+def test_bad_input_is_one_line_and_exit_1(publication, args, message):
+    result = CliRunner().invoke(cli, ["subscribers", *args])
+    assert result.exit_code == 1
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_someone_who_left_is_not_added_back(publication):
+    run("subscribers", "add", "ada@example.org")
+    run("subscribers", "remove", "ada@example.org")
+    result = CliRunner().invoke(cli, ["subscribers", "add", "ada@example.org"])
+    assert result.exit_code == 1 and "is unsubscribed" in result.output and "sign-up form" in result.output
+
+
+def test_the_store_is_private_and_shared_safely(store):
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert store.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.connection.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_consent_is_recorded(store):
+    person = store.add("ada@example.org", source="met at a reading")
+    assert person.consent_source == "met at a reading" and person.consent_at.endswith("Z")
+
+
+# -- the sign-up service's functions ---------------------------------------------------------
+
+
+def test_pending_confirm_unsubscribe_for_the_service(store):
+    pending = store.add_pending("ada@example.org", "Ada", source="sign-up form on /about/")
+    assert pending.status == "pending" and store.count() == 0
+    active = store.confirm("ada@example.org")
+    assert active.status == "active" and active.consent_source == "sign-up form on /about/, confirmed"
+    assert store.unsubscribe("ada@example.org") is True and store.unsubscribe("ada@example.org") is False
+    assert store.add_pending("ada@example.org").status == "pending"  # they may ask again
+    with pytest.raises(SubscriberError, match="not on the list"):
+        store.confirm("nobody@example.org")
+    with pytest.raises(InvalidAddressError):
+        store.add_pending("nobody")
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, expected, kind", [
+    ("substack_export.csv",
+     {"ada@example.org": "active", "ben@example.org": "active", "cleo@example.org": "unsubscribed"}, "Substack"),
+    ("buttondown_export.csv",
+     {"ada@example.org": "active", "ben@example.org": "active", "cleo@example.org": "unsubscribed",
+      "dan@example.org": "pending"}, "Buttondown"),
+    ("mailchimp_subscribed.csv", {"ada@example.org": "active", "Ben@example.org": "active"}, "Mailchimp"),
+    ("mailchimp_unsubscribed.csv", {"cleo@example.org": "unsubscribed"}, "Mailchimp"),
+    ("mailchimp_cleaned.csv", {"erin@example.org": "bounced"}, "Mailchimp"),
+    ("csv_with_bom_and_semicolons.csv", {"ada@example.org": "active", "ben@example.org": "active"}, "CSV"),
+])
+def test_exports_of_other_services_import(store, name, expected, kind):
+    report = import_csv(store, CSVS / name)
+    assert statuses(store) == expected
+    assert kind in report.source
+
+
+def test_consent_time_and_names_come_from_the_export(store):
+    import_csv(store, CSVS / "mailchimp_subscribed.csv")
+    ada = store.get("ada@example.org")
+    assert ada.name == "Ada Lovelace" and ada.consent_at == "2024-03-01T10:16:00Z"
+    assert ada.consent_source == "import of mailchimp_subscribed.csv (Mailchimp export)"
+
+
+def test_bad_rows_are_reported_and_nothing_is_imported(store):
+    with pytest.raises(ProblemsError) as caught:
+        import_csv(store, CSVS / "csv_with_bad_rows.csv")
+    lines = [str(problem) for problem in caught.value.problems]
+    assert any("row 3, column 'email': 'not-an-address' is not a valid email address" in line for line in lines)
+    assert any("row 4, column 'email': empty" in line for line in lines)
+    assert any("row 5, column 'status': unknown status 'sleeping'" in line for line in lines)
+    assert lines[-1].endswith("nothing was imported; fix these rows, or import the others with --skip-invalid.")
+    assert store.subscribers() == []
+
+
+def test_skip_invalid_imports_the_good_rows(publication):
+    result = run("subscribers", "import", str(CSVS / "csv_with_bad_rows.csv"), "--skip-invalid")
+    assert result.exit_code == 0
+    assert "read 5 rows (CSV): 2 added, 3 invalid rows skipped." in result.output
+    assert "skipped: " in result.output and "row 3, column 'email'" in result.output
+    assert run("subscribers", "count").output == "2\n"
+
+
+def test_import_without_an_email_column_or_file(publication):
+    result = CliRunner().invoke(cli, ["subscribers", "import", str(CSVS / "csv_without_email_column.csv")])
+    assert result.exit_code == 1
+    assert "no email column in the header (found: name, city)" in result.output
+    missing = CliRunner().invoke(cli, ["subscribers", "import", "missing.csv"])
+    assert missing.exit_code == 1 and "missing.csv: file not found" in missing.output
+
+
+def test_an_import_never_reactivates_someone_who_left(store):
+    store.add("ada@example.org")
+    store.unsubscribe("ada@example.org")
+    store.add("ben@example.org")
+    store.set_status("ben@example.org", "complained")
+    store.add("gone@example.org")
+    erase_subscriber(store, "gone@example.org")
+    (store.path.parent / "again.csv").write_text("email\nada@example.org\nben@example.org\ngone@example.org\n")
+    report = import_csv(store, store.path.parent / "again.csv")
+    assert report.kept_out == 3 and report.added == 0
+    assert statuses(store) == {"ada@example.org": "unsubscribed", "ben@example.org": "complained"}
+
+
+def test_an_import_records_who_left_elsewhere(store):
+    store.add("cleo@example.org")
+    import_csv(store, CSVS / "mailchimp_unsubscribed.csv")
+    assert store.get("cleo@example.org").status == "unsubscribed"
+
+
+def test_duplicate_rows_count_once(store, tmp_path):
+    (tmp_path / "dup.csv").write_text("email\nada@example.org\nADA@example.org\n")
+    report = import_csv(store, tmp_path / "dup.csv")
+    assert report.added == 1 and report.duplicates == 1
+
+
+# -- export --------------------------------------------------------------------------------------
+
+
+def test_export_then_import_round_trips(publication, tmp_path):
+    run("subscribers", "import", str(CSVS / "buttondown_export.csv"))
+    result = run("subscribers", "export", "everyone.csv")
+    assert result.output == "wrote 4 subscribers to everyone.csv (readable by you only).\n"
+    exported = publication / "everyone.csv"
+    assert stat.S_IMODE(exported.stat().st_mode) == 0o600
+    kept = ("email", "name", "status", "consent_source", "consent_at")
+    with open_store(tmp_path / "elsewhere.sqlite3") as other:
+        import_csv(other, exported)
+        again = [{key: row[key] for key in kept} for row in export_rows(other)]
+    original = [{key: row[key] for key in kept} for row in csv.DictReader(exported.open(encoding="utf-8"))]
+    assert again == original
+    assert {row["status"] for row in again} == {"active", "unsubscribed", "pending"}
+
+
+def test_export_to_the_screen_and_of_one_person(publication):
+    run("subscribers", "add", "ada@example.org", "--name", "Ada")
+    run("subscribers", "add", "ben@example.org")
+    everyone = run("subscribers", "export").output
+    assert everyone.splitlines()[0] == ",".join(EXPORT_COLUMNS) and len(everyone.splitlines()) == 3
+    with open_store(publication / "newsletter" / "subscribers.sqlite3") as opened:
+        Ledger(opened).create_campaign("the-listening-hour", "The Listening Hour", "smtp", False)
+    one = list(csv.DictReader(io.StringIO(run("subscribers", "export", "--email", "ADA@example.org").output)))
+    assert len(one) == 1 and one[0]["email"] == "ada@example.org"
+    assert one[0]["letters"].startswith("the-listening-hour: queued (")
+    missing = CliRunner().invoke(cli, ["subscribers", "export", "--email", "nobody@example.org"])
+    assert missing.exit_code == 1 and "is not in the store" in missing.output
+
+
+# -- erasure ---------------------------------------------------------------------------------------
+
+
+def test_erase_leaves_only_the_suppression_hash(publication):
+    address = "erase.me@example.org"
+    run("subscribers", "add", address, "--name", "Erase Me")
+    run("subscribers", "add", "stays@example.org")
+    store_path = publication / "newsletter" / "subscribers.sqlite3"
+    with open_store(store_path) as opened:
+        ledger = Ledger(opened)
+        campaign = ledger.create_campaign("the-listening-hour", "The Listening Hour", "maildir", True)
+        delivery, _ = ledger.claim(campaign, 1e12)
+        ledger.record(delivery, "sent", 250, f"250 ok <{delivery.email}>", "<id@quietrooms.example.org>")
+    outbox = mailbox.Maildir(publication / "newsletter" / "outbox", create=True)
+    outbox.add(f"To: Erase Me <{address}>\nSubject: hi\n\nhello\n".encode())
+    outbox.add(b"To: stays@example.org\nSubject: hi\n\nhello\n")
+
+    result = run("subscribers", "erase", address, "--yes")
+    assert result.output == ("erased the subscriber; deleted 1 ledger rows and 1 outbox messages; kept only a "
+                             "salted hash, so no import adds them back.\n")
+    assert len(outbox.keys()) == 1
+    with open_store(store_path) as opened:
+        assert opened.get(address) is None and opened.is_suppressed(address)
+        rows = opened.connection.execute("SELECT count(*) FROM deliveries").fetchone()[0]
+        assert rows == 1  # the other recipient's row stays
+        with pytest.raises(SubscriberError, match="was erased at their request"):
+            opened.add(address)
+    raw = b"".join(path.read_bytes() for path in store_path.parent.glob("subscribers.sqlite3*"))
+    assert address.encode() not in raw and b"Erase Me" not in raw  # not even in free pages or the WAL
+
+
+def test_erase_asks_first(publication):
+    run("subscribers", "add", "ada@example.org")
+    result = CliRunner().invoke(cli, ["subscribers", "erase", "ada@example.org"], input="n\n")
+    assert result.exit_code == 1 and run("subscribers", "count").output == "1\n"
+
+
+def test_someone_erased_may_sign_up_again_themselves(store):
+    store.add("ada@example.org")
+    erase_subscriber(store, "ada@example.org")
+    store.add_pending("ada@example.org")
+    assert store.confirm("ada@example.org").status == "active"
+    assert not store.is_suppressed("ada@example.org")
+
+
+# -- migrations --------------------------------------------------------------------------------------
+
+
+def test_a_store_from_an_older_version_is_migrated_with_its_people(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    old.execute("INSERT INTO subscribers (email, name, status, created_at, updated_at) VALUES "
+                "('ada@example.org', 'Ada', 'active', '2023-01-01T00:00:00Z', '2023-01-01T00:00:00Z')")
+    old.commit()
+    old.close()
+    with open_store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        ada = store.get("ada@example.org")
+        assert (ada.name, ada.status, ada.consent_at) == ("Ada", "active", "2023-01-01T00:00:00Z")
+        assert ada.consent_source == "unknown (before consent records)"
+        assert Ledger(store).create_campaign("x", "X", "maildir", True).id == 1
+
+
+def test_a_store_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    with sqlite3.connect(path) as newer:
+        newer.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(SubscriberError, match="newer than this Letterpress knows"):
+        open_store(path)
