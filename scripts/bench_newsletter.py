@@ -117,7 +117,8 @@ def main() -> None:
     sizes = {}
     for each in publication.essays:
         rendered = render_issue(publication, each)
-        sizes[each.slug] = (each.words, rendered.html_bytes)
+        if not each.draft:  # a draft's banner is not part of any letter sent
+            sizes[each.slug] = (each.words, rendered.html_bytes)
         print(f"  {each.slug}: {each.words:,} words, {rendered.html_bytes / 1024:.1f} KB"
               f"{' (excerpt)' if rendered.excerpted else ''}")
     (short_words, short_bytes), (long_words, long_bytes) = min(sizes.values()), max(sizes.values())

@@ -19,7 +19,7 @@ READER_NAME = "A. Reader"
 FIXED_DATE = datetime(2026, 11, 2, 8, 30, tzinfo=timezone.utc)
 NARRATED = "the-listening-hour"
 LONG = "the-art-of-staying"
-DRAFT = "unfinished-letter"
+DRAFT = "an-unfinished-letter"
 
 
 def load(root: Path = REPO) -> Publication:

@@ -10,6 +10,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -131,3 +132,14 @@ def status_of(settings: Settings, address: str, wait_for: str | None = None) -> 
         if wait_for is None or status == wait_for or time.monotonic() > deadline:
             return status
         time.sleep(0.02)
+
+
+def in_own_thread(function, *args):
+    """``function(*args)`` on a thread of its own, its result or its exception.
+
+    Another module's session-wide Playwright browser keeps an event loop
+    running on the main thread, where Playwright's sync API and asyncio.run
+    then refuse to start; a fresh thread has no loop.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()

@@ -137,3 +137,16 @@ def test_cli_check_of_an_unknown_slug_is_an_error(sample_root, monkeypatch):
     assert result.exit_code == 1
     assert "no essay with this slug" in result.stderr
     assert os.environ.get("LETTERPRESS_NOW")  # the session clock is untouched
+
+
+def test_letterpress_check_warns_about_missing_newsletter_config_and_refuses_invalid(publication_copy):
+    from letterpress.checks import check_publication
+
+    config = publication_copy / "mkdocs.yml"
+    original = config.read_text()
+    config.write_text(original.replace('        sender: "Quiet Rooms <letters@quietrooms.example.org>"\n', ""))
+    [missing] = [p for p in check_publication(load(publication_copy)) if "newsletter.sender" in p.field]
+    assert missing.severity == "warning" and "before the first letter is sent" in missing.message
+    config.write_text(original.replace("<letters@quietrooms.example.org>", "<letters at quietrooms>"))
+    [invalid] = [p for p in check_publication(load(publication_copy)) if "newsletter.sender" in p.field]
+    assert invalid.is_error

@@ -9,6 +9,7 @@ import pytest
 
 from letterpress.errors import ProblemsError
 from letterpress.newsletter import render_issue
+from letterpress.newsletter.message import SMTP_POLICY
 from newsletter_helpers import LONG, NARRATED, READER, add_essay, load, long_essay
 
 TEMPLATES = "newsletter/templates"
@@ -166,6 +167,9 @@ def test_attach_audio_attaches_the_mp3_under_the_cap(publication_copy):
     assert attachment.get_content_type() == "audio/mpeg"
     assert attachment.get_filename() == f"{essay.slug}.mp3"
     assert attachment.get_content() == essay.audio.path.read_bytes()
+    issue = render_issue(publication, essay)
+    assert issue.message_bytes(READER, unsubscribe_url="https://x.example/u") == issue.message_for(
+        READER, unsubscribe_url="https://x.example/u").as_bytes(policy=SMTP_POLICY)
 
 
 def test_attach_audio_refuses_a_recording_over_the_cap(publication_copy):
@@ -182,3 +186,15 @@ def test_attach_audio_leaves_essays_without_a_recording_alone(publication_copy):
     message = render_issue(publication, publication.essay(LONG)).message_for(
         READER, unsubscribe_url="https://x.example/u")
     assert message.get_content_type() == "multipart/alternative"
+
+
+def test_raw_html_cannot_bring_scripts_into_the_letter(publication_copy):
+    add_essay(publication_copy, "scripted.md", "---\ntitle: Scripted\ndescription: Raw HTML.\n"
+              "date: 2026-01-01\nauthors: [julia]\n---\n\nHello.\n\n<script>alert(1)</script>\n\n"
+              '<p onclick="steal()">Click <a href="javascript:steal()">here</a>.</p>\n\n'
+              '<iframe src="https://tracker.example/pixel"></iframe>\n')
+    publication = load(publication_copy)
+    issue = render_issue(publication, publication.essay("scripted"))
+    for needle in ("<script", "alert(1)", "onclick", "javascript:", "<iframe", "tracker.example"):
+        assert needle not in issue.html, needle
+    assert "Click" in issue.html

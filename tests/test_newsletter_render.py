@@ -232,8 +232,9 @@ def test_text_part_reads_well(sample, issues):
     assert re.search(r"\n {8}—\s\S", text), "epigraph attributions are set apart"
     assert re.search(r"\[1\] https://", text), "links are numbered references"
     assert "Unsubscribe with one click:" in text and "PO Box 1204" in text
-    body_lines = [line for line in text.splitlines() if "http" not in line]
-    assert max(len(line) for line in body_lines) <= 72
+    for slug, issue in issues.items():
+        lines = [line for line in issue.text.splitlines() if "http" not in line]
+        assert max(len(line) for line in lines) <= 72, slug
 
 
 def test_email_is_accessible_and_private(issues):

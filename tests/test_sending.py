@@ -366,3 +366,12 @@ def test_progress_is_reported_after_each_outcome(store, server):
 
     send(store, smtp_factory(server), on_progress=progress)
     assert seen == [1, 2, 3, 4]
+
+
+def test_a_non_ascii_address_the_server_cannot_take_fails_alone(store, server):
+    store.add("jörg@example.org")
+    add_people(store, 2)
+    result = send(store, smtp_factory(server))
+    assert result.counts["failed"] == 1 and result.counts["sent"] == 2
+    assert attempts(store, "jörg@example.org") == ["failed"]
+

@@ -298,3 +298,58 @@ def test_status_lists_every_send(publication, smtp):
     lines = run("status").output.splitlines()
     assert len(lines) == 1 and lines[0].startswith("#1 a-letter (trial): finished")
     assert "3 sent, 0 bounced, 0 failed, 0 skipped" in lines[0]
+
+
+def test_a_test_send_to_something_that_is_not_an_address(publication, smtp):
+    result = run("send", "a-letter", "--to", "me-at-example.net")
+    assert result.exit_code == 1 and "is not a valid email address" in result.output
+    assert smtp.accepted == []
+
+
+def test_an_interrupted_send_is_resumed_by_the_same_command(publication, smtp):
+    """A crash left one letter in flight and the campaign 'running': the next send finishes it."""
+    with open_store(publication / "newsletter" / "subscribers.sqlite3") as store:
+        ledger = Ledger(store)
+        campaign = ledger.create_campaign("a-letter", "A Letter", "smtp", False)
+        delivery, _ = ledger.claim(campaign, 1e12)
+        assert delivery is not None  # in flight, as a kill would leave it
+    result = run("send", "a-letter", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "resuming a send that stopped without finishing" in result.output
+    assert "resumed: 1 letters whose outcome an interruption left unknown were sent again" in result.output
+    assert sorted(smtp.handler.recipients()) == sorted(PEOPLE)
+    assert json.loads((publication / "newsletter" / "sent" / "a-letter.json").read_text())["counts"]["sent"] == 3
+
+
+def test_a_send_that_died_after_its_last_letter_finishes_without_sending(publication, smtp):
+    with open_store(publication / "newsletter" / "subscribers.sqlite3") as store:
+        ledger = Ledger(store)
+        campaign = ledger.create_campaign("a-letter", "A Letter", "smtp", False)
+        store.connection.execute("UPDATE deliveries SET status = 'sent'")
+    result = run("send", "a-letter", "--yes")
+    assert result.exit_code == 0, result.output
+    assert smtp.accepted == [] and (publication / "newsletter" / "sent" / "a-letter.json").exists()
+    assert ledger is not None and campaign.id == 1
+
+
+def test_check_reports_problems_of_the_sending_section(publication):
+    config = publication / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "      sending:\n", "      sending:\n        messenger: pigeon\n        pool: 0\n"
+        "        dkim_selector: letters\n").replace("bounces@test.example.org", "nobody"))
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1
+    for expected in ("'plugins.letterpress.sending.messenger': 'pigeon' is not one of maildir, smtp",
+                     "'plugins.letterpress.sending.pool': must be at least 1",
+                     "'plugins.letterpress.sending.dkim_domain': is missing",
+                     "'plugins.letterpress.sending.return_path': 'nobody' is not an address"):
+        assert expected in result.output
+
+
+def test_a_file_that_is_not_a_store_is_named(publication):
+    (publication / "newsletter" / "subscribers.sqlite3").unlink()
+    for leftover in (publication / "newsletter").glob("subscribers.sqlite3-*"):
+        leftover.unlink()
+    (publication / "newsletter" / "subscribers.sqlite3").write_text("not a database, just text " * 100)
+    result = CliRunner().invoke(cli, ["subscribers", "count"])
+    assert result.exit_code == 1 and "not a subscriber store" in result.output

@@ -20,8 +20,8 @@ from letterpress.service import prepare
 from letterpress.service.context import check_service
 from letterpress.subscribers import open_store
 from service_support import (
-    SECRET, link_in, local, messages, running_service, settings_for, small_publication, status_of, text_of,
-    html_of,
+    SECRET, html_of, in_own_thread, link_in, local, messages, running_service, settings_for, small_publication,
+    status_of, text_of,
 )
 
 SITE = "https://quietrooms.example.org"
@@ -123,7 +123,7 @@ def test_an_old_confirmation_link_does_not_undo_an_unsubscribe(service, settings
     service.post(unsubscribe_path(settings, "di@example.org"))
     replayed = service.get(link)
     assert replayed.status_code == 410
-    assert "Sign up again" in replayed.text
+    assert "This sign-up is closed" in replayed.text and "Sign up again" in replayed.text
     assert status_of(settings, "di@example.org") == "unsubscribed"
 
 
@@ -391,7 +391,7 @@ def test_concurrent_sign_ups_lose_no_write(service, settings):
             return await asyncio.gather(*(client.post("/subscribe", data={"email": f"c{i}@example.org"})
                                           for i in range(count)))
 
-    answers = asyncio.run(many(60))
+    answers = in_own_thread(asyncio.run, many(60))
     assert {r.status_code for r in answers} == {303}
     messages(settings, 60)  # every confirmation written, so every sign-up recorded before it
     with open_store(settings.root / settings.sending.subscribers) as store:
@@ -489,3 +489,29 @@ def test_a_broken_override_stops_the_start_naming_its_line(root, secret, monkeyp
     result = CliRunner().invoke(cli, ["service", "--port", "1"])
     assert result.exit_code == 1
     assert "newsletter/templates/email-confirm.txt.j2:2: template error: 'nmae' is undefined" in result.output
+
+
+def test_an_override_without_a_subject_is_refused(root, secret):
+    from letterpress.service.pages import check_templates
+
+    override = root / "newsletter" / "templates" / "email-welcome.txt.j2"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text("Welcome.\n", encoding="utf-8")
+    with pytest.raises(ProblemsError) as raised:
+        check_templates(settings_for(root))
+    assert str(raised.value.problems[0]).startswith("newsletter/templates/email-welcome.txt.j2: sets no subject")
+
+
+@pytest.mark.parametrize("email", ["wa@example.org\r\nBcc: victim@example.org", "wb@example.org\nX: y",
+                                   "", "no-at-sign", "a" * 300 + "@example.org"])
+def test_an_address_that_is_not_one_gets_400_and_no_letter(service, settings, email):
+    response = service.post("/subscribe", data={"email": email})
+    assert response.status_code == 400
+    assert "That address does not look right" in response.text
+    time.sleep(0.2)
+    assert not list((settings.root / "newsletter" / "outbox").glob("new/*"))
+
+
+def test_a_file_where_the_address_belongs_is_refused(service):
+    response = service.post("/subscribe", files={"email": ("a.txt", b"x@example.org", "text/plain")})
+    assert response.status_code == 400

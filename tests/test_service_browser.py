@@ -26,7 +26,7 @@ from letterpress.sending import plan_send, run_send
 from letterpress.service import create_app, prepare
 from letterpress.site.loader import load_settings
 from letterpress.subscribers import open_store
-from service_support import SECRET, link_in, messages, running, status_of
+from service_support import SECRET, in_own_thread, link_in, messages, running, status_of
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,7 @@ def sign_up_in_browser(browser, site: str, address: str, javascript: bool) -> No
         form.get_by_label("Name").fill("Reader <b>& Co</b>")
         with page.expect_navigation(url=f"{site}/subscribe/thanks/", timeout=WAIT_MS):
             form.get_by_role("button", name="Subscribe").click()
-        assert page.get_by_role("heading", level=1).inner_text() == "Check your inbox"
+        assert page.locator("h1").inner_text().startswith("Check your inbox")
     finally:
         context.close()
 
@@ -81,7 +81,7 @@ def confirm_in_browser(browser, site: str, link: str, javascript: bool) -> None:
         page = context.new_page()
         page.goto(link)
         page.wait_for_url(f"{site}/subscribe/confirmed/", timeout=WAIT_MS)
-        assert page.get_by_role("heading", level=1).inner_text() == "You are subscribed"
+        assert page.locator("h1").inner_text().startswith("You are subscribed")
     finally:
         context.close()
 
@@ -108,25 +108,29 @@ def test_double_opt_in_and_one_click_unsubscribe(publication_copy, monkeypatch):
         point_service_at(publication_copy, site + "/", service)
         build(publication_copy, site_dir)
         settings = load_settings(publication_copy)
-        with running(create_app(prepare(settings)), port=int(service.rsplit(":", 1)[1])), \
-                sync_playwright() as playwright:
-            run_the_story(playwright, publication_copy, settings, site, service)
+        with running(create_app(prepare(settings)), port=int(service.rsplit(":", 1)[1])):
+            run_the_story(publication_copy, settings, site, service)
 
 
-def sign_up_and_confirm_each_reader(playwright, settings, site: str) -> None:
+def sign_up_and_confirm_each_reader(settings, site: str) -> None:
     """Each reader signs up on the home page and confirms, one with JavaScript off, one with it on."""
-    browser = launch_chromium(playwright)
-    try:
-        for number, (javascript, address) in enumerate(READERS.items()):
-            sign_up_in_browser(browser, site, address, javascript)
-            confirmation = messages(settings, 2 * number + 1)[2 * number]
-            assert confirmation["To"].addresses[0].addr_spec == address
-            assert confirmation["To"].addresses[0].display_name == "Reader <b>& Co</b>"
-            confirm_in_browser(browser, site, link_in(confirmation, "confirm"), javascript)
-            assert status_of(settings, address, wait_for="active") == "active"
-            messages(settings, 2 * number + 2)  # the welcome letter
-    finally:
-        browser.close()
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            sign_up_and_confirm(browser, settings, site)
+        finally:
+            browser.close()
+
+
+def sign_up_and_confirm(browser, settings, site: str) -> None:
+    for number, (javascript, address) in enumerate(READERS.items()):
+        sign_up_in_browser(browser, site, address, javascript)
+        confirmation = messages(settings, 2 * number + 1)[2 * number]
+        assert confirmation["To"].addresses[0].addr_spec == address
+        assert confirmation["To"].addresses[0].display_name == "Reader <b>& Co</b>"
+        confirm_in_browser(browser, site, link_in(confirmation, "confirm"), javascript)
+        assert status_of(settings, address, wait_for="active") == "active"
+        messages(settings, 2 * number + 2)  # the welcome letter
 
 
 def recipients_of_a_send(root: Path, settings, already: int) -> dict:
@@ -151,8 +155,8 @@ def one_click_unsubscribe(letter, service: str, settings, address: str) -> None:
     assert status_of(settings, address) == "unsubscribed"
 
 
-def run_the_story(playwright, root: Path, settings, site: str, service: str) -> None:
-    sign_up_and_confirm_each_reader(playwright, settings, site)
+def run_the_story(root: Path, settings, site: str, service: str) -> None:
+    in_own_thread(sign_up_and_confirm_each_reader, settings, site)
     first = recipients_of_a_send(root, settings, already=4)
     assert set(first) == set(READERS.values())
     one_click_unsubscribe(first[READERS[False]], service, settings, READERS[False])

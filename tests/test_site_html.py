@@ -115,6 +115,15 @@ def test_no_page_makes_the_browser_fetch_from_another_host(pages, settings):
     assert not offenders, "third-party requests:\n" + "\n".join(offenders)
 
 
+def test_feed_links_in_the_head_are_relative(pages):
+    # Material's script fetches sitemap.xml beside every <link rel="alternate">, so an
+    # absolute href there makes a preview (or a mirror) request the live site.
+    absolute = [f"{path}: {link.get('href')}" for path, root in pages.items()
+                for link in root.iter("link")
+                if "alternate" in (link.get("rel") or "").split() and urlsplit(link.get("href", "")).netloc]
+    assert not absolute, "absolute rel=alternate links:\n" + "\n".join(absolute)
+
+
 def test_the_request_finder_sees_every_kind_of_request():
     # The check above is only as good as this finder: feed it one of each.
     root = html.fromstring("""<html><head>

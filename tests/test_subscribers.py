@@ -298,3 +298,16 @@ def test_a_store_from_a_newer_version_is_refused(tmp_path):
         newer.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(SubscriberError, match="newer than this Letterpress knows"):
         open_store(path)
+
+
+def test_an_export_into_the_repository_is_flagged(publication):
+    import subprocess
+
+    subprocess.run(["git", "init", "-q"], cwd=publication, check=True)
+    (publication / ".gitignore").write_text("*.sqlite3\n*.sqlite3-*\nprivate/\n")
+    run("subscribers", "add", "ada@example.org")
+    flagged = CliRunner().invoke(cli, ["subscribers", "export", "everyone.csv"])
+    assert "warning: everyone.csv is inside the git repository and not ignored" in flagged.output
+    (publication / "private").mkdir()
+    quiet = CliRunner().invoke(cli, ["subscribers", "export", "private/everyone.csv"])
+    assert "warning" not in quiet.output

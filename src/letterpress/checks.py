@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .errors import Problem
+from .errors import Problem, ProblemsError
 from .publication import Publication
 
 # Writers (feeds, podcast, newsletter) register extra checks here, each a
@@ -16,6 +16,15 @@ def check_publication(publication: Publication) -> list[Problem]:
     _load_checks()
     for check in CHECKS:
         problems.extend(check(publication))
+    return problems
+
+
+def raise_for_errors(publication: Publication) -> list[Problem]:
+    """Raise :class:`ProblemsError` when any check finds an error; return the warnings."""
+    problems = check_publication(publication)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise ProblemsError(errors)
     return problems
 
 

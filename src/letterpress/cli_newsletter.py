@@ -55,4 +55,6 @@ def check(slug):
         count = len(report.errors)
         click.echo(f"{count} error{'s' if count != 1 else ''}: fix before sending.", err=True)
         raise click.exceptions.Exit(1)
-    click.echo(f"ok: ready to send{f' ({len(report.problems)} warnings)' if report.problems else ''}.")
+    count = len(report.problems)
+    noted = f" ({count} warning{'s' if count != 1 else ''})" if count else ""
+    click.echo(f"ok: ready to send{noted}.")

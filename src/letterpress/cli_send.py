@@ -30,9 +30,11 @@ def send(slug, yes, rate, dry_run, test_address, force, retry_failed, messenger)
     """Send essay SLUG to every active subscriber, or resume its paused send.
 
     The recipients are fixed when the send starts; each outcome is recorded as
-    it happens, so an interrupted send resumes where it stopped. Through SMTP
-    (LETTERPRESS_SMTP_URL, password in LETTERPRESS_SMTP_PASSWORD) or, by
-    default, into the Maildir newsletter/outbox/ as a trial.
+    it happens, so an interrupted send resumes where it stopped (a crash can
+    repeat at most one letter per connection: the one the server took just
+    before). Through SMTP (LETTERPRESS_SMTP_URL, password in
+    LETTERPRESS_SMTP_PASSWORD) or, by default, into the Maildir
+    newsletter/outbox/ as a trial.
     """
     from .cli import _publication
     from .sending import plan_send, plan_test_send
@@ -41,22 +43,19 @@ def send(slug, yes, rate, dry_run, test_address, force, retry_failed, messenger)
     if test_address:
         _test_send(plan_test_send(publication, slug, messenger), test_address)
         return
-    plan = plan_send(publication, slug, force=force, retry_failed=retry_failed, messenger=messenger, rate=rate)
-    try:
+    with plan_send(publication, slug, force=force, retry_failed=retry_failed, messenger=messenger,
+                   rate=rate) as plan:
         _describe(plan)
         if dry_run:
             _sample(plan)
             click.echo("dry run: nothing was sent.")
-            return
-        if not plan.recipients:
+        elif not plan.recipients and plan.campaign is None:
             click.echo("nothing to send: no active subscribers (add some with `letterpress subscribers add`).")
-            return
-        if not yes:
-            click.confirm(f"Send '{plan.issue.subject}' to {plan.recipients:,} recipients through "
-                          f"{plan.messenger_description}?", abort=True)
-        _run(plan)
-    finally:
-        plan.close()
+        else:
+            if not yes and plan.recipients:
+                click.confirm(f"Send '{plan.issue.subject}' to {plan.recipients:,} recipients through "
+                              f"{plan.messenger_description}?", abort=True)
+            _run(plan)
 
 
 def _describe(plan) -> None:
@@ -133,10 +132,8 @@ def _summary(plan, result, seconds: float) -> None:
 def _test_send(plan, address: str) -> None:
     from .sending import send_test
 
-    try:
+    with plan:
         reply = send_test(plan, address)
-    finally:
-        plan.close()
     if not 200 <= reply.code < 300:
         raise click.ClickException(f"the test letter was refused: {reply}")
     click.echo(f"test letter sent through {plan.messenger_description}: {reply} (not recorded).")

@@ -94,8 +94,27 @@ def export(file, email):
     text = write_csv(rows, columns, file)
     if file is None:
         click.echo(text, nl=False)
-    else:
-        click.echo(f"wrote {len(rows)} subscriber{'s' if len(rows) != 1 else ''} to {file} (readable by you only).")
+        return
+    click.echo(f"wrote {len(rows)} subscriber{'s' if len(rows) != 1 else ''} to {file} (readable by you only).")
+    if _in_git(file):
+        click.echo(f"warning: {file} is inside the git repository and not ignored; keep it out of commits "
+                   "(move it, or add it to .gitignore).", err=True)
+
+
+def _in_git(path: Path) -> bool:
+    """True when ``path`` would be picked up by ``git add`` (inside a work tree, not ignored)."""
+    import subprocess
+
+    folder = path.resolve().parent
+    try:
+        inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=folder,
+                                capture_output=True, text=True)
+        if inside.stdout.strip() != "true":
+            return False
+        ignored = subprocess.run(["git", "check-ignore", "-q", str(path.resolve())], cwd=folder)
+    except OSError:  # no git here
+        return False
+    return ignored.returncode != 0
 
 
 @subscribers.command(name="list")

@@ -172,21 +172,38 @@ class _SourceLinks(Treeprocessor):
     def run(self, root) -> None:
         for element in root.iter():
             attribute = URL_ATTRIBUTES.get(element.tag)
-            if attribute and element.get(attribute):
-                url = self.rewrite(element.get(attribute))
-                element.set(attribute, urljoin(self.base_url, url) if self.base_url else url)
+            url = element.get(attribute) if attribute else None
+            if url:
+                element.set(attribute, self.resolve(url))
 
-    def rewrite(self, url: str) -> str:
-        """``url`` as written in the source, made relative to the page as MkDocs does."""
+    def resolve(self, url: str) -> str:
+        """``url`` as written in the source, relative to the page (as MkDocs writes it) or absolute.
+
+        The common cases are joined by hand: ``urljoin`` on every footnote link
+        of a thousand essays shows up in the time a feed takes to build.
+        """
+        if url.startswith("#"):
+            return self.base_url + url
         parts = urlsplit(url)
-        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        if parts.scheme or parts.netloc:
             return url
-        target = posixpath.normpath(posixpath.join(self.source_dir, parts.path))
+        site_path = self.site_path(parts.path)
+        if site_path is None:
+            return urljoin(self.base_url, url) if self.base_url else url
+        if self.base_url:
+            path = self.settings.absolute_url(site_path)
+        else:
+            path = _relative_url(site_path, self.page_path)
+        return urlunsplit(("", "", path, parts.query, parts.fragment))
+
+    def site_path(self, path: str) -> str | None:
+        """The site-relative URL of what ``path`` (relative to the source file) names, if in docs/."""
+        if not path or path.startswith("/"):
+            return None
+        target = posixpath.normpath(posixpath.join(self.source_dir, path))
         if target.startswith("../"):
-            return url  # outside docs/: MkDocs leaves it alone (and warns)
-        site_path = self.page_url(target) if target.endswith(".md") else self.file_url(target)
-        relative = _relative_url(site_path, self.page_path)
-        return urlunsplit(("", "", relative, parts.query, parts.fragment))
+            return None  # outside docs/: MkDocs leaves it alone (and warns)
+        return self.page_url(target) if target.endswith(".md") else self.file_url(target)
 
     def page_url(self, target: str) -> str:
         if target in self.pages:

@@ -49,8 +49,8 @@ class PodcastIndexExtension(BaseExtension):
             xml_elem(f"{{{ITUNES_NS}}}explicit", channel).text = "true" if self._explicit else "false"
         if self._locked is not None:
             locked, owner = self._locked
-            element = xml_elem(_tag("locked"), channel, owner=owner) if owner else xml_elem(_tag("locked"), channel)
-            element.text = "yes" if locked else "no"
+            attributes = {"owner": owner} if owner else {}
+            xml_elem(_tag("locked"), channel, **attributes).text = "yes" if locked else "no"
         if self._guid:
             xml_elem(_tag("guid"), channel).text = self._guid
         return feed

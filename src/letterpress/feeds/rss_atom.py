@@ -48,7 +48,8 @@ def new_generator(channel: Channel) -> FeedGenerator:
 
 
 def add_entry(generator: FeedGenerator, entry: FeedEntry) -> None:
-    """Append ``entry`` with its full HTML, authors, categories and recording."""
+    """Append ``entry`` with its full HTML, authors, categories and recording (to a generator
+    set up by :func:`rss_and_atom`, which registers the dc and atomlinks extensions)."""
     item = generator.add_entry(order="append")
     item.guid(entry.id, permalink=True)
     item.title(entry.title)
@@ -66,8 +67,7 @@ def add_entry(generator: FeedGenerator, entry: FeedEntry) -> None:
     if entry.recording:
         recording = entry.recording
         item.enclosure(recording.url, str(recording.length), recording.mime_type)
-    if hasattr(item, "atomlinks"):
-        item.atomlinks.links = item.link()
+    item.atomlinks.links = item.link()
 
 
 class AtomLinksEntryExtension(BaseEntryExtension):

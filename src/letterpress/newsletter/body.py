@@ -25,6 +25,8 @@ from ..config import Settings
 
 CONTENT_WIDTH = 592  # the email's 640 px column less 24 px padding each side
 NOTE_REF = re.compile(r"#fn[:\-](.+)$")
+ACTIVE_TAGS = ("script", "noscript", "iframe", "frame", "object", "embed", "form", "input", "button",
+               "select", "textarea", "style", "link", "meta", "base")
 HAS_CLASS = './/*[contains(concat(" ", normalize-space(@class), " "), " %s ")]'
 
 
@@ -55,6 +57,7 @@ def email_body(essay_html: str, settings: Settings) -> EmailBody:
     root = lxml_html.fragment_fromstring(essay_html or "<p></p>", create_parent="div")
     for link in root.xpath(HAS_CLASS % "headerlink"):
         link.drop_tree()
+    _strip_active_content(root)
     notes = _take_notes(root)
     _plain_epigraphs(root)
     _size_images(root, settings)
@@ -82,6 +85,24 @@ def notes_list(items: list) -> list:
 
 
 # -- transforms ---------------------------------------------------------------------
+
+def _strip_active_content(root) -> None:
+    """Drop scripts, frames, forms and event handlers that raw HTML in an essay may carry.
+
+    An email runs no JavaScript and loads nothing; mail clients strip these
+    anyway, often by flagging the letter. (lxml's cleaner is now a separate
+    package and does far more than this needs.)
+    """
+    for element in list(root.iter(*ACTIVE_TAGS)):
+        element.drop_tree()
+    for element in root.iter(etree.Element):
+        for name in [n for n in element.attrib if n.lower().startswith("on")]:
+            del element.attrib[name]
+        for name in ("href", "src"):
+            if element.get(name, "").strip().lower().startswith(("javascript:", "data:text")):
+                del element.attrib[name]
+
+
 
 def _take_notes(root) -> dict:
     """Turn footnote references into plain superscripts and collect the notes."""

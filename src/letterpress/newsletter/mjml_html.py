@@ -111,8 +111,7 @@ def _element_issues(element) -> list[MjmlIssue]:
     if allowed is None:
         return [MjmlIssue(element.sourceline or 1, f"<{parent.tag}> cannot contain <{element.tag}>")]
     if element.tag not in allowed:
-        kind = "unknown MJML tag" if not str(element.tag).startswith("mj-") or element.tag not in _KNOWN else \
-            "misplaced tag"
+        kind = "misplaced tag" if element.tag in _KNOWN else "unknown MJML tag"
         return [MjmlIssue(element.sourceline or 1,
                           f"{kind} <{element.tag}> inside <{parent.tag}> (allowed there: "
                           f"{', '.join(sorted(allowed - {'mj-include'}))})")]

@@ -83,7 +83,7 @@ def render(settings: Settings, name: str, context: dict, trace: bool = False) ->
     except jinja2.TemplateNotFound as error:
         raise ProblemsError([Problem(
             shown_path(settings, Path(error.name or name)), "",
-            f"template '{error.name}' not found; looked in {', '.join(_shown_folders(settings))}.",
+            f"template '{error.name}' not found; looked in {PUBLICATION_TEMPLATES} and the package's templates.",
         )]) from None
     except Exception as error:  # anything raised while rendering: name the template line
         raise ProblemsError([_runtime_problem(settings, error, name)]) from None
@@ -114,10 +114,6 @@ def shown_path(settings: Settings, path: Path) -> str:
     if path.is_relative_to(PACKAGE_TEMPLATES):
         return str(path.relative_to(PACKAGE_TEMPLATES.parent.parent.parent))
     return str(path)
-
-
-def _shown_folders(settings: Settings) -> list[str]:
-    return [str(PUBLICATION_TEMPLATES), "the package's templates"]
 
 
 def _syntax_problem(settings: Settings, error: jinja2.TemplateSyntaxError) -> Problem:

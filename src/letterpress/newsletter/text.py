@@ -118,10 +118,11 @@ class TextWriter:
         return "\n".join(SPACE.sub(" ", line).strip() for line in text.split("\n")).strip()
 
     def _inline(self, element) -> str:
-        parts = [element.text or ""]
+        # Line breaks in the source are spaces; only <br> breaks a line.
+        parts = [SPACE.sub(" ", element.text or "")]
         for child in element:
             parts.append(self._inline_child(child))
-            parts.append(child.tail or "")
+            parts.append(SPACE.sub(" ", child.tail or ""))
         return "".join(parts)
 
     def _inline_child(self, child) -> str:

@@ -29,7 +29,7 @@ from .ledger import BOUNCED, DEFERRED, FAILED, OPEN, SENT, SKIPPED, Campaign, De
 from .messengers import ConnectionLost, Messenger, MessengerConfigError, Reply
 
 RECONNECT = "reconnect"
-ADDRESS = re.compile(r"[^\s<>()\[\]\"',;:]+@[A-Za-z0-9.-]+")
+ADDRESS = re.compile(r"[^\s<>()\[\]\"',;:/]+@[A-Za-z0-9.-]+")
 
 
 def redact_addresses(text: str) -> str:
@@ -165,18 +165,19 @@ class CampaignRun:
     def snapshot(self) -> dict:
         """This run's counters; ``settled`` of ``total``, and how many wait for a retry now."""
         settled = sum(self.this_run[outcome] for outcome in (SENT, BOUNCED, FAILED, SKIPPED))
-        return {**self.this_run, "settled": settled, "total": self.total,
-                "waiting": self.ledger.deferred(self.campaign)}
+        waiting = self.ledger.deferred(self.campaign) if self.this_run[DEFERRED] else 0
+        return {**self.this_run, "settled": settled, "total": self.total, "waiting": waiting}
 
     # -- the workers ----------------------------------------------------------------
 
     def _worker(self) -> None:
-        messenger = self.messenger_factory()
+        messenger = None
         try:
+            messenger = self.messenger_factory()
             while not self.stop.is_set():
                 delivery, skipped = self.ledger.claim(self.campaign, time.time())
                 if skipped:
-                    self._count(SKIPPED, error=False, times=skipped)
+                    self._count(SKIPPED, error=None, times=skipped)
                 if delivery is not None:
                     self._deliver(messenger, delivery)
                 elif not self._wait_for_retry():
@@ -184,7 +185,8 @@ class CampaignRun:
         except Exception as error:  # the ledger itself failed: stop cleanly, resumable
             self._pause(f"unexpected error: {type(error).__name__}: {error}")
         finally:
-            messenger.close()
+            if messenger is not None:
+                messenger.close()
 
     def _wait_for_retry(self) -> bool:
         """Sleep until the next deferred recipient is due (at most a second); False when none is left."""
@@ -199,7 +201,7 @@ class CampaignRun:
             composed = self.compose(delivery)
         except Exception as error:  # one bad row (e.g. a name with a line break) must not stop the rest
             self.ledger.record(delivery, FAILED, 0, f"could not build the message: {error}")
-            self._count(FAILED, error=False)
+            self._count(FAILED, error=None)
             return
         self.pacer.wait(self.stop)
         try:
@@ -225,10 +227,13 @@ class CampaignRun:
         self.ledger.record(delivery, outcome, reply.code, str(reply), composed.message_id, retry_at)
         self._count(outcome, error=outcome in (DEFERRED, FAILED), reason=str(reply))
 
-    def _count(self, outcome: str, error: bool, reason: str = "", times: int = 1) -> None:
+    def _count(self, outcome: str, error: bool | None, reason: str = "", times: int = 1) -> None:
+        """Count an outcome; ``error`` True adds to the errors in a row, False ends the run of them,
+        None (a skip, a message that could not be built) leaves it as it is."""
         with self.lock:
             self.this_run[outcome] += times
-            self.errors_in_a_row = self.errors_in_a_row + 1 if error else 0
+            if error is not None:
+                self.errors_in_a_row = self.errors_in_a_row + 1 if error else 0
             if error:
                 self.last_error = reason
             too_many = self.errors_in_a_row >= self.policy.pause_after_errors

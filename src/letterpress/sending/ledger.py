@@ -59,7 +59,6 @@ class Ledger:
 
     def __init__(self, store: SubscriberStore):
         self.store = store
-        self.db = store.connection
 
     # -- campaigns ------------------------------------------------------------------
 
@@ -77,28 +76,25 @@ class Ledger:
         return self.campaign(cursor.lastrowid)
 
     def campaign(self, campaign_id: int) -> Campaign:
-        row = self.db.execute("SELECT * FROM campaigns WHERE id = ?", (campaign_id,)).fetchone()
-        return _campaign(row)
+        return _campaign(self.store.query("SELECT * FROM campaigns WHERE id = ?", (campaign_id,))[0])
 
     def campaigns(self, slug: str | None = None) -> list[Campaign]:
         """Every campaign (of ``slug``), oldest first."""
         query, args = "SELECT * FROM campaigns", ()
         if slug:
             query, args = query + " WHERE slug = ?", (slug,)
-        return [_campaign(row) for row in self.db.execute(query + " ORDER BY id", args)]
+        return [_campaign(row) for row in self.store.query(query + " ORDER BY id", args)]
 
     def unfinished(self, slug: str, trial: bool) -> Campaign | None:
         """The running or paused campaign of ``slug`` (real or trial), if any."""
-        row = self.db.execute(
-            "SELECT * FROM campaigns WHERE slug = ? AND trial = ? AND status != 'finished'"
-            " ORDER BY id DESC LIMIT 1", (slug, int(trial))).fetchone()
-        return _campaign(row) if row else None
+        rows = self.store.query("SELECT * FROM campaigns WHERE slug = ? AND trial = ? AND status != 'finished'"
+                                " ORDER BY id DESC LIMIT 1", (slug, int(trial)))
+        return _campaign(rows[0]) if rows else None
 
     def latest_finished(self, slug: str, trial: bool) -> Campaign | None:
-        row = self.db.execute(
-            "SELECT * FROM campaigns WHERE slug = ? AND trial = ? AND status = 'finished'"
-            " ORDER BY id DESC LIMIT 1", (slug, int(trial))).fetchone()
-        return _campaign(row) if row else None
+        rows = self.store.query("SELECT * FROM campaigns WHERE slug = ? AND trial = ? AND status = 'finished'"
+                                " ORDER BY id DESC LIMIT 1", (slug, int(trial)))
+        return _campaign(rows[0]) if rows else None
 
     def set_status(self, campaign: Campaign, status: str, reason: str = "") -> Campaign:
         finished = utc_now() if status == "finished" else None
@@ -111,7 +107,7 @@ class Ledger:
 
     def counts(self, campaign: Campaign) -> dict[str, int]:
         """Recipients per outcome (every outcome, zero included)."""
-        found = dict(self.db.execute(
+        found = dict(self.store.query(
             "SELECT status, count(*) FROM deliveries WHERE campaign_id = ? GROUP BY status", (campaign.id,)))
         return {outcome: found.get(outcome, 0) for outcome in OUTCOMES}
 
@@ -178,14 +174,13 @@ class Ledger:
 
     def deferred(self, campaign: Campaign) -> int:
         """How many recipients wait for another try."""
-        return self.db.execute("SELECT count(*) FROM deliveries WHERE campaign_id = ? AND status = ?",
-                               (campaign.id, DEFERRED)).fetchone()[0]
+        return self.store.query("SELECT count(*) FROM deliveries WHERE campaign_id = ? AND status = ?",
+                                (campaign.id, DEFERRED))[0][0]
 
     def next_retry_at(self, campaign: Campaign) -> float | None:
         """When the earliest deferred recipient is due again, or None when none is deferred."""
-        row = self.db.execute("SELECT min(next_attempt_at) FROM deliveries WHERE campaign_id = ? AND status = ?",
-                              (campaign.id, DEFERRED)).fetchone()
-        return row[0]
+        return self.store.query("SELECT min(next_attempt_at) FROM deliveries WHERE campaign_id = ? AND status = ?",
+                                (campaign.id, DEFERRED))[0][0]
 
     def requeue_failed(self, campaign: Campaign) -> int:
         """Give the failed recipients of ``campaign`` a fresh set of tries; return how many."""

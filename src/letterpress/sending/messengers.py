@@ -190,6 +190,8 @@ class SmtpMessenger:
     def _transaction(self, connection: smtplib.SMTP, sender: str, recipient: str, message: bytes) -> Reply:
         # The three commands one at a time (smtplib's sendmail keeps no replies):
         # the ledger records what the server said, e.g. its queue id.
+        if not recipient.split("@")[0].isascii() and not connection.has_extn("smtputf8"):
+            return Reply(553, "5.6.7 this server does not take non-ASCII addresses (no SMTPUTF8)", "mail")
         code, text = connection.mail(sender, self._mail_options(connection, recipient, message))
         if code != 250:
             return self._refused(connection, code, text, "mail")
@@ -222,17 +224,18 @@ class SmtpMessenger:
     def _connect(self) -> smtplib.SMTP:
         server = self.server
         try:
-            if server.implicit_tls:
-                connection = smtplib.SMTP_SSL(server.host, server.port, local_hostname=self.local_hostname,
-                                              timeout=server.timeout, context=self.ssl_context)
-            else:
-                connection = smtplib.SMTP(server.host, server.port, local_hostname=self.local_hostname,
-                                          timeout=server.timeout)
-            self._connection = connection
+            connection = self._connection = self._open()
             connection.ehlo()
             self._secure(connection)
             if server.username:
                 connection.login(server.username, server.password)
+        except MessengerConfigError:
+            self._drop()
+            raise
+        except smtplib.SMTPNotSupportedError as error:
+            self._drop()
+            raise MessengerConfigError(f"{server.url}: {error} Remove the user name from the URL, or use the "
+                                       "server's submission port (587 or 465).") from None
         except smtplib.SMTPAuthenticationError as error:
             self._drop()
             raise MessengerConfigError(f"{server.url} refused the login ({error.smtp_code} "
@@ -247,6 +250,13 @@ class SmtpMessenger:
             raise ConnectionLost(f"could not connect to {server.host}:{server.port}: "
                                  f"{error or type(error).__name__}") from None
         return connection
+
+    def _open(self) -> smtplib.SMTP:
+        server = self.server
+        if server.implicit_tls:
+            return smtplib.SMTP_SSL(server.host, server.port, local_hostname=self.local_hostname,
+                                    timeout=server.timeout, context=self.ssl_context)
+        return smtplib.SMTP(server.host, server.port, local_hostname=self.local_hostname, timeout=server.timeout)
 
     def _secure(self, connection: smtplib.SMTP) -> None:
         if self.server.implicit_tls or not self.require_tls:

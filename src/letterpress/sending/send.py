@@ -25,7 +25,7 @@ from ..errors import LetterpressError, Problem, ProblemsError
 from ..essay import Essay, State
 from ..publication import Publication
 from ..status import SENT_DIR, sent_record
-from ..subscribers import SubscriberStore, open_subscribers, outbox_path
+from ..subscribers import SubscriberStore, normalise_address, open_subscribers, outbox_path
 from .campaign import CampaignRun, Composed, RunResult, SendPolicy
 from .dkim import DkimSigner, dkim_signer
 from .ledger import FAILED, OPEN, Campaign, Delivery, Ledger
@@ -76,6 +76,12 @@ class SendPlan:
     def close(self) -> None:
         self.store.close()
 
+    def __enter__(self) -> SendPlan:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 def plan_send(publication: Publication, slug: str, *, force: bool = False, retry_failed: bool = False,
               messenger: str | None = None, rate: float | None = None) -> SendPlan:
@@ -112,10 +118,10 @@ def plan_test_send(publication: Publication, slug: str, messenger: str | None = 
 
     Nothing is checked against the ledger: a test send is not part of any campaign.
     """
-    essay = publication.essay(slug)
-    tokens.secret_key()
     from ..newsletter import render_issue
 
+    essay = publication.essay(slug)
+    tokens.secret_key()
     return _prepare(publication, essay, render_issue(publication, essay), messenger, None)
 
 
@@ -140,7 +146,12 @@ def run_send(plan: SendPlan, on_progress: Callable[[dict], None] | None = None) 
 
 
 def send_test(plan: SendPlan, address: str) -> Reply:
-    """Send the letter to ``address`` only, through the plan's messenger; nothing is recorded."""
+    """Send the letter to ``address`` only, through the plan's messenger; nothing is recorded.
+
+    Raises:
+        InvalidAddressError: ``address`` is not an email address.
+    """
+    address = normalise_address(address)
     messenger = plan.messenger_factory()
     try:
         composed = compose(plan.issue, address, "", plan.signer)
@@ -242,6 +253,9 @@ def _choose_campaign(plan: SendPlan, force: bool, retry_failed: bool) -> None:
         plan.recipients = sum(counts[outcome] for outcome in OPEN) + (counts[FAILED] if retry_failed else 0)
         if plan.campaign.status == "paused" and not retry_failed:
             plan.notes.append(f"resuming the paused send (paused: {plan.campaign.pause_reason}).")
+        elif plan.campaign.status == "running":
+            plan.notes.append("resuming a send that stopped without finishing; letters whose outcome it did "
+                              f"not record ({counts['in_flight']}) are sent again.")
         return
     if not plan.trial and not force:
         _refuse_resend(plan)

@@ -73,18 +73,18 @@ class Service:
         form = await _form(request)
         if form is None:
             return PlainTextResponse("Bad request.", status_code=400)
-        raw = form.get("email", "")
+        raw = _text(form.get("email"))
         try:
-            address = normalise_address(raw if isinstance(raw, str) else "")
+            address = normalise_address(raw)
         except InvalidAddressError:
-            return self._page(request, "page-address-invalid.html.j2", {"address": _shown(raw)}, 400)
+            return self._page(request, "page-address-invalid.html.j2", {"address": raw.strip()[:254]}, 400)
         wait = self.limiter.address_wait(address)
         if wait:
             return self._too_many(request, wait)
         if form.get(HONEYPOT):
             return self._thanks()  # the same answer, and nothing recorded or sent
-        name = form.get("name", "")
-        return self._thanks(BackgroundTask(self._sign_up, address, clean_name(name if isinstance(name, str) else "")))
+        name = clean_name(_text(form.get("name")))
+        return self._thanks(BackgroundTask(self._sign_up, address, name))
 
     async def confirm(self, request: Request) -> Response:
         """``GET /confirm?token=…``: make the subscriber active; 303 to the site's confirmed page."""
@@ -229,9 +229,9 @@ def _base(request: Request) -> str:
     return request.scope.get("root_path", "").rstrip("/")
 
 
-def _shown(raw) -> str:
-    """What the person typed, shortened for the error page (where it is escaped)."""
-    return raw.strip()[:254] if isinstance(raw, str) else ""
+def _text(value) -> str:
+    """A form field as text; a file where text belongs counts as empty."""
+    return value if isinstance(value, str) else ""
 
 
 def create_app(context: ServiceContext, messenger: Messenger | None = None):

@@ -67,9 +67,14 @@ def letter(settings: Settings, name: str, context: dict) -> Letter:
     The subject is the ``{% set subject = ... %}`` at the top of the text template.
     """
     env, values = environment(settings), page_context(settings) | context
-    text_module = env.get_template(f"{name}.txt.j2").make_module(values)
-    html = env.get_template(f"{name}.html.j2").render(values | {"subject": text_module.subject})
-    return Letter(subject=" ".join(str(text_module.subject).split()), text=str(text_module), html=html)
+    text_template = env.get_template(f"{name}.txt.j2")
+    text_module = text_template.make_module(values)
+    subject = " ".join(str(getattr(text_module, "subject", "")).split())
+    if not subject:
+        raise ProblemsError([Problem(_shown(settings, text_template.filename), "",
+                                     "sets no subject; add '{% set subject = \"...\" %}' at its top.")])
+    html = env.get_template(f"{name}.html.j2").render(values | {"subject": subject})
+    return Letter(subject=subject, text=str(text_module), html=html)
 
 
 def page_context(settings: Settings) -> dict:
@@ -91,8 +96,15 @@ def check_templates(settings: Settings) -> None:
     problems = []
     for name in PAGES:
         problems.extend(_try(settings, lambda: page(settings, name, sample)))
+    values = page_context(settings) | sample | {"subject": "A subject"}
     for name in LETTERS:
-        problems.extend(_try(settings, lambda: letter(settings, name, sample)))
+        # render() first: unlike make_module(), it maps errors to template lines.
+        for kind in ("txt", "html"):
+            problems.extend(_try(settings, lambda: environment(settings).get_template(
+                f"{name}.{kind}.j2").render(values)))
+    if not problems:
+        for name in LETTERS:
+            problems.extend(_try(settings, lambda: letter(settings, name, sample)))
     if problems:
         raise ProblemsError(problems)
 
@@ -100,6 +112,8 @@ def check_templates(settings: Settings) -> None:
 def _try(settings: Settings, render) -> list[Problem]:
     try:
         render()
+    except ProblemsError as error:
+        return list(error.problems)
     except jinja2.TemplateSyntaxError as error:
         return [Problem(_shown(settings, error.filename), "", f"template syntax error: {error.message}; "
                         "fix the Jinja tag on this line.", line=error.lineno)]

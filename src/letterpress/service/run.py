@@ -7,10 +7,12 @@ import logging
 import uvicorn
 
 from ..config import Settings
+from ..sending.send import messenger_kind
 from .app import create_app
 from .context import prepare
 from .pages import check_templates
 
+log = logging.getLogger("letterpress.service")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -40,6 +42,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8001, root_pa
     """
     context = prepare(settings)
     check_templates(settings)
+    app = create_app(context)
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    if messenger_kind(settings) == "maildir":
+        log.warning("confirmation letters go to the Maildir %s and reach no one; set LETTERPRESS_SMTP_URL "
+                    "to send them.", settings.sending.outbox)
     prefix = settings.service.root_path if root_path is None else root_path
-    uvicorn.Server(uvicorn_config(create_app(context), host, port, prefix)).run()
+    uvicorn.Server(uvicorn_config(app, host, port, prefix)).run()

@@ -141,13 +141,21 @@ class QuietAccessLog:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        start, status = time.perf_counter(), 500
+        start, status, logged = time.perf_counter(), 500, False
+
+        def log_request():
+            nonlocal logged
+            logged = True
+            log.info("%s %s %s %.0fms", scope["method"], route_path(scope), status,
+                     (time.perf_counter() - start) * 1000)
 
         async def recording_send(message):
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
             await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                log_request()  # now, not after the background work that may follow the answer
 
         try:
             await self.app(scope, receive, recording_send)
@@ -155,8 +163,8 @@ class QuietAccessLog:
             log.error("%s %s failed: %s at %s", scope["method"], route_path(scope), type(error).__name__,
                       _where(error))
         finally:
-            log.info("%s %s %s %.0fms", scope["method"], route_path(scope), status,
-                     (time.perf_counter() - start) * 1000)
+            if not logged:
+                log_request()
 
 
 def _where(error: Exception) -> str:

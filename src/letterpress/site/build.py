@@ -15,6 +15,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from ..config import CONFIG_FILE
+from ..checks import raise_for_errors
 from ..errors import LetterpressError
 from ..publication import load_publication
 from .loader import load_settings
@@ -51,7 +52,7 @@ def build_into(root: Path, site_dir: Path, strict: bool = False) -> None:
     The publication is checked first, so its problems reach the caller as a
     :class:`ProblemsError` (one line each) rather than inside MkDocs' log.
     """
-    load_publication(load_settings(root)).raise_for_errors()
+    raise_for_errors(load_publication(load_settings(root)))
     try:
         config = load_config(str(root / CONFIG_FILE), site_dir=str(site_dir), strict=strict)
         build(config)

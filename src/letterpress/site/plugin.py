@@ -19,6 +19,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
+from ..checks import raise_for_errors
 from ..errors import LetterpressError
 from ..essay import Essay, State
 from ..markdown_ext import EpigraphExtension
@@ -108,7 +109,10 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
     def on_post_build(self, *, config):
         if not self.config.enabled:
             return
-        write_all(self.publication, Path(config.site_dir))
+        try:
+            write_all(self.publication, Path(config.site_dir))
+        except LetterpressError as error:
+            raise PluginError(str(error)) from None
 
     # -- helpers ---------------------------------------------------------------
 
@@ -117,10 +121,10 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         try:
             settings = load_settings(root, plugin=dict(self.config))
             publication = load_publication(settings)
-            publication.raise_for_errors()
+            warnings = raise_for_errors(publication)
         except LetterpressError as error:
             raise PluginError(str(error)) from None
-        for warning in publication.problems:
+        for warning in warnings:
             log.info("%s", warning)  # INFO, not WARNING: --strict must not fail on a shallow clone
         return publication
 

@@ -161,10 +161,15 @@ class SubscriberStore:
         self.lock = threading.RLock()
         self.connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.connection.row_factory = sqlite3.Row
-        for pragma in (f"busy_timeout = {BUSY_TIMEOUT_MS}", "journal_mode = WAL", "synchronous = FULL",
-                       "foreign_keys = ON", "secure_delete = ON"):
-            self.connection.execute(f"PRAGMA {pragma}")
-        self._migrate()
+        try:
+            for pragma in (f"busy_timeout = {BUSY_TIMEOUT_MS}", "journal_mode = WAL", "synchronous = FULL",
+                           "foreign_keys = ON", "secure_delete = ON"):
+                self.connection.execute(f"PRAGMA {pragma}")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            self.connection.close()
+            raise SubscriberError(f"{path}: not a subscriber store ({error}); check sending.subscribers "
+                                  "in mkdocs.yml, or move the file away to start a new one.") from None
 
     def __enter__(self) -> SubscriberStore:
         return self
@@ -192,6 +197,11 @@ class SubscriberStore:
                 self.connection.execute("ROLLBACK")
                 raise
             self.connection.execute("COMMIT")
+
+    def query(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        """Rows of a read, under :attr:`lock` (the connection is shared by the send's threads)."""
+        with self.lock:
+            return self.connection.execute(sql, args).fetchall()
 
     @property
     def schema_version(self) -> int:
