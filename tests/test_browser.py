@@ -1,8 +1,8 @@
 """The served site in headless Chromium: the narration plays and seeks, keyboard
 and no-JavaScript paths work, axe finds nothing, no request leaves 127.0.0.1.
 
-One browser and one server (``letterpress serve``'s app over the session's
-``built_site``) for the whole session; every test opens its own context.
+One browser for the module and one server (``letterpress serve``'s app over the
+session's ``built_site``) for the session; every test opens its own context.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ PLAYING_FROM = "start => { const a = document.querySelector('[data-lp-player]');
 AT_LEAST = "start => document.querySelector('[data-lp-player]').currentTime >= start"
 
 
-@pytest.fixture(scope="session")
+# Module scope: closed before other modules start their own Playwright.
+@pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
