@@ -76,3 +76,13 @@ def publication_copy(tmp_path) -> Path:
             shutil.copytree(REPO / name, root / name,
                             ignore=shutil.ignore_patterns("preview", "outbox", "*.sqlite3*"))
     return root
+
+
+@pytest.fixture
+def minimal_publication(tmp_path) -> Path:
+    """A writable copy of tests/fixtures/minimal: one good essay, using the repository's overrides/."""
+    root = tmp_path / "pub"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", root)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("../../../overrides", str(REPO / "overrides")))
+    return root

@@ -46,12 +46,9 @@ BAD_ESSAYS = {
 
 
 @pytest.fixture
-def minimal(tmp_path) -> Path:
-    """A writable minimal publication with one good essay and its audio files."""
-    root = tmp_path / "pub"
-    shutil.copytree(FIXTURES / "minimal", root)
-    config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("../../../overrides", str(REPO / "overrides")))
+def minimal(minimal_publication) -> Path:
+    """The minimal publication with its audio files: a real recording and a text file named .mp3."""
+    root = minimal_publication
     audio = root / "docs/essays/audio"
     shutil.copy(SHORT_MP3, audio / "short.mp3")
     (audio / "not-audio.mp3").write_text("This is not a recording.\n")

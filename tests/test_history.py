@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,8 +13,6 @@ from letterpress.cli import cli
 from letterpress.publication import load_publication
 from letterpress.site.loader import load_settings
 
-FIXTURES = Path(__file__).parent / "fixtures"
-REPO = Path(__file__).resolve().parent.parent
 POST = "docs/essays/posts/good.md"
 
 
@@ -28,12 +25,9 @@ def git(root: Path, *args: str, date: str = "2025-08-09T10:00:00+00:00") -> str:
 
 
 @pytest.fixture
-def repo(tmp_path) -> Path:
+def repo(minimal_publication) -> Path:
     """The minimal publication as a git repository with one commit (the essay's first version)."""
-    root = tmp_path / "pub"
-    shutil.copytree(FIXTURES / "minimal", root)
-    config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("../../../overrides", str(REPO / "overrides")))
+    root = minimal_publication
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "First version")
