@@ -107,12 +107,29 @@ def serve_publication(root: Path, host: str = "127.0.0.1", port: int = 8000, dra
     with tempfile.TemporaryDirectory(prefix="letterpress-serve-") as folder:
         site_dir, builds = Path(folder), BuildCounter()
         build_into(root, site_dir)
+        write_email_previews(root)
         observer = _watch(root, site_dir, builds)
-        print(f"Serving {root.name} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+        print(f"Serving the site at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
         try:
             uvicorn.run(make_app(site_dir, builds), host=host, port=port, log_level="warning")
         finally:
             observer.stop()
+
+
+def write_email_previews(root: Path) -> None:
+    """Every essay's email as HTML, text and .eml in newsletter/preview/, to open beside the site."""
+    from ..newsletter.preview import write_preview
+    from ..publication import load_publication
+    from .loader import load_settings
+
+    publication = load_publication(load_settings(root))
+    target = root / "newsletter" / "preview"
+    for essay in publication.essays:
+        try:
+            write_preview(publication, essay, target)
+        except LetterpressError as error:  # a broken letter must not stop the preview of the site
+            print(f"no email preview for {essay.slug}: {error}", file=sys.stderr, flush=True)
+    print(f"Email previews: {target.relative_to(root)}/ (and /newsletter/ on the site)", flush=True)
 
 
 def _watch(root: Path, site_dir: Path, builds: BuildCounter) -> Observer:
