@@ -102,9 +102,10 @@ def build(site_dir, strict):
 @click.option("--drafts/--no-drafts", default=True, show_default=True,
               help="Show drafts (marked as such) in the preview.")
 def serve(host, port, drafts):
-    """Preview the site at http://HOST:PORT, rebuilding when files change.
+    """Preview the site at http://HOST:PORT, rebuilding and reloading when files change.
 
-    Answers HTTP Range requests (206), so seeking and chapters work.
+    Also writes every essay's email to newsletter/preview/. Answers HTTP Range
+    requests (206), so seeking in a narration and its chapters work.
     """
     from .site.serve import serve_publication
     from .site.loader import find_root
