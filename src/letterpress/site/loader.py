@@ -21,8 +21,8 @@ def find_root(start: Path | None = None) -> Path:
     return root
 
 
-def read_mkdocs_yml(root: Path) -> dict:
-    path = root / CONFIG_FILE
+def read_mkdocs_yml(root: Path, path: Path | None = None) -> dict:
+    path = path or root / CONFIG_FILE
     try:
         with path.open(encoding="utf-8-sig") as handle:
             data = yaml_load(handle) or {}
@@ -33,15 +33,21 @@ def read_mkdocs_yml(root: Path) -> dict:
     return data
 
 
-def load_settings(root: Path | None = None, plugin: dict | None = None) -> Settings:
+def load_settings(root: Path | None = None, plugin: dict | None = None,
+                  config_file: Path | None = None) -> Settings:
     """Settings of the publication at ``root``.
 
     Args:
         root: the publication folder; default: the working folder.
         plugin: the plugin's options when MkDocs already parsed them (inside a build).
+        config_file: the config MkDocs was given (``mkdocs build -f``), when not mkdocs.yml.
     """
-    root = find_root(root)
-    mkdocs = read_mkdocs_yml(root)
+    if config_file is not None:
+        root = config_file.resolve().parent
+        mkdocs = read_mkdocs_yml(root, config_file)
+    else:
+        root = find_root(root)
+        mkdocs = read_mkdocs_yml(root)
     if plugin is None:
         plugin = plugin_options(mkdocs)
         if plugin is None:

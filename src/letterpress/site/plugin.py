@@ -117,9 +117,8 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
     # -- helpers ---------------------------------------------------------------
 
     def _resolve_publication(self, config) -> Publication:
-        root = Path(config.config_file_path).parent
         try:
-            settings = load_settings(root, plugin=dict(self.config))
+            settings = load_settings(plugin=dict(self.config), config_file=Path(config.config_file_path))
             publication = load_publication(settings)
             warnings = raise_for_errors(publication)
         except LetterpressError as error:
