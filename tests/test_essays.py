@@ -50,6 +50,7 @@ def minimal(minimal_publication) -> Path:
     """The minimal publication with its audio files: a real recording and a text file named .mp3."""
     root = minimal_publication
     audio = root / "docs/essays/audio"
+    audio.mkdir(parents=True, exist_ok=True)  # git keeps no empty folders
     shutil.copy(SHORT_MP3, audio / "short.mp3")
     (audio / "not-audio.mp3").write_text("This is not a recording.\n")
     return root
