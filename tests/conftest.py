@@ -31,6 +31,9 @@ def fixed_now():
     previous = os.environ.get("LETTERPRESS_NOW")
     os.environ["LETTERPRESS_NOW"] = SAMPLE_NOW
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    # Golden files must not depend on this clone's git history (or on it being shallow);
+    # tests of git dates turn them back on in their own repositories.
+    os.environ["LETTERPRESS_GIT_DATES"] = "0"
     yield
     if previous is None:
         os.environ.pop("LETTERPRESS_NOW", None)
@@ -50,7 +53,7 @@ def built_site(tmp_path_factory) -> Path:
     result = subprocess.run(
         [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir", str(site)],
         cwd=REPO, capture_output=True, text=True,
-        env={**os.environ, "LETTERPRESS_NOW": SAMPLE_NOW, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "LETTERPRESS_NOW": SAMPLE_NOW, "NO_MKDOCS_2_WARNING": "1", "LETTERPRESS_GIT_DATES": "0"},
     )
     assert result.returncode == 0, result.stderr
     return site

@@ -24,6 +24,19 @@ def git(root: Path, *args: str, date: str = "2025-08-09T10:00:00+00:00") -> str:
                           capture_output=True, text=True).stdout
 
 
+@pytest.fixture(autouse=True)
+def git_dates_on(monkeypatch):
+    monkeypatch.setenv("LETTERPRESS_GIT_DATES", "1")
+
+
+def test_git_dates_can_be_switched_off(repo, monkeypatch):
+    post = repo / POST
+    post.write_text(post.read_text() + "\nA new paragraph.\n")
+    git(repo, "commit", "-q", "-am", "Edit", date="2025-10-02T09:30:00+00:00")
+    monkeypatch.setenv("LETTERPRESS_GIT_DATES", "0")
+    assert updated(repo) is None
+
+
 @pytest.fixture
 def repo(minimal_publication) -> Path:
     """The minimal publication as a git repository with one commit (the essay's first version)."""

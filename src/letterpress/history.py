@@ -8,6 +8,7 @@ dates would be invented; we detect it and fall back to front matter.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -16,6 +17,9 @@ from pathlib import Path
 from .essay import Essay
 
 COMMIT_MARK = "\x1ecommit "
+# LETTERPRESS_GIT_DATES=0 ignores git history: output then depends on the files alone
+# (the test suite's golden files, or a build that must match on any clone).
+GIT_DATES_VARIABLE = "LETTERPRESS_GIT_DATES"
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class History:
 
 def read_history(root: Path) -> History:
     """Whether ``root`` is in a git work tree, and whether that clone is shallow."""
+    if os.environ.get(GIT_DATES_VARIABLE, "").strip() == "0":
+        return History(available=False)
     inside = _git(root, "rev-parse", "--is-inside-work-tree")
     if inside is None or inside.strip() != "true":
         return History(available=False)
