@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import resource
 import shutil
 import statistics
 import sys
@@ -47,15 +46,8 @@ from letterpress.render import EssayRenderer, _extension_configs, _extension_nam
 from letterpress.site.loader import load_settings  # noqa: E402
 
 
-def cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def timed(function, *args) -> float:
-    start = cpu()
-    function(*args)
-    return cpu() - start
+sys.path.insert(0, str(ROOT / "scripts"))
+from benchlib import cpu, timed  # noqa: E402,F401
 
 
 def bench_publication(count: int) -> Publication:

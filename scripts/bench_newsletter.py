@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import sys
 from email.message import EmailMessage
@@ -33,15 +32,8 @@ from letterpress.publication import load_publication  # noqa: E402
 from letterpress.site.loader import load_settings  # noqa: E402
 
 
-def cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def timed(function, *args) -> float:
-    start = cpu()
-    function(*args)
-    return cpu() - start
+sys.path.insert(0, str(ROOT / "scripts"))
+from benchlib import cpu, timed  # noqa: E402,F401
 
 
 def addresses(count: int) -> list[str]:

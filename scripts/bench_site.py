@@ -4,8 +4,8 @@ Both builds are real ``mkdocs build`` processes over the same generated corpus.
 "Plain Material" is the publication's own mkdocs.yml without the letterpress
 plugin and without ``theme.custom_dir`` (DESIGN.md); ours is that mkdocs.yml as
 it is. CPU time is user+sys of the build process (RUSAGE_CHILDREN deltas);
-one warm-up of each, then three interleaved pairs, and the median of the
-per-pair ratios (ours / plain; below 1.0 means ours costs less).
+one warm-up of each, then interleaved pairs (ours, plain), and the median of
+the per-pair ratios (ours / plain; below 1.0 means ours costs less).
 
     scripts/bench site [--essays 1000] [--pairs 3]
 """
@@ -22,49 +22,96 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).parent / "mkdocs"
+NOW = "2026-11-01T12:00:00"
 WORDS = ("attention quiet room listening patience morning letter silence presence ordinary kitchen "
          "window breath waiting return ritual person small body therapy staying life grief habit "
-         "question evening river walk chair kettle practice memory kindness").split()
+         "question evening river walk chair kettle practice memory kindness the a of and to in "
+         "what we it is was not with for that").split()
 CATEGORIES = ("Essays", "Practice", "Notes", "Letters", "Grief", "Work", "Love", "Rituals")
+TAGS = ("attention", "therapy", "grief", "habits", "silence", "work", "family", "listening",
+        "rituals", "letters", "walking", "sleep")
+FOOTNOTES = 3
 
+
+@dataclass(frozen=True)
+class Run:
+    """One ``mkdocs build``: CPU and wall seconds, HTML pages written, essay pages among them."""
+    cpu: float
+    wall: float
+    pages: int
+    essay_pages: int
+
+
+# -- the corpus ---------------------------------------------------------------
 
 def sentence(rng: random.Random) -> str:
     words = [rng.choice(WORDS) for _ in range(rng.randint(8, 22))]
     return " ".join(words).capitalize() + "."
 
 
-def paragraph(rng: random.Random, sentences: int = 5) -> str:
-    return " ".join(sentence(rng) for _ in range(sentences))
+def paragraph(rng: random.Random) -> str:
+    return " ".join(sentence(rng) for _ in range(rng.randint(4, 7)))
+
+
+def front_matter(index: int, rng: random.Random) -> list[str]:
+    date = f"20{20 + index % 6}-{1 + index % 12:02d}-{1 + index % 28:02d}"  # all before NOW
+    front = [f"title: Essay number {index}", f"description: {sentence(rng)}", f"date: {date}",
+             f"authors: [{'julia' if index % 2 else 'tomas'}]",
+             f"categories: [{CATEGORIES[index % len(CATEGORIES)]}]",
+             f"tags: [{', '.join(rng.sample(TAGS, rng.randint(2, 3)))}]"]
+    if index % 10 == 0:  # every tenth essay narrated; the sample MP3 is a minute long
+        front += ["audio:", "  src: ../audio/sample.mp3", "  narrator: Tomás Ferreira", "  chapters:",
+                  '    - {title: "Section 1", start: "00:00"}', '    - {title: "Section 2", start: "00:20"}',
+                  '    - {title: "Section 3", start: "00:40"}']
+    return front
+
+
+def body(rng: random.Random) -> list[str]:
+    """1,500–2,500 words: an epigraph, sections of three paragraphs, footnotes."""
+    target = rng.randint(1500, 2500)
+    blocks = [f"> {sentence(rng)}\n>\n> — {rng.choice(WORDS).title()}"]
+    words, section = 0, 0
+    while words < target:
+        section += 1
+        blocks.append(f"## Section {section}")
+        for number in range(3):
+            if words >= target:
+                break
+            text = paragraph(rng) + (f"[^{section}]" if number == 0 and section <= FOOTNOTES else "")
+            blocks.append(text)
+            words += len(text.split())
+    return blocks + [f"[^{n}]: {sentence(rng)}" for n in range(1, min(section, FOOTNOTES) + 1)]
 
 
 def essay(index: int, rng: random.Random) -> str:
-    """About 2,000 words: an epigraph, six sections, footnotes; every tenth essay narrated."""
-    date = f"20{20 + index % 6}-{1 + index % 12:02d}-{1 + index % 28:02d}"
-    front = [f"title: Essay number {index}", f"description: {sentence(rng)}", f"date: {date}",
-             f"authors: [{'julia' if index % 2 else 'tomas'}]",
-             f"categories: [{CATEGORIES[index % len(CATEGORIES)]}]", f"tags: [{WORDS[index % len(WORDS)]}]"]
-    if index % 10 == 0:
-        front += ["audio:", "  src: ../audio/sample.mp3", "  narrator: Tomás Ferreira", "  chapters:",
-                  '    - {title: "Section 1", start: "00:00"}', '    - {title: "Section 2", start: "00:20"}']
-    body = [f"> {sentence(rng)}\n>\n> — {rng.choice(WORDS).title()}"]
-    for section in range(1, 7):
-        body.append(f"## Section {section}")
-        body += [paragraph(rng) + (f"[^{section}]" if section < 4 else "") for _ in range(3)]
-    body += [f"[^{n}]: {sentence(rng)}" for n in range(1, 4)]
-    return "---\n" + "\n".join(front) + "\n---\n\n" + "\n\n".join(body) + "\n"
+    return "---\n" + "\n".join(front_matter(index, rng)) + "\n---\n\n" + "\n\n".join(body(rng)) + "\n"
+
+
+def sample_audio(target: Path) -> None:
+    """The sample publication's narration, or a spoken minute made with espeak-ng and lame."""
+    source = ROOT / "docs/essays/audio/the-listening-hour.mp3"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.exists():
+        shutil.copy(source, target)
+        return
+    wav = target.with_suffix(".wav")
+    subprocess.run(["espeak-ng", "-w", str(wav), " ".join(WORDS * 6)], check=True)
+    subprocess.run(["sox", str(wav), str(wav.with_name("long.wav")), "pad", "0", "60", "trim", "0", "60"], check=True)
+    subprocess.run(["lame", "--quiet", "-b", "32", str(wav.with_name("long.wav")), str(target)], check=True)
 
 
 def make_corpus(folder: Path, count: int) -> tuple[Path, Path]:
     """The sample publication with N synthetic essays; returns (ours.yml, plain.yml)."""
-    shutil.copytree(ROOT / "docs", folder / "docs", ignore=shutil.ignore_patterns("posts"))
+    shutil.copytree(ROOT / "docs", folder / "docs", ignore=shutil.ignore_patterns("posts", "*.mp3"))
     shutil.copytree(ROOT / "newsletter/templates", folder / "newsletter/templates")
-    shutil.copy(ROOT / "docs/essays/audio/the-listening-hour.mp3", folder / "docs/essays/audio/sample.mp3")
+    sample_audio(folder / "docs/essays/audio/sample.mp3")
     home = folder / "docs/index.md"  # plain Material has no home.html (it lives in our overrides)
     home.write_text(home.read_text(encoding="utf-8").replace("template: home.html\n", ""), encoding="utf-8")
     posts = folder / "docs/essays/posts"
@@ -88,46 +135,64 @@ def write_configs(folder: Path) -> tuple[Path, Path]:
     return ours, plain
 
 
-def build(config: Path, site: Path) -> tuple[float, float, int]:
-    """CPU seconds, wall seconds and pages of one ``mkdocs build``."""
+# -- measuring ----------------------------------------------------------------
+
+def build(config: Path, site: Path) -> Run:
+    """One ``mkdocs build -q`` of ``config`` into ``site``, measured."""
     shutil.rmtree(site, ignore_errors=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "LETTERPRESS_NOW": NOW}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "LETTERPRESS_NOW": "2026-11-01T12:00:00"}
     subprocess.run([str(MKDOCS), "build", "-q", "-f", str(config), "-d", str(site)],
                    cwd=config.parent, env=env, check=True)
+    wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return cpu, time.monotonic() - start, sum(1 for _ in site.rglob("index.html"))
+    essays = sum(1 for _ in (site / "essays").glob("essay-number-*/index.html"))
+    return Run(cpu, wall, sum(1 for _ in site.rglob("*.html")), essays)
+
+
+def measure(folder: Path, ours: Path, plain: Path, pairs: int) -> list[tuple[Run, Run]]:
+    print("warm-up…", flush=True)
+    build(ours, folder / "site-ours")
+    build(plain, folder / "site-plain")
+    rows = []
+    for pair in range(1, pairs + 1):
+        rows.append((build(ours, folder / "site-ours"), build(plain, folder / "site-plain")))
+        print(f"pair {pair} done", flush=True)
+    return rows
+
+
+def report(essays: int, rows: list[tuple[Run, Run]]) -> None:
+    def line(label: str, cells) -> None:
+        print(f"{label:<22}" + "".join(f"{cell:>16}" for cell in cells))
+
+    line(f"{essays} essays", [f"pair {n}" for n in range(1, len(rows) + 1)] + ["median"])
+    for side, name in ((0, "letterpress"), (1, "plain Material")):
+        runs = [row[side] for row in rows]
+        line(f"{name} CPU/wall", [f"{r.cpu:.1f}/{r.wall:.1f} s" for r in runs]
+             + [f"{statistics.median(r.cpu for r in runs):.1f}/{statistics.median(r.wall for r in runs):.1f} s"])
+        line(f"{name} pages", [f"{r.pages} ({r.essay_pages})" for r in runs] + [""])
+    cpu = [ours.cpu / plain.cpu for ours, plain in rows]
+    wall = [ours.wall / plain.wall for ours, plain in rows]
+    line("ratio CPU/wall", [f"{c:.2f}/{w:.2f}" for c, w in zip(cpu, wall)]
+         + [f"{statistics.median(cpu):.2f}/{statistics.median(wall):.2f}"])
+    print("pages: every .html file written (essay pages in brackets)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="scripts/bench site")
-    parser.add_argument("--essays", type=int, default=1000)
-    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--essays", type=int, default=1000, help="synthetic essays to build (default 1000)")
+    parser.add_argument("--pairs", type=int, default=3, help="measured pairs after the warm-up (default 3)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="letterpress-bench-site-") as folder:
-        ours, plain = make_corpus(Path(folder), args.essays)
-        print(f"{args.essays} essays; warm-up…", flush=True)
-        build(ours, Path(folder) / "site-ours")
-        build(plain, Path(folder) / "site-plain")
-        rows = []
-        for pair in range(1, args.pairs + 1):
-            mine = build(ours, Path(folder) / "site-ours")
-            base = build(plain, Path(folder) / "site-plain")
-            rows.append((mine, base))
-            print(f"pair {pair}: letterpress {mine[0]:.1f} s CPU ({mine[2]} pages), "
-                  f"plain Material {base[0]:.1f} s CPU ({base[2]} pages), ratio {mine[0] / base[0]:.2f}", flush=True)
-    report(rows)
-
-
-def report(rows) -> None:
-    ours = statistics.median(m[0] for m, _ in rows)
-    plain = statistics.median(b[0] for _, b in rows)
-    ratio = statistics.median(m[0] / b[0] for m, b in rows)
-    wall = statistics.median(m[1] / b[1] for m, b in rows)
-    print(f"\nmedian CPU: letterpress {ours:.1f} s, plain Material blog {plain:.1f} s")
-    print(f"median ratio letterpress / plain: {ratio:.2f} (CPU), {wall:.2f} (wall)")
+    with tempfile.TemporaryDirectory(prefix="letterpress-bench-site-") as name:
+        folder = Path(name)
+        ours, plain = make_corpus(folder, args.essays)
+        words = sum(len(p.read_text(encoding="utf-8").split("\n---\n", 1)[1].split())
+                    for p in (folder / "docs/essays/posts").iterdir())
+        print(f"{args.essays} essays, {words / args.essays:,.0f} words each on average; {os.cpu_count()} cores")
+        rows = measure(folder, ours, plain, args.pairs)
+    report(args.essays, rows)
 
 
 if __name__ == "__main__":
