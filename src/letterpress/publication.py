@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from . import clock
 from .authors import Author, load_authors
@@ -22,6 +23,16 @@ class Publication:
     authors: dict[str, Author]
     essays: list[Essay]
     problems: list[Problem] = field(default_factory=list)
+
+    @cached_property
+    def page_urls(self) -> dict[str, str]:
+        """docs-relative source path -> page URL of every essay, to rewrite links between essays.
+
+        Computed once: every letter and feed entry needs it.
+        """
+        from .render import post_pages
+
+        return post_pages(self.essays, self.settings)
 
     @property
     def errors(self) -> list[Problem]:

@@ -15,7 +15,7 @@ from ..audio import format_clock
 from ..authors import Author
 from ..essay import Essay
 from ..publication import Publication
-from ..render import EssayRenderer, post_pages
+from ..render import EssayRenderer
 
 RSS_PATH = "rss.xml"
 ATOM_PATH = "atom.xml"
@@ -110,7 +110,7 @@ class EntryMaker:
         self.settings = publication.settings
         self.full_text = full_text
         self.renderer = EssayRenderer(self.settings) if full_text else None
-        self.pages = post_pages(publication.essays, self.settings)
+        self.pages = publication.page_urls
 
     def entry(self, essay: Essay, with_html: bool = True) -> FeedEntry:
         """``essay`` as a feed entry; ``with_html=False`` skips the (costly) essay HTML."""

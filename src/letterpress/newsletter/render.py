@@ -16,7 +16,7 @@ from ..audio import format_clock
 from ..errors import Problem, ProblemsError
 from ..essay import Essay
 from ..publication import Publication
-from ..render import absolute_essay_html, post_pages
+from ..render import absolute_essay_html
 from . import addresses, attachment, body, mjml_html, templates
 from .message import PLACEHOLDER_ADDRESS, PLACEHOLDER_UNSUBSCRIBE, RenderedIssue
 from .text import TextWriter
@@ -79,7 +79,7 @@ def render_issue(publication: Publication, essay: Essay) -> RenderedIssue:
 def render_web_version(publication: Publication, essay: Essay) -> str:
     """The whole essay as a web page in the email's design (``/newsletter/<slug>/``)."""
     letter = prepare(publication, essay, web_version=True)
-    return _render(letter, len(letter.body.sections)).html
+    return _render(letter, len(letter.body.sections), with_text=False).html
 
 
 def subject(publication: Publication, essay: Essay) -> str:
@@ -93,8 +93,7 @@ def prepare(publication: Publication, essay: Essay, web_version: bool) -> Letter
     """Context, email body and styles of one letter."""
     settings = publication.settings
     context = base_context(publication, essay, web_version)
-    pages = post_pages(publication.essays, settings)
-    email_body = body.email_body(absolute_essay_html(essay, settings, pages), settings)
+    email_body = body.email_body(absolute_essay_html(essay, settings, publication.page_urls), settings)
     css = templates.render(settings, "body.css.j2", context)
     letter = Letter(publication, essay, context, email_body, css)
     letter.sections_html = [body.serialize(section.elements, css) for section in email_body.sections]
@@ -154,18 +153,23 @@ def _cover(essay: Essay, settings) -> dict | None:
 
 # -- assembling and the size budget ---------------------------------------------------
 
-def _render(letter: Letter, count: int) -> Rendition:
-    """Render the letter carrying the first ``count`` sections of the body."""
+def _render(letter: Letter, count: int, with_text: bool = True) -> Rendition:
+    """Render the letter carrying the first ``count`` sections of the body.
+
+    ``with_text=False`` skips the plain-text part (the web version has none).
+    """
     sections = letter.body.sections[:count]
     notes = body.notes_list(letter.body.notes_for(count))
-    writer = TextWriter()
     context = dict(letter.context)
     context["body"] = Markup("".join(letter.sections_html[:count]) + body.serialize(notes, letter.css))
-    context["body_text"] = writer.blocks([e for s in sections for e in s.elements] + notes)
     context["excerpt"] = _excerpt(letter, count)
-    context["references"] = writer.references()
     settings = letter.publication.settings
     html = mjml_html.to_html(settings, HTML_TEMPLATE, context)
+    if not with_text:
+        return Rendition(html, "", count)
+    writer = TextWriter()
+    context["body_text"] = writer.blocks([e for s in sections for e in s.elements] + notes)
+    context["references"] = writer.references()
     return Rendition(html, templates.render(settings, TEXT_TEMPLATE, context), count)
 
 
