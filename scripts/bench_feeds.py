@@ -38,6 +38,7 @@ os.environ.setdefault("LETTERPRESS_NOW", "2026-11-01T12:00:00")
 import markdown  # noqa: E402
 from feedgen.feed import FeedGenerator  # noqa: E402
 
+from letterpress.checks import raise_for_errors  # noqa: E402
 from letterpress.feeds import feed_files  # noqa: E402
 from letterpress.feeds import write_files  # noqa: E402
 from letterpress.publication import Publication, load_publication  # noqa: E402
@@ -53,7 +54,7 @@ from benchlib import cpu, timed  # noqa: E402,F401
 def bench_publication(count: int) -> Publication:
     """The sample publication with ``count`` published essays, all in every feed."""
     sample = load_publication(load_settings(ROOT))
-    sample.raise_for_errors()
+    raise_for_errors(sample)
     originals = sample.published()
     essays = []
     for number in range(count):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .errors import Problem, ProblemsError
+from .extensions import load_extensions
 from .publication import Publication
 
 # Writers (feeds, podcast, newsletter) register extra checks here, each a
@@ -13,7 +14,7 @@ CHECKS: list = []
 def check_publication(publication: Publication) -> list[Problem]:
     """Problems of the essays, then those of each registered check."""
     problems = list(publication.problems)
-    _load_checks()
+    load_extensions()
     for check in CHECKS:
         problems.extend(check(publication))
     return problems
@@ -26,14 +27,3 @@ def raise_for_errors(publication: Publication) -> list[Problem]:
     if errors:
         raise ProblemsError(errors)
     return problems
-
-
-def _load_checks() -> None:
-    """Import the modules that register checks (kept lazy, as in ``letterpress.writers``)."""
-    for module in ("letterpress.feeds", "letterpress.newsletter", "letterpress.service", "letterpress.sending",
-                   "letterpress.publishing"):
-        try:
-            __import__(module)
-        except ModuleNotFoundError as error:
-            if error.name != module:
-                raise

@@ -38,10 +38,6 @@ class Publication:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
 
-    def raise_for_errors(self) -> None:
-        if self.errors:
-            raise ProblemsError(self.errors)
-
     def now(self) -> datetime:
         return clock.now(self.settings.timezone)
 
@@ -62,7 +58,7 @@ def load_publication(settings: Settings) -> Publication:
     """Read ``.authors.yml`` and every post under ``docs/<blog>/posts/``.
 
     Problems are collected, not raised: ``check`` prints them all, the build
-    raises on errors with :meth:`Publication.raise_for_errors`.
+    raises on errors with :func:`letterpress.checks.raise_for_errors`.
     """
     authors, problems = load_authors(settings)
     essays = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .extensions import load_extensions
 from .publication import Publication
 
 WRITERS: list = []
@@ -17,16 +18,6 @@ WRITERS: list = []
 
 def write_all(publication: Publication, site_dir: Path) -> None:
     """Run every registered writer for the published essays."""
-    _load_writers()
+    load_extensions()
     for writer in WRITERS:
         writer(publication, site_dir)
-
-
-def _load_writers() -> None:
-    """Import the modules that register writers (kept lazy: the CLI does not need them)."""
-    for module in ("letterpress.feeds", "letterpress.newsletter"):
-        try:
-            __import__(module)
-        except ModuleNotFoundError as error:
-            if error.name != module:
-                raise

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..errors import LetterpressError, ProblemsError
+from ..checks import raise_for_errors
+from ..errors import LetterpressError
 from ..essay import Essay
 from ..publication import Publication, load_publication
 from ..site.build import build_site
 from ..site.loader import load_settings
 from ..status import SENT_DIR, sent_record
-from .deploy import check_publish_options, deploy, page_answers
+from .deploy import deploy, page_answers
 
 
 class PublishError(LetterpressError):
@@ -61,9 +62,7 @@ def publish(root: Path, dry_run: bool = False, say: Callable[[str], None] = prin
     if not dry_run:
         _step(report, say, git_pull(root))
     publication = load_publication(load_settings(root))
-    problems = publication.errors + check_publish_options(publication.settings.publish)
-    if problems:
-        raise ProblemsError(problems)
+    raise_for_errors(publication)  # every check, the `publish` section's among them
     due = due_essays(publication)
     if dry_run:
         return _dry_run(publication, due, report, say)
