@@ -41,20 +41,26 @@ def serving(site_dir: Path) -> Iterator[str]:
     """Serve ``site_dir`` with ``letterpress serve``'s app; yield its base URL."""
     config = uvicorn.Config(make_app(site_dir), host="127.0.0.1", port=free_port(),
                             log_level="warning", lifespan="off")
+    with in_thread(config) as base_url:
+        yield base_url
+
+
+@contextmanager
+def in_thread(config: uvicorn.Config, wait_seconds: float = 10.0) -> Iterator[str]:
+    """Run a uvicorn server on 127.0.0.1 in a thread until the block ends; yield its base URL."""
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(200):  # at most ~10 s
-        if server.started or not thread.is_alive():
-            break
-        time.sleep(0.05)
+    deadline = time.monotonic() + wait_seconds
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
     if not server.started:
-        raise RuntimeError(f"the site server did not start on 127.0.0.1:{config.port}")
+        raise RuntimeError(f"the server did not start on 127.0.0.1:{config.port}")
     try:
         yield f"http://127.0.0.1:{config.port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=wait_seconds)
 
 
 def launch_chromium(playwright):

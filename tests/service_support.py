@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,8 +16,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import uvicorn
-
+from browser_helpers import free_port, in_thread
 from letterpress.config import Settings
 from letterpress.service import create_app, prepare
 from letterpress.service.run import uvicorn_config
@@ -28,14 +26,6 @@ from letterpress.subscribers import open_store, outbox_path
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "a-test-secret-that-is-long-enough"
 WAIT_SECONDS = 15  # the most any wait below takes; none is a timing assertion
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def small_publication(root: Path) -> Path:
@@ -60,19 +50,8 @@ def settings_for(root: Path, site_url: str | None = None, **service) -> Settings
 def running(app, root_path: str = "", port: int | None = None) -> Iterator[str]:
     """Serve the ASGI ``app`` with the service's uvicorn config on 127.0.0.1; yield its base URL."""
     config = uvicorn_config(app, "127.0.0.1", port or free_port(), root_path)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not server.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    if not server.started:
-        raise RuntimeError(f"the service did not start on 127.0.0.1:{config.port}")
-    try:
-        yield f"http://127.0.0.1:{config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=WAIT_SECONDS)
+    with in_thread(config, WAIT_SECONDS) as base_url:
+        yield base_url
 
 
 @contextmanager

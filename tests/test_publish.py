@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from browser_helpers import free_port
 from letterpress.cli import cli
 from letterpress.subscribers import open_store
 from aiosmtpd.controller import Controller
@@ -116,9 +116,7 @@ def server_clone(tmp_path, remote, monkeypatch) -> Path:
 def smtp(tmp_path, monkeypatch):
     """An SMTP server on 127.0.0.1 delivering into a Maildir; yields that Maildir."""
     handler = Mailbox(tmp_path / "delivered")
-    with socket.socket() as probe:  # a free port: Controller checks its server by connecting to it
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # Controller checks its server by connecting to this port
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     monkeypatch.setenv("LETTERPRESS_SMTP_URL", f"smtp://127.0.0.1:{port}")
