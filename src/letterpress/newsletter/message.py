@@ -18,12 +18,14 @@ from email import quoprimime
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.headerregistry import HeaderRegistry
-from email.policy import EmailPolicy
+from email.parser import BytesHeaderParser
+from email.policy import EmailPolicy, compat32
 from email.utils import format_datetime, formataddr
 from urllib.parse import quote
 
 from .. import tokens
-from .addresses import refuse_control
+from ..subscribers.names import safe_name
+from .addresses import HeaderInjectionError, refuse_control
 from .attachment import Attachment
 
 PLACEHOLDER_ADDRESS = "@@LP_RECIPIENT_ADDRESS@@"
@@ -121,7 +123,12 @@ def _folded(name: str, value) -> Preformatted:
 
 
 def _recipient(address: str, name: str):
-    """The ``To`` value; formatted directly in the common case (ASCII, short name)."""
+    """The ``To`` value; formatted directly in the common case (ASCII, short name).
+
+    A stored name that no longer passes the name rules (an encoded word, an
+    invisible character) is left out: the letter goes to the bare address.
+    """
+    name = safe_name(name)
     if address.isascii() and name.isascii() and len(name) < 60:
         return Preformatted(formataddr((name, address)))
     local, _, domain = address.rpartition("@")
@@ -196,11 +203,11 @@ class RenderedIssue:
         text, html = self._part(self._prepared["text_type"], text), self._part(self._prepared["html_type"], html)
         if self.attachment is None:
             _multipart(message, "alternative", self._prepared["boundary"], [text, html])
-            return message
+            return check_message_headers(message)
         alternative = MIMEPart(policy=POLICY)
         _multipart(alternative, "alternative", self._prepared["boundary"], [text, html])
         _multipart(message, "mixed", self._prepared["mixed_boundary"], [alternative, self.attachment.part])
-        return message
+        return check_message_headers(message)
 
     def message_bytes(self, address: str, name: str = "", unsubscribe_url: str = "",
                       date: datetime | None = None, linesep: str = "\r\n") -> bytes:
@@ -212,9 +219,10 @@ class RenderedIssue:
         """
         url = self._checked_url(address, name, unsubscribe_url)
         policy = POLICY.clone(linesep=linesep)
+        headers = self._headers(address, name, url, date)
         head = "".join(policy.fold(header_name, value if isinstance(value, str) else
                                    POLICY.header_factory(header_name, value))
-                       for header_name, value in self._headers(address, name, url, date))
+                       for header_name, value in headers)
         text, html = (payload.replace("\n", linesep) for payload in self._payloads(address, url))
         parts = [self._part_text("text_type", text, linesep), self._part_text("html_type", html, linesep)]
         body = _multipart_text(self._prepared["boundary"], parts, linesep)
@@ -228,6 +236,7 @@ class RenderedIssue:
         else:
             head += policy.fold("Content-Type", Preformatted(
                 f'multipart/alternative; boundary="{self._prepared["boundary"]}"'))
+        check_header_block(head.encode("ascii"), [*(header_name for header_name, _ in headers), "Content-Type"])
         return (head + linesep + body).encode("ascii")
 
     def html_for(self, address: str, unsubscribe_url: str) -> str:
@@ -288,6 +297,34 @@ class RenderedIssue:
         part["Content-Transfer-Encoding"] = self._prepared["qp"]
         part.set_payload(payload)
         return part
+
+
+def check_header_block(data: bytes, expected) -> None:
+    """Raise unless the message in ``data`` has exactly the headers ``expected``, one each.
+
+    The serialized header block is parsed again, without decoding anything
+    (``compat32``): a value that smuggled in a line break shows up as an
+    extra header, or as a blank line that pushes the real headers into the
+    body. This holds whatever the interpreter's email package does when it
+    folds (gh-121650), so the check runs on every message we hand out.
+
+    Raises:
+        HeaderInjectionError: naming the unexpected and the missing headers.
+    """
+    found = [name.lower() for name in BytesHeaderParser(policy=compat32).parsebytes(data, headersonly=True).keys()]
+    wanted = [name.lower() for name in expected]
+    if sorted(found) != sorted(wanted):
+        extra = sorted(set(found) - set(wanted)) or sorted(name for name in set(found) if found.count(name) > 1)
+        missing = sorted(set(wanted) - set(found))
+        raise HeaderInjectionError(f"a header value broke out of its line (unexpected: {', '.join(extra) or '-'}; "
+                                   f"missing: {', '.join(missing) or '-'}); the message was not sent.")
+
+
+def check_message_headers(message: EmailMessage) -> EmailMessage:
+    """``message`` unchanged once :func:`check_header_block` holds for its own headers, serialized."""
+    head = "".join(POLICY.fold(name, value) for name, value in message.raw_items())
+    check_header_block((head + "\n").encode("utf-8", "surrogateescape"), message.keys())
+    return message
 
 
 def _multipart(message, subtype: str, boundary: str, parts: list) -> None:

@@ -9,9 +9,7 @@ takes longer because the address was new (see ``app.py``).
 from __future__ import annotations
 
 import logging
-import re
 import threading
-import unicodedata
 from datetime import datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -20,28 +18,16 @@ from email.utils import format_datetime, make_msgid
 from .. import tokens
 from ..config import Settings
 from ..newsletter.addresses import list_header, refuse_control, sender
-from ..newsletter.message import POLICY, SMTP_POLICY
+from ..newsletter.message import POLICY, SMTP_POLICY, check_header_block
 from ..sending.dkim import dkim_signer
 from ..sending.messengers import ConnectionLost, Messenger
 from ..sending.send import envelope_sender, messenger_factory, messenger_kind
+from ..subscribers.names import NAME_LIMIT, clean_name, safe_name
 from .context import ServiceContext
 from .pages import Letter, letter
 
 log = logging.getLogger("letterpress.service")
-NAME_LIMIT = 100
-_SPACES = re.compile(r"\s+")
-
-
-def clean_name(raw: str) -> str:
-    """A typed name made safe for a header and a greeting: one line, no control or format characters.
-
-    Line breaks and other controls become spaces (so ``"A\\r\\nBcc: x"`` stays
-    one harmless display name); bidirectional overrides and other invisible
-    format characters are dropped; at most :data:`NAME_LIMIT` characters.
-    """
-    kept = "".join(" " if unicodedata.category(ch) == "Cc" else ch
-                   for ch in raw if unicodedata.category(ch) != "Cf")
-    return _SPACES.sub(" ", kept).strip()[:NAME_LIMIT].strip()
+__all__ = ["NAME_LIMIT", "Postman", "clean_name", "confirmation_message", "welcome_message"]
 
 
 def confirmation_message(context: ServiceContext, address: str, name: str) -> EmailMessage:
@@ -66,7 +52,7 @@ def welcome_message(context: ServiceContext, address: str, name: str) -> EmailMe
 
 def _message(settings: Settings, address: str, name: str, content: Letter) -> EmailMessage:
     refuse_control(address, "recipient address")
-    refuse_control(name, "recipient name")
+    name = safe_name(refuse_control(name, "recipient name"))
     refuse_control(content.subject, "subject")
     origin = sender(settings)
     local, _, domain = address.rpartition("@")
@@ -102,6 +88,7 @@ class Postman:
     def deliver(self, message: EmailMessage, recipient: str) -> bool:
         """Send ``message`` to ``recipient``; True when the messenger accepted it."""
         data = message.as_bytes(policy=SMTP_POLICY)
+        check_header_block(data, message.keys())
         if self.signer is not None:
             data = self.signer.sign(data)
         with self.lock:

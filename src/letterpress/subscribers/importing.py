@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import Problem, ProblemsError
+from .names import name_problem
 from .store import STOPPED, InvalidAddressError, SubscriberStore, normalise_address, utc_now
 
 EXPORT_COLUMNS = ("email", "name", "status", "consent_source", "consent_at", "created_at", "updated_at")
@@ -213,6 +214,11 @@ def _read_row(values: list[str], columns: _Columns, line: int, report: ImportRep
     if status is None:
         return None
     name = cell("name") or " ".join(part for part in (cell("first_name"), cell("last_name")) if part)
+    problem = name_problem(name)
+    if problem:
+        key = "name" if cell("name") else ("first_name" if name_problem(cell("first_name")) else "last_name")
+        report.problems.append(columns.problem(key, f"{problem}.", line))
+        return None
     return Row(line=line, email=email, name=name, status=status,
                consent_source=cell("consent_source") or report.source,
                consent_at=_timestamp(cell("consent_at"), report))
