@@ -14,8 +14,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import httpx
-
 from ..config import PublishOptions, Settings
 from ..errors import LetterpressError, Problem
 
@@ -86,6 +84,8 @@ def run_deploy_command(command: str, root: Path) -> None:
 
 def page_answers(url: str, wait_seconds: int = 0, interval: float = 10.0) -> bool:
     """Whether ``url`` answers 200, retrying for up to ``wait_seconds``."""
+    import httpx  # only `publish` with `deploy: pages` asks a page; a site build never does
+
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
