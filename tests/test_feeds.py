@@ -8,6 +8,7 @@ Regenerate the golden files (then review the diff like code):
 from __future__ import annotations
 
 import dataclasses
+import html
 import io
 import json
 import os
@@ -394,6 +395,64 @@ def test_a_publication_without_essays_still_has_valid_feeds(sample):
         assert not parsed.bozo and parsed.entries == [], name
     assert json.loads(files["feed.json"])["items"] == []
     assert b"<lastBuildDate>Thu, 01 Jan 1970 00:00:00 +0000</lastBuildDate>" in files["rss.xml"]
+
+
+# -- metadata is text ------------------------------------------------------------------------------
+
+HOSTILE_TEXT = 'T5 <script>alert(5)</script> <b>bold</b> & "quoted"'
+
+
+@pytest.fixture
+def hostile_feeds(publication_copy) -> dict[str, bytes]:
+    """The sample's feeds with markup in the narrated essay's description and the channel descriptions."""
+    post = publication_copy / f"docs/essays/posts/{NARRATED}.md"
+    text = post.read_text(encoding="utf-8")
+    start = text.index("\ndescription: ") + 1
+    end = text.index("\n", start)
+    post.write_text(text[:start] + f"description: '{HOSTILE_TEXT}'" + text[end:], encoding="utf-8")
+    _edit_config(publication_copy, "site_description: Essays on attention, therapy and ordinary life, read aloud by their authors.",
+                 f"site_description: '{HOSTILE_TEXT}'")
+    _edit_config(publication_copy, "description: >-\n          Essays on attention, therapy and ordinary life, "
+                 "read aloud by the people who wrote them.", f"description: '{HOSTILE_TEXT}'")
+    publication = load_publication(load_settings(publication_copy))
+    assert not publication.errors, publication.errors
+    return feed_files(publication, feed_essays(publication))
+
+
+def _shows_text(markup: str) -> bool:
+    """``markup``, read as HTML the way a feed reader reads a description, is HOSTILE_TEXT and no element."""
+    fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
+    return len(fragment) == 0 and fragment.text_content() == HOSTILE_TEXT
+
+
+@pytest.mark.parametrize("name", ["rss.xml", "podcast.xml"])
+def test_rss_descriptions_are_the_text_not_markup(hostile_feeds, name):
+    tree = etree.fromstring(hostile_feeds[name])
+    [item] = [item for item in tree.iterfind("channel/item") if NARRATED in item.findtext("link")]
+    assert _shows_text(item.findtext("description"))
+    assert _shows_text(tree.findtext("channel/description"))
+    parsed = feedparser.parse(hostile_feeds[name])
+    [entry] = [entry for entry in parsed.entries if NARRATED in entry.link]
+    assert entry.summary == html.escape(HOSTILE_TEXT, quote=False), "a reader would render markup"
+    assert parsed.feed.subtitle == html.escape(HOSTILE_TEXT, quote=False)
+
+
+def test_podcast_apps_find_no_markup_in_the_description_or_show_notes(hostile_feeds):
+    podcast = podcastparser.parse("https://quietrooms.example.org/podcast.xml", io.BytesIO(hostile_feeds["podcast.xml"]))
+    [episode] = [e for e in podcast["episodes"] if NARRATED in e["link"]]
+    assert not podcastparser.is_html(episode["description"]), "podcast apps would render it as HTML"
+    notes = lxml.html.fragment_fromstring(episode["description_html"], create_parent="div")
+    assert not notes.xpath(".//script | .//b"), "the show notes carry markup from the description"
+    assert notes.xpath("string(p[1])") == HOSTILE_TEXT
+
+
+def test_atom_and_json_feed_keep_the_description_as_text(hostile_feeds):
+    parsed = feedparser.parse(hostile_feeds["atom.xml"])
+    [entry] = [entry for entry in parsed.entries if NARRATED in entry.link]
+    assert (entry.summary, entry.summary_detail.type) == (HOSTILE_TEXT, "text/plain")
+    assert (parsed.feed.subtitle, parsed.feed.subtitle_detail.type) == (HOSTILE_TEXT, "text/plain")
+    [item] = [item for item in json.loads(hostile_feeds["feed.json"])["items"] if NARRATED in item["url"]]
+    assert item["summary"] == HOSTILE_TEXT  # JSON Feed's summary is plain text
 
 
 # -- the reusable Markdown conversion -------------------------------------------------------------

@@ -80,6 +80,14 @@ class Channel:
         return self.home_url.rstrip("/") + "/" + path
 
 
+def html_text(text: str) -> str:
+    """``text`` as HTML, for elements feed readers render as HTML (RSS's ``<description>``).
+
+    The XML writer escapes it once more; a reader undoes that, then shows the text.
+    """
+    return escape(text, quote=False)
+
+
 def feed_essays(publication: Publication) -> list[Essay]:
     """Published essays, newest first: drafts and scheduled essays never reach a feed."""
     return publication.published()

@@ -15,7 +15,7 @@ from feedgen.feed import FeedGenerator
 from ..audio import format_clock, format_timecode
 from ..config import PodcastOptions
 from . import podcast_ns
-from .entries import PODCAST_PATH, Channel, FeedEntry, Person
+from .entries import PODCAST_PATH, Channel, FeedEntry, Person, html_text
 from .rss_atom import RSS_TYPE, new_generator
 
 # podcast:guid is a UUIDv5 of the feed URL in this namespace (podcastindex.org's spec).
@@ -59,7 +59,8 @@ class PodcastWriter:
         options, channel = self.options, self.channel
         generator = new_generator(channel)
         generator.title(options.title or channel.title)
-        generator.description(options.description or channel.description)
+        # RSS descriptions are HTML to podcast apps; ours are text.
+        generator.description(html_text(options.description or channel.description))
         # feedgen takes RSS's <link> from the last link given: the home page goes last.
         generator.link([{"href": channel.url(PODCAST_PATH), "rel": "self", "type": RSS_TYPE},
                         {"href": channel.home_url, "rel": "alternate"}], replace=True)
@@ -86,7 +87,7 @@ class PodcastWriter:
         item.guid(episode_guid(self.options.guid, entry.essay.slug), permalink=False)
         item.title(entry.title)
         item.link(href=entry.url)
-        item.description(entry.summary)
+        item.description(html_text(entry.summary))
         item.content(show_notes(entry), type="html")
         item.published(entry.published)
         item.enclosure(recording.url, str(recording.length), recording.mime_type)

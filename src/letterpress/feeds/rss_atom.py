@@ -9,7 +9,7 @@ from __future__ import annotations
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 
-from .entries import ATOM_PATH, RSS_PATH, Channel, FeedEntry
+from .entries import ATOM_PATH, RSS_PATH, Channel, FeedEntry, html_text
 
 GENERATOR = "Letterpress"
 RSS_TYPE = "application/rss+xml"
@@ -27,8 +27,10 @@ def rss_and_atom(channel: Channel, entries: list[FeedEntry]) -> tuple[bytes, byt
     home = {"href": channel.home_url, "rel": "alternate", "type": "text/html"}
     # feedgen takes RSS's <link> from the last link given: the home page goes last.
     generator.link([{"href": channel.url(RSS_PATH), "rel": "self", "type": RSS_TYPE}, home], replace=True)
+    generator.subtitle(html_text(channel.description))
     rss = generator.rss_str(pretty=True)
     generator.link([{"href": channel.url(ATOM_PATH), "rel": "self", "type": ATOM_TYPE}, home], replace=True)
+    generator.subtitle(channel.description)  # Atom's <subtitle> is text
     return rss, generator.atom_str(pretty=True)
 
 
@@ -54,7 +56,10 @@ def add_entry(generator: FeedGenerator, entry: FeedEntry) -> None:
     item.guid(entry.id, permalink=True)
     item.title(entry.title)
     item.link(href=entry.url, rel="alternate", type="text/html")
-    item.summary(entry.summary)
+    item.summary(entry.summary)  # Atom's <summary> is text
+    # RSS's <description> is HTML: readers render it. feedgen took it from the summary;
+    # ``description`` replaces it (and Atom's content, which ``content`` sets next).
+    item.description(html_text(entry.summary))
     item.content(entry.html, type="html")
     item.published(entry.published)
     item.updated(entry.updated)
