@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .ledger import BOUNCED, DEFERRED, FAILED, OPEN, SENT, SKIPPED, Campaign, Delivery, Ledger
-from .messengers import ConnectionLost, Messenger, MessengerConfigError, Reply
+from .messengers import ConnectionLost, Messenger, MessengerConfigError, Reply, Withdrawn
 
 RECONNECT = "reconnect"
 ADDRESS = re.compile(r"[^\s<>()\[\]\"',;:/]+@[A-Za-z0-9.-]+")
@@ -204,18 +204,29 @@ class CampaignRun:
             self._count(FAILED, error=None)
             return
         self.pacer.wait(self.stop)
+        # The claim checked the subscriber, but building the letter and waiting
+        # for the rate slot take time: the messenger asks again at the last
+        # moment, right before RCPT and before DATA.
         try:
-            reply = messenger.send(self.sender, delivery.email, composed.data)
-        except ConnectionLost as lost:
-            self.ledger.requeue(delivery, str(lost))
-            self._count(RECONNECT, error=True, reason=str(lost))
-            self.stop.wait(self.policy.reconnect_delay)
-            return
-        except MessengerConfigError as error:
-            self.ledger.requeue(delivery, str(error))
-            self._pause(str(error))
+            reply = messenger.send(self.sender, delivery.email, composed.data,
+                                   check=lambda: self.ledger.not_wanted(delivery))
+        except (ConnectionLost, MessengerConfigError, Withdrawn) as error:
+            self._unsent(delivery, error)
             return
         self._record(delivery, composed, reply)
+
+    def _unsent(self, delivery: Delivery, error: Exception) -> None:
+        """Settle a message that did not go out: skipped, or queued again after a drop or a config error."""
+        if isinstance(error, Withdrawn):
+            self.ledger.skip(delivery, str(error))
+            self._count(SKIPPED, error=None)
+            return
+        self.ledger.requeue(delivery, str(error))
+        if isinstance(error, MessengerConfigError):
+            self._pause(str(error))
+            return
+        self._count(RECONNECT, error=True, reason=str(error))
+        self.stop.wait(self.policy.reconnect_delay)
 
     def _record(self, delivery: Delivery, composed: Composed, reply: Reply) -> None:
         outcome = classify(reply, delivery.attempts, self.policy)

@@ -144,9 +144,23 @@ class Ledger:
                     db.execute("UPDATE deliveries SET status = 'in_flight', updated_at = ? WHERE id = ?",
                                (utc_now(), row["id"]))
                     return Delivery(row["id"], campaign.id, row["email"], row["name"], row["attempts"]), skipped
-                self._settle(db, row["id"], SKIPPED, 0, f"not sent: the subscriber is {row['subscriber'] or 'gone'}",
-                             count_attempt=False)
+                self._settle(db, row["id"], SKIPPED, 0, _not_sent(row["subscriber"]), count_attempt=False)
                 skipped += 1
+
+    def not_wanted(self, delivery: Delivery) -> str:
+        """Why ``delivery``'s recipient must not get the letter now, or "" while they are active.
+
+        One read of the store, made by the messenger right before it names the
+        recipient to the server, so an unsubscribe committed since the claim counts.
+        """
+        rows = self.store.query("SELECT status FROM subscribers WHERE email = ?", (delivery.email,))
+        status = rows[0][0] if rows else None
+        return "" if status == "active" else _not_sent(status)
+
+    def skip(self, delivery: Delivery, reason: str) -> None:
+        """Settle ``delivery`` as ``skipped``: the recipient left after it was claimed, nothing was sent."""
+        with self.store.transaction() as db:
+            self._settle(db, delivery.id, SKIPPED, 0, reason, count_attempt=False)
 
     def _next_due(self, db, campaign: Campaign, now: float):
         # Two queries, each one ordered walk of the index; one query with
@@ -197,6 +211,10 @@ class Ledger:
             (status, int(count_attempt), retry_at, reply, message_id, message_id, utc_now(), delivery_id))
         db.execute("INSERT INTO attempts (delivery_id, at, outcome, code, reply) VALUES (?, ?, ?, ?, ?)",
                    (delivery_id, utc_now(), attempt_outcome or status, code, reply))
+
+
+def _not_sent(status: str | None) -> str:
+    return f"not sent: the subscriber is {status or 'gone'}"
 
 
 def _campaign(row) -> Campaign:

@@ -2,7 +2,10 @@
 
 A messenger sends one message to one recipient and answers with the server's
 :class:`Reply`; it decides nothing. The send loop reads the reply (sent,
-retry, bounce, fail) and records it. A lost connection is raised as
+retry, bounce, fail) and records it. The loop may hand it a ``check`` that the
+messenger calls at the last moment — after MAIL FROM, right before RCPT TO, and
+again right before DATA — so an unsubscribe committed while the letter was
+built or waited for its rate slot stops it (:class:`Withdrawn`). A lost connection is raised as
 :class:`ConnectionLost` so the loop can reconnect and go on; a messenger that
 cannot work at all (no TLS, login refused) raises :class:`MessengerConfigError`.
 """
@@ -17,7 +20,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 from urllib.parse import unquote, urlsplit
 
 from ..errors import LetterpressError
@@ -42,6 +45,18 @@ class ConnectionLost(Exception):
     def __init__(self, reason: str, after_data: bool = False):
         super().__init__(reason)
         self.after_data = after_data
+
+
+class Withdrawn(Exception):
+    """The send loop's ``check`` said no at the last moment: nothing reached the recipient.
+
+    The message is why (e.g. "not sent: the subscriber is unsubscribed").
+    """
+
+
+# Called by a messenger right before it names the recipient (and before DATA):
+# "" to go on, else why the letter must not go out.
+Check = Callable[[], str]
 
 
 @dataclass(frozen=True)
@@ -72,8 +87,13 @@ class Messenger(Protocol):
     description: str
     trial: bool  # True: nothing reaches a reader (a trial run)
 
-    def send(self, sender: str, recipient: str, message: bytes) -> Reply:
-        """Deliver ``message`` for ``recipient``; raise ConnectionLost when the connection drops."""
+    def send(self, sender: str, recipient: str, message: bytes, check: Check | None = None) -> Reply:
+        """Deliver ``message`` for ``recipient``; raise ConnectionLost when the connection drops.
+
+        ``check``, when given, is called right before the recipient is named to
+        the server and again right before the message goes out; a non-empty
+        answer ends the transaction unsent with :class:`Withdrawn`.
+        """
 
     def close(self) -> None:
         """Release the connection (if any)."""
@@ -165,11 +185,11 @@ class SmtpMessenger:
         self._connection: smtplib.SMTP | None = None
         self._stage = ""  # the command in progress, to tell a drop before DATA from one during it
 
-    def send(self, sender: str, recipient: str, message: bytes) -> Reply:
+    def send(self, sender: str, recipient: str, message: bytes, check: Check | None = None) -> Reply:
         connection = self._connection or self._connect()
         self._stage = "mail"
         try:
-            reply = self._transaction(connection, sender, recipient, message)
+            reply = self._transaction(connection, sender, recipient, message, check or _go_on)
         except (smtplib.SMTPServerDisconnected, OSError) as error:
             self._drop()
             # Lost during DATA, the server may have taken the message before the drop.
@@ -187,18 +207,23 @@ class SmtpMessenger:
                 pass
             self._drop()
 
-    def _transaction(self, connection: smtplib.SMTP, sender: str, recipient: str, message: bytes) -> Reply:
+    def _transaction(self, connection: smtplib.SMTP, sender: str, recipient: str, message: bytes,
+                     check: Check) -> Reply:
         # The three commands one at a time (smtplib's sendmail keeps no replies):
-        # the ledger records what the server said, e.g. its queue id.
+        # the ledger records what the server said, e.g. its queue id. The check
+        # runs after MAIL's round trip, so nothing but one read of the store
+        # lies between it and the RCPT (and again between it and DATA).
         if not recipient.split("@")[0].isascii() and not connection.has_extn("smtputf8"):
             return Reply(553, "5.6.7 this server does not take non-ASCII addresses (no SMTPUTF8)", "mail")
         code, text = connection.mail(sender, self._mail_options(connection, recipient, message))
         if code != 250:
             return self._refused(connection, code, text, "mail")
         self._stage = "rcpt"
+        _withdraw_if_told(connection, check)
         code, text = connection.rcpt(_ascii_domain(recipient))
         if code not in (250, 251):
             return self._refused(connection, code, text, "rcpt")
+        _withdraw_if_told(connection, check)
         self._stage = "data"
         try:
             code, text = connection.data(message)
@@ -277,6 +302,18 @@ class SmtpMessenger:
         self._connection = None
 
 
+def _go_on() -> str:
+    return ""
+
+
+def _withdraw_if_told(connection: smtplib.SMTP, check: Check) -> None:
+    """Abandon the transaction (RSET: the server drops the envelope) when ``check`` says why."""
+    reason = check()
+    if reason:
+        connection.rset()
+        raise Withdrawn(reason)
+
+
 def _ascii_domain(address: str) -> str:
     local, _, domain = address.rpartition("@")
     try:
@@ -306,7 +343,10 @@ class MaildirMessenger:
         self.description = f"the Maildir {self.path}"
         self._box: mailbox.Maildir | None = None
 
-    def send(self, sender: str, recipient: str, message: bytes) -> Reply:
+    def send(self, sender: str, recipient: str, message: bytes, check: Check | None = None) -> Reply:
+        reason = check() if check else ""
+        if reason:
+            raise Withdrawn(reason)
         if self._box is None:
             self._box = mailbox.Maildir(self.path, factory=None, create=True)
         envelope = f"Return-Path: <{sender}>\r\nDelivered-To: {recipient}\r\n".encode()
