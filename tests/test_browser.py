@@ -13,7 +13,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from browser_helpers import AXE_OPTIONS, describe_violations, launch_chromium, rules_run, run_axe
+import hostile
+from browser_helpers import AXE_OPTIONS, describe_violations, launch_chromium, rules_run, run_axe, serving
 from letterpress.audio import format_clock, human_size
 from letterpress.publication import load_publication
 from letterpress.site.loader import load_settings
@@ -224,3 +225,31 @@ def test_pages_fit_the_screen_and_are_captured(open_page, site_paths, tmp_path, 
         assert overflow <= 0, f"{kind} is {overflow}px wider than a {width}px screen"
         assert page.locator("h1").first.is_visible()
         page.screenshot(path=tmp_path / f"{kind.replace(' ', '-')}-{width}-{scheme}.png", full_page=True)
+
+
+# -- metadata is text ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    """``letterpress serve``'s app over a real build with markup in every metadata field."""
+    root = hostile.hostile_publication(tmp_path_factory.mktemp("hostile") / "publication")
+    with serving(hostile.build(root, root.parent / "site")) as base_url:
+        yield base_url
+
+
+@pytest.mark.parametrize("path", [f"/essays/{hostile.SLUG}/", "/essays/"])
+def test_metadata_runs_no_script_in_the_browser(browser, hostile_server, path):
+    context = browser.new_context(base_url=hostile_server)
+    dialogs = []
+    context.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    # Other hosts fail at once (as offline), so an onerror="…" would fire, and nothing waits on DNS.
+    context.route(lambda url: urlsplit(url).hostname != "127.0.0.1", lambda route: route.abort())
+    try:
+        page = context.new_page()
+        page.goto(path, wait_until="load")
+        page.locator(".lp-listing, .lp-player").first.hover()  # an onmouseover=… would fire
+        assert page.evaluate("document.readyState") == "complete"
+        assert page.title().endswith(hostile.FIELDS["site_name"])  # the title shows as text
+    finally:
+        context.close()
+    assert not dialogs, f"metadata ran as script on {path}: alert({dialogs})"

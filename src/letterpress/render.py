@@ -15,7 +15,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Mapping
 from html import escape
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from markdown import Markdown
@@ -31,6 +31,9 @@ MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")
 # mail clients show it as a stray character.
 OVERRIDES = {"toc": {"permalink": False}}
 URL_ATTRIBUTES = {"a": "href", "img": "src"}
+LINK_SCHEMES = ("", "http", "https", "mailto")
+# Every character a URL may hold as it is; others (quotes, <, >, spaces) are percent-encoded.
+URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
 RAW_URL = re.compile(r"\b(?:href|src|srcset|poster|data|action)\s*=|url\(", re.IGNORECASE)
 
 
@@ -84,6 +87,20 @@ def absolutize(html: str, base_url: str) -> str:
             element.set("srcset", _absolute_srcset(element.get("srcset"), base_url))
     text = escape(fragment.text or "", quote=False)
     return text + "".join(lxml.html.tostring(child, encoding="unicode") for child in fragment)
+
+
+def link_url(url: str) -> str:
+    """``url`` from metadata made safe to link to: percent-encoded, or ``""`` if not http(s), mailto or relative.
+
+    A quote or ``<`` in a URL can no longer end an attribute, and a ``javascript:``
+    URL from ``.authors.yml`` links to nothing.
+    """
+    url = url.strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return ""
+    return quote(url, safe=URL_SAFE) if scheme in LINK_SCHEMES else ""
 
 
 def _absolute_srcset(srcset: str, base_url: str) -> str:

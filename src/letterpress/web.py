@@ -14,9 +14,11 @@ from .audio import format_clock, human_size, iso_duration
 from .authors import Author
 from .config import Settings
 from .essay import Audio, Essay
+from .render import link_url
 
 HEADING = re.compile(r'(<h([2-4]) id="([^"]+)"[^>]*>)(.*?)(</h\2>)', re.DOTALL)
 TAGS = re.compile(r"<[^>]+>")
+SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 def essay_view(essay: Essay, settings: Settings, authors: dict[str, Author]) -> dict:
@@ -35,7 +37,7 @@ def essay_view(essay: Essay, settings: Settings, authors: dict[str, Author]) -> 
 
 def audio_view(audio: Audio) -> dict:
     return {
-        "url": audio.url,
+        "url": link_url(audio.url),
         "remote": audio.is_remote,
         "type": audio.mime_type,
         "narrator": audio.narrator,
@@ -53,8 +55,8 @@ def audio_view(audio: Audio) -> dict:
 
 def author_view(author: Author) -> dict:
     return {"key": author.key, "name": author.name, "description": author.description,
-            "bio": author.long_bio, "url": author.url, "cta_label": author.cta_label,
-            "avatar": author.avatar}
+            "bio": author.long_bio, "url": link_url(author.url), "cta_label": author.cta_label,
+            "avatar": link_url(author.avatar)}
 
 
 def open_graph(essay: Essay, settings: Settings, page_url: str) -> list[tuple[str, str]]:
@@ -80,8 +82,7 @@ def json_ld(essay: Essay, settings: Settings, authors: dict[str, Author], page_u
         "headline": essay.title,
         "description": essay.description,
         "datePublished": essay.date.isoformat(),
-        "author": [{"@type": "Person", "name": authors[k].name, **({"url": authors[k].url} if authors[k].url else {})}
-                   for k in essay.authors if k in authors],
+        "author": [_person(authors[k]) for k in essay.authors if k in authors],
     }
     if page_url:
         data["url"] = page_url
@@ -99,8 +100,22 @@ def json_ld(essay: Essay, settings: Settings, authors: dict[str, Author], page_u
             "duration": iso_duration(essay.audio.duration),
             "contributor": {"@type": "Person", "name": essay.audio.narrator, "roleName": "narrator"},
         }
-    # '</' must not close the surrounding <script> element.
-    return json.dumps(data, ensure_ascii=False, indent=2).replace("</", "<\\/")
+    return script_json(data)
+
+
+def _person(author: Author) -> dict:
+    url = link_url(author.url)
+    return {"@type": "Person", "name": author.name, **({"url": url} if url else {})}
+
+
+def script_json(data) -> str:
+    """``data`` as JSON to put inside a ``<script>`` element, as Jinja's ``tojson`` writes it.
+
+    No ``<``, ``>`` or ``&`` is left, so no text from metadata can close the
+    element or open a comment inside it.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return text.translate(SCRIPT_SAFE)
 
 
 def add_listen_controls(content: str, audio: Audio, audio_href: str) -> str:
@@ -112,7 +127,8 @@ def add_listen_controls(content: str, audio: Audio, audio_href: str) -> str:
         if chapter is None:
             return match.group(0)
         title = html.escape(chapter.title, quote=True)
-        control = (f'<a class="lp-listen-from" href="{audio_href}#t={chapter.start}" '
+        href = html.escape(f"{audio_href}#t={chapter.start}", quote=True)
+        control = (f'<a class="lp-listen-from" href="{href}" '
                    f'data-lp-seek="{chapter.start}" aria-label="Listen from here: {title} '
                    f'({format_clock(chapter.start)})">Listen from here '
                    f'<span class="lp-listen-from__time">{format_clock(chapter.start)}</span></a>')

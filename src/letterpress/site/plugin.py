@@ -24,8 +24,10 @@ from ..errors import LetterpressError
 from ..essay import Essay, State
 from ..markdown_ext import EpigraphExtension
 from ..publication import Publication, load_publication
+from ..render import link_url
 from ..web import add_listen_controls, essay_view
 from ..writers import write_all
+from .escaping import TEXT_CONFIG, TEXT_META, escape_authors, escape_values, view_markdown
 from .loader import load_settings
 
 log = logging.getLogger("mkdocs.plugins.letterpress")
@@ -62,6 +64,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         self.publication = self._resolve_publication(config)
         self.essays_by_source = {os.path.normcase(str(e.path)): e for e in self.publication.essays}
         config.markdown_extensions.append(EpigraphExtension())
+        escape_values(config, TEXT_CONFIG)
         return config
 
     # Before Material's blog (-50) resolves posts, so it never sees unpublished ones.
@@ -75,21 +78,23 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
                 files.remove(file)
         return files
 
+    # After Material's blog read .authors.yml and made its author pages (on_files).
+    def on_nav(self, nav, *, config, files):
+        if not self.config.enabled:
+            return
+        escape_authors(config)
+        return nav
+
     # After Material's blog (-50) made the post and its excerpt.
     @event_priority(-60)
     def on_page_markdown(self, markdown, *, page, config, files):
         if not self.config.enabled:
             return
+        escape_values(page.meta, TEXT_META)
         essay = self._essay_for(page.file.abs_src_path)
         if essay is None:
-            return
-        page.meta["template"] = "essay.html"
-        if essay.updated:
-            page.config.date["updated"] = essay.updated  # Material shows it in the sidebar
-        page.meta["letterpress"] = self._render_view(essay)
-        excerpt = getattr(page, "excerpt", None)
-        if excerpt is not None:
-            excerpt.render = _listing_excerpt_renderer(excerpt)
+            return view_markdown(page)
+        self._prepare_essay(page, essay)
 
     @event_priority(-60)
     def on_page_content(self, html, *, page, config, files):
@@ -138,6 +143,16 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
             return True
         return state is State.DRAFT and os.environ.get(PREVIEW_DRAFTS) == "1"
 
+    def _prepare_essay(self, page, essay: Essay) -> None:
+        """Our template, the page's view data, and a cheap excerpt for listings."""
+        page.meta["template"] = "essay.html"
+        if essay.updated:
+            page.config.date["updated"] = essay.updated  # Material shows it in the sidebar
+        page.meta["letterpress"] = self._render_view(essay)
+        excerpt = getattr(page, "excerpt", None)
+        if excerpt is not None:
+            excerpt.render = _listing_excerpt_renderer(excerpt)
+
     def _render_view(self, essay: Essay) -> dict:
         publication = self.publication
         view = essay_view(essay, publication.settings, publication.authors)
@@ -161,6 +176,7 @@ def _listing_excerpt_renderer(excerpt):
 
 
 def _audio_href(essay: Essay, page_url: str) -> str:
+    url = link_url(essay.audio.url)  # as the player's source has it
     if essay.audio.is_remote:
-        return essay.audio.url
-    return posixpath.relpath(essay.audio.url, posixpath.dirname(page_url.rstrip("/") + "/x") or ".")
+        return url
+    return posixpath.relpath(url, posixpath.dirname(page_url.rstrip("/") + "/x") or ".")
