@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import mailbox
+import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -17,7 +18,9 @@ from letterpress.errors import ProblemsError
 from letterpress.sending import Ledger
 from letterpress.subscribers import (
     EXPORT_COLUMNS, InvalidAddressError, SubscriberError, erase_subscriber, export_rows, import_csv, open_store,
+    write_csv,
 )
+from letterpress.subscribers.importing import restore_cell
 from letterpress.subscribers.store import MIGRATIONS, SCHEMA_VERSION
 
 CSVS = Path(__file__).parent / "fixtures" / "subscribers"
@@ -227,6 +230,53 @@ def test_export_to_the_screen_and_of_one_person(publication):
     missing = CliRunner().invoke(cli, ["subscribers", "export", "--email", "nobody@example.org"])
     assert missing.exit_code == 1 and "is not in the store" in missing.output
 
+
+# Addresses and names a spreadsheet would run as formulas (and ones that look like the escape).
+FORMULA_PEOPLE = [
+    ("ada@example.org", "=cmd|' /C calc'!A0"),
+    ("ben@example.org", "+1"),
+    ("-x@example.com", "@home"),
+    ("+news@example.org", '=HYPERLINK("https://evil.example/","click me")'),
+    ("=eq@example.org", "-"),
+    ("quote@example.org", "'=already quoted"),
+    ("tis@example.org", "'Tis herself"),
+]
+FORMULA_CELL = re.compile(r"[=+\-@\t\r\0]")
+
+
+def test_export_neutralises_formulas_and_import_restores_them(publication, tmp_path, monkeypatch):
+    for address, name in FORMULA_PEOPLE:
+        run("subscribers", "add", f"--name={name}", "--", address)
+    run("subscribers", "export", str(tmp_path / "everyone.csv"))
+    raw = (tmp_path / "everyone.csv").read_text(encoding="utf-8")
+    lines = raw.splitlines()
+    assert lines[1].startswith("ada@example.org,'=cmd|' /C calc'!A0,active,")
+    assert lines[3].startswith("'-x@example.com,'@home,")
+    assert lines[4].startswith("'+news@example.org,\"'=HYPERLINK(\"\"https://evil.example/\"\",\"\"click me\"\")\",")
+    assert lines[5].startswith("'=eq@example.org,'-,") and lines[6].startswith("quote@example.org,''=already quoted,")
+    assert lines[7].startswith("tis@example.org,'Tis herself,")  # no formula: left as it is
+    assert not any(FORMULA_CELL.match(cell) for row in csv.reader(io.StringIO(raw)) for cell in row)
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    assert "7 added" in run("subscribers", "import", str(tmp_path / "everyone.csv")).output
+    with open_store(elsewhere / "newsletter" / "subscribers.sqlite3") as other:
+        assert [(person.email, person.name) for person in other.subscribers()] == FORMULA_PEOPLE
+    again = run("subscribers", "export").output
+    kept = slice(0, 5)  # email, name, status, consent_source, consent_at: the rest is the new store's
+    assert [row[kept] for row in csv.reader(io.StringIO(again))] == [row[kept] for row in csv.reader(io.StringIO(raw))]
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tTab", "\rCR", "\0NUL", "'=1", "''+1",
+                                   "'quoted", "plain", "", "a=b"])
+def test_a_neutralised_cell_reads_back_as_it_was(value, tmp_path):
+    text = write_csv([{"email": "ada@example.org", "name": value}], ("email", "name"), None)
+    cell = next(csv.DictReader(io.StringIO(text, newline="")))["name"]
+    assert not FORMULA_CELL.match(cell)
+    assert restore_cell(cell) == value
+    assert (cell == value) == (not re.match(r"'*[=+\-@\t\r\0]", value))
 
 # -- erasure ---------------------------------------------------------------------------------------
 

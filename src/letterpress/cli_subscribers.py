@@ -87,7 +87,9 @@ def _import_summary(report) -> str:
 def export(file, email):
     """Export every subscriber (or one, with --email) as CSV to FILE, or to the screen.
 
-    The CSV imports back as it is. One person's export adds the letters sent to them.
+    The CSV imports back as it is. Cells a spreadsheet would run as formulas
+    (starting with = + - @, tab, CR or NUL) get a leading ' that the import
+    takes off again. One person's export adds the letters sent to them.
     """
     from .subscribers import EXPORT_COLUMNS, export_rows, write_csv
 

@@ -5,6 +5,13 @@ reported (row, column, reason) and nothing is imported unless the caller
 asks to skip the bad rows. People the file marks as gone (unsubscribed,
 cleaned, disabled) are recorded as such, so they stay out; and an import never
 turns someone who left back into an active subscriber.
+
+An export is opened in spreadsheets, which run a cell that starts with
+``=``, ``+``, ``-`` or ``@`` (or a tab, CR or NUL) as a formula: a name typed
+into the public form such as ``=HYPERLINK(…)`` would become a live link, or
+worse. So such cells are written with a leading ``'`` (OWASP's advice for
+CSV injection), and an import removes exactly that ``'`` again, so an
+export imports back as it was (addresses may start with ``-``, ``+`` or ``=``).
 """
 
 from __future__ import annotations
@@ -49,6 +56,10 @@ STATUS_WORDS = {
     "complained": ("complained", "spammy", "blocked"),
 }
 TRUE_WORDS = ("true", "yes", "1", "y")
+# A cell a spreadsheet would run as a formula, after any quotes we added. Cells
+# that already start with quotes before such a character get one more, so the
+# import can take exactly one off and every cell comes back as it was.
+FORMULA_START = re.compile(r"'*[=+\-@\t\r\0]")
 
 
 @dataclass
@@ -96,7 +107,7 @@ def import_csv(store: SubscriberStore, path: Path, skip_invalid: bool = False) -
             rows and ``skip_invalid`` is False; then nothing is imported.
     """
     text = _read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=_dialect(text))
+    reader = csv.reader(io.StringIO(text, newline=""), **_dialect(text))
     header = next(reader, None)
     header = header or []
     columns = _columns(header, path)
@@ -123,12 +134,19 @@ def _read_text(path: Path) -> str:
                                      "as UTF-8 and import it again.")]) from None
 
 
-def _dialect(text: str):
+def _dialect(text: str) -> dict:
+    """The header's delimiter (comma, semicolon or tab), on Excel's quoting rules.
+
+    Only the delimiter is sniffed: from a header without quotes the sniffer
+    also guesses that ``""`` is not an escaped quote, and a name with a ``"``
+    in it would then not read back.
+    """
     first_line = text.split("\n", 1)[0]
     try:
-        return csv.Sniffer().sniff(first_line, delimiters=",;\t")
+        sniffed = csv.Sniffer().sniff(first_line, delimiters=",;\t")
     except csv.Error:
-        return csv.excel
+        return {"dialect": csv.excel}
+    return {"dialect": csv.excel, "delimiter": sniffed.delimiter, "skipinitialspace": sniffed.skipinitialspace}
 
 
 def _normalise_header(name: str) -> str:
@@ -173,7 +191,7 @@ class _Columns:
 
     def cell(self, values: list[str], key: str) -> str:
         position = self.index.get(key)
-        return values[position].strip() if position is not None and position < len(values) else ""
+        return restore_cell(values[position]).strip() if position is not None and position < len(values) else ""
 
     def problem(self, key: str, message: str, line: int) -> Problem:
         """A problem naming the row (as a spreadsheet numbers it, header = 1) and the file's column."""
@@ -298,12 +316,27 @@ def export_rows(store: SubscriberStore, email: str | None = None) -> list[dict]:
     return rows
 
 
+def neutralise_cell(value):
+    """``value`` with a leading ``'`` when a spreadsheet would take it for a formula (text only)."""
+    return "'" + value if isinstance(value, str) and FORMULA_START.match(value) else value
+
+
+def restore_cell(value: str) -> str:
+    """A cell as it was before :func:`neutralise_cell`: exactly one added ``'`` taken off."""
+    return value[1:] if value.startswith("'") and FORMULA_START.match(value, 1) else value
+
+
 def write_csv(rows: list[dict], columns, target: Path | None) -> str | None:
-    """Write ``rows`` as CSV to ``target`` (atomically), or return the CSV text when ``target`` is None."""
+    """Write ``rows`` as CSV to ``target`` (atomically), or return the CSV text when ``target`` is None.
+
+    Cells that a spreadsheet would run as formulas get a leading ``'`` (see :func:`neutralise_cell`).
+    """
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    # CRLF, as RFC 4180 has it: the csv module quotes a cell holding a CR only
+    # when CR is part of the line terminator, and an unquoted CR splits the row.
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: neutralise_cell(value) for key, value in row.items()} for row in rows)
     if target is None:
         return buffer.getvalue()
     target.parent.mkdir(parents=True, exist_ok=True)
