@@ -42,6 +42,21 @@ BAD_ESSAYS = {
     "essay_with_path_outside_docs.md": ("'image'", "outside docs/"),
     "essay_with_control_character_in_title.md": ("'title'", "control character"),
     "essay_not_utf8.md": ("", "not UTF-8"),
+    # front matter that exhausted memory or crashed (hardening finding 12)
+    "essay_with_yaml_anchor_and_alias.md": ("'description'", "no use for YAML anchors and aliases"),
+    "essay_with_python_tag.md": ("'subtitle'", "tag '!!python/object/apply:os.system' is not allowed"),
+    "essay_with_deep_nesting.md": ("'subtitle'", "more than 20 levels deep"),
+    "essay_with_deep_nesting_in_a_key.md": ("", "more than 20 levels deep"),
+    "essay_with_impossible_date.md": ("'date'", "2025-13-45 is not a date; write it as YYYY-MM-DD"),
+    "essay_with_impossible_updated_date.md": ("'date.updated'", "2025-02-30 is not a date"),
+    "essay_with_too_long_number.md": ("'subtitle'", "number too long to read; put it in quotes"),
+    "essay_with_list_as_key.md": ("'hide'", "list or mapping as a key"),
+    "essay_with_oversized_front_matter.md": ("", "KiB allowed"),
+}
+# Cases too big to keep as files: name -> text.
+GENERATED = {
+    "essay_with_oversized_front_matter.md": "---\ntitle: Oversized\ndescription: >-\n"
+    + "  A description that goes on and on.\n" * 2000 + "date: 2025-08-09\nauthors: [julia]\n---\n\nText.\n",
 }
 
 
@@ -58,7 +73,10 @@ def minimal(minimal_publication) -> Path:
 
 def add_essay(root: Path, name: str) -> Path:
     target = root / "docs/essays/posts" / name
-    shutil.copy(FIXTURES / "essays" / name, target)
+    if name in GENERATED:
+        target.write_text(GENERATED[name])
+    else:
+        shutil.copy(FIXTURES / "essays" / name, target)
     return target
 
 
@@ -90,6 +108,7 @@ def test_bad_essay_fails_mkdocs_build_and_keeps_old_site(minimal, name):
     field, words = BAD_ESSAYS[name]
     assert bad.returncode != 0
     assert f"docs/essays/posts/{name}" in bad.stderr and words in bad.stderr, bad.stderr
+    assert "Traceback" not in bad.stderr, bad.stderr
     assert sorted(p.relative_to(minimal) for p in (minimal / "site").rglob("*")) == before
 
 

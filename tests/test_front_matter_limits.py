@@ -1,0 +1,103 @@
+"""Front matter that could exhaust memory or crash the reader: one line naming file and field.
+
+The bad cases that need no memory cap are in ``BAD_ESSAYS`` of test_essays.py, which
+runs each through ``letterpress check`` and ``mkdocs build``. Here: the billion laughs,
+under a 1 GiB address-space cap and a timeout (so a regression fails instead of
+swapping or hanging), and front matter that must stay readable.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+from test_essays import add_essay, minimal, run_check  # noqa: F401 (minimal is a fixture)
+
+from letterpress.publication import load_publication
+from letterpress.site.loader import load_settings
+
+BIN = Path(sys.executable).parent
+MEMORY_CAP = 1 << 30
+BILLION_LAUGHS = "essay_with_billion_laughs.md"
+
+
+def _capped():
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def run_capped(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+                          preexec_fn=_capped, timeout=120)
+
+
+def test_billion_laughs_is_refused_by_check_in_bounded_memory(minimal):
+    add_essay(minimal, BILLION_LAUGHS)
+    result = run_capped([str(BIN / "letterpress"), "check"], minimal)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr, result.stderr[-2000:]
+    lines = [line for line in result.stderr.splitlines() if BILLION_LAUGHS in line]
+    assert lines == [f"docs/essays/posts/{BILLION_LAUGHS}:6: front matter 'lol0': defines the anchor "
+                     "'&lol0'; front matter has no use for YAML anchors and aliases: remove it and "
+                     "write values out in full."], result.stderr
+
+
+def test_billion_laughs_fails_mkdocs_build_in_bounded_memory_and_keeps_old_site(minimal):
+    mkdocs = [str(BIN / "mkdocs"), "build", "-q"]
+    assert run_capped(mkdocs, minimal).returncode == 0
+    before = sorted(p.relative_to(minimal) for p in (minimal / "site").rglob("*"))
+    add_essay(minimal, BILLION_LAUGHS)
+    result = run_capped(mkdocs, minimal)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert f"docs/essays/posts/{BILLION_LAUGHS}:6: front matter 'lol0'" in result.stderr
+    assert sorted(p.relative_to(minimal) for p in (minimal / "site").rglob("*")) == before
+
+
+def test_refusals_name_the_line_of_the_key(minimal, monkeypatch):
+    for name in ("essay_with_yaml_anchor_and_alias.md", "essay_with_python_tag.md",
+                 "essay_with_impossible_updated_date.md"):
+        add_essay(minimal, name)
+    stderr = run_check(minimal, monkeypatch).stderr
+    assert "essay_with_yaml_anchor_and_alias.md:3: front matter 'description'" in stderr
+    assert "essay_with_python_tag.md:6: front matter 'subtitle'" in stderr
+    assert "essay_with_impossible_updated_date.md:4: front matter 'date.updated'" in stderr
+
+
+def test_python_tag_is_not_executed(minimal, monkeypatch):
+    add_essay(minimal, "essay_with_python_tag.md")
+    assert run_check(minimal, monkeypatch).exit_code == 1
+    assert not (minimal / "pwned.txt").exists()
+
+
+ODD_BUT_FINE = """---
+title: Odd but Fine
+subtitle: =
+description: A lone '=' is text, a date may carry a time and an offset.
+date: 2025-08-09 07:30:00+01:00
+authors: [julia]
+hide: [toc]
+---
+
+Text.
+"""
+
+
+def test_values_that_look_like_yaml_syntax_stay_readable(minimal, monkeypatch):
+    (minimal / "docs/essays/posts/odd.md").write_text(ODD_BUT_FINE)
+    result = run_check(minimal, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    essay = load_publication(load_settings(minimal)).essay("odd-but-fine")
+    assert essay.subtitle == "="
+    assert essay.date.isoformat() == "2025-08-09T07:30:00+01:00"
+
+
+def test_front_matter_just_under_the_size_cap_is_read(minimal, monkeypatch):
+    description = "A description that goes on. " * 2000  # ~55 KiB on one line
+    (minimal / "docs/essays/posts/long.md").write_text(
+        f"---\ntitle: Long\ndescription: {description}\ndate: 2025-08-09\nauthors: [julia]\n---\n\nText.\n")
+    result = run_check(minimal, monkeypatch)
+    assert result.exit_code == 0, result.stderr
