@@ -52,6 +52,16 @@ BAD_ESSAYS = {
     "essay_with_too_long_number.md": ("'subtitle'", "number too long to read; put it in quotes"),
     "essay_with_list_as_key.md": ("'hide'", "list or mapping as a key"),
     "essay_with_oversized_front_matter.md": ("", "KiB allowed"),
+    # control characters that `check` passed and the build crashed on or dropped (finding 13)
+    "essay_with_control_reference_in_img_alt.md": ("", "'&#8;', the control character U+0008"),
+    "essay_with_control_reference_in_text.md": ("", "'&#1;', the control character U+0001"),
+    "essay_with_hex_control_reference.md": ("", "'&#x1;', the control character U+0001"),
+    "essay_with_zero_reference.md": ("", "'&#0;', the control character U+0000"),
+    "essay_with_nul_in_body.md": ("", "invisible control character (U+0000); delete it"),
+    "essay_with_raw_control_characters.md": ("", "invisible control character (U+0002); delete it"),
+    "essay_with_c1_control_character.md": ("", "invisible control character (U+0085); delete it"),
+    "essay_with_windows_1252_reference.md": ("", "not '–' (only browsers read it that way); write '–' itself"),
+    "essay_with_control_character_in_tag.md": ("'tags'", "control character"),
 }
 # Cases too big to keep as files: name -> text.
 GENERATED = {

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from pymdownx.slugs import slugify
 
 from .audio import MIME_BY_SUFFIX, NotAudioError, parse_timecode, read_facts
+from .characters import find_unusable
 from .config import Settings
 from .errors import Problem
 from .essay import Audio, Chapter, Essay
@@ -24,7 +25,7 @@ ESSAY_KEYS = ("title", "subtitle", "description", "date", "authors", "categories
               "draft", "newsletter", "image", "audio")
 MATERIAL_KEYS = ("slug", "readtime", "pin", "links", "hide", "template", "search", "status")
 AUDIO_KEYS = ("src", "narrator", "length", "duration", "chapters")
-CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 # Material's default post slug: pymdownx's slugify, lower case, '-' separator.
 material_slugify = slugify(case="lower")
 
@@ -72,13 +73,23 @@ class _Reader:
             image=self._image(), audio=self._audio(),
         )
         slug = self._slug(title)
-        if not self.source.body.strip():
-            self.problems.append(Problem(self.shown, "", "has no text after the front matter; "
-                                         "write the essay below the closing '---'.", self.source.body_line))
+        self._check_body()
         if any(p.is_error for p in self.problems):
             return None
         return Essay(path=self.path, source_path=self.shown, slug=slug, date=created,
                      updated=updated, body=self.source.body, meta=meta, **fields)
+
+    def _check_body(self) -> None:
+        body, first = self.source.body, self.source.body_line
+        if not body.strip():
+            self.problems.append(Problem(self.shown, "", "has no text after the front matter; "
+                                         "write the essay below the closing '---'.", first))
+            return
+        found = find_unusable(body)
+        if found:
+            more = f" ({len(found) - 1} more like it in this file)" if len(found) > 1 else ""
+            line = first + body.count("\n", 0, found[0].offset)
+            self.problems.append(Problem(self.shown, "", found[0].message + more, line))
 
     # -- fields -------------------------------------------------------------
 
@@ -113,6 +124,10 @@ class _Reader:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
             self.problem(key, f"expected a list of names, e.g. '{key}: [{_example(key)}]'.")
+            return ()
+        if any(CONTROL.search(str(v)) for v in value):
+            self.problem(key, "a name contains a control character (line break, tab or NUL); "
+                         "keep each name plain text.")
             return ()
         return tuple(str(v) for v in value)
 

@@ -1,0 +1,62 @@
+"""Control characters in an essay's text: ``check`` refuses them, naming file and line,
+and the build stops with the same line instead of an lxml or MJML traceback.
+
+Each bad case is also in ``BAD_ESSAYS`` of test_essays.py (through ``check`` and a real
+``mkdocs build``); here: the line numbers, one line per file, and what stays fine.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from test_essays import add_essay, minimal, run_check  # noqa: F401 (minimal is a fixture)
+
+MKDOCS = str(Path(sys.executable).parent / "mkdocs")
+
+
+def test_control_characters_are_reported_on_their_line(minimal, monkeypatch):
+    for name in ("essay_with_nul_in_body.md", "essay_with_control_reference_in_img_alt.md",
+                 "essay_with_control_reference_in_text.md"):
+        add_essay(minimal, name)
+    stderr = run_check(minimal, monkeypatch).stderr
+    assert "docs/essays/posts/essay_with_nul_in_body.md:10: the text contains" in stderr
+    assert "docs/essays/posts/essay_with_control_reference_in_img_alt.md:10: the text contains '&#8;'" in stderr
+    assert "docs/essays/posts/essay_with_control_reference_in_text.md:10: the text contains '&#1;'" in stderr
+
+
+def test_many_control_characters_make_one_line_per_file(minimal, monkeypatch):
+    add_essay(minimal, "essay_with_windows_1252_reference.md")
+    result = run_check(minimal, monkeypatch)
+    lines = [line for line in result.stderr.splitlines() if "essay_with_windows_1252_reference.md" in line]
+    assert result.exit_code == 1
+    assert lines == ["docs/essays/posts/essay_with_windows_1252_reference.md:8: the text contains "
+                     "'&#150;', the control character U+0096, not '–' (only browsers read it that way); "
+                     "write '–' itself. (1 more like it in this file)"]
+
+
+def test_letterpress_build_stops_with_the_check_line(minimal, monkeypatch):
+    from click.testing import CliRunner
+
+    from letterpress.cli import cli
+
+    add_essay(minimal, "essay_with_control_reference_in_img_alt.md")
+    monkeypatch.chdir(minimal)
+    result = CliRunner().invoke(cli, ["build"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "essay_with_control_reference_in_img_alt.md:10: the text contains '&#8;'" in result.stderr
+    assert "Traceback" not in result.stderr and "MJML" not in result.stderr
+    assert not (minimal / "site").exists()
+
+
+def test_tabs_references_and_code_are_fine_and_built(minimal, monkeypatch):
+    add_essay(minimal, "essay_with_tabs_and_references_in_code.md")
+    result = run_check(minimal, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    built = subprocess.run([MKDOCS, "build", "-q"], cwd=minimal, env=env, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    page = (minimal / "site/essays/tabs-and-references-in-code/index.html").read_text()
+    assert "&amp;#8;" in page and "&amp;#0;" in page
