@@ -9,6 +9,7 @@ import logging
 import time
 
 import httpx
+import lxml.html
 import pytest
 from click.testing import CliRunner
 from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
@@ -54,14 +55,14 @@ def service(settings):
             yield client
 
 
-def sign_up(client, email: str, name: str = "", **extra) -> httpx.Response:
-    return client.post("/subscribe", data={"email": email, "name": name, "website": "", **extra})
+def sign_up(client, email: str, name: str = "", headers: dict | None = None, **extra) -> httpx.Response:
+    return client.post("/subscribe", data={"email": email, "name": name, "website": "", **extra}, headers=headers)
 
 
 def subscribe_and_confirm(client, settings, email: str, mail_count: int = 2) -> None:
     assert sign_up(client, email).status_code == 303
     confirm = [m for m in messages(settings, mail_count - 1) if m["To"].addresses[0].addr_spec == email][-1]
-    assert client.get(local(link_in(confirm, "confirm"), str(client.base_url))).status_code == 303
+    assert client.post(local(link_in(confirm, "confirm"), str(client.base_url))).status_code == 303
     assert status_of(settings, email, wait_for="active") == "active"
     messages(settings, mail_count)  # the welcome letter has gone out too
 
@@ -87,7 +88,7 @@ def test_sign_up_sends_a_confirmation_and_confirming_makes_the_subscriber_active
     assert link.startswith("https://quietrooms.example.org/service/confirm?token=")
     assert "48 hours" in text_of(confirmation) and link in html_of(confirmation)
 
-    confirmed = service.get(local(link, str(service.base_url)))
+    confirmed = service.post(local(link, str(service.base_url)))
     assert confirmed.status_code == 303
     assert confirmed.headers["location"] == f"{SITE}/subscribe/confirmed/"
     assert status_of(settings, "ada@example.org") == "active"
@@ -99,10 +100,43 @@ def test_sign_up_sends_a_confirmation_and_confirming_makes_the_subscriber_active
     assert tokens.read_unsubscribe_token(unsubscribe.split("token=")[1])[0] == "ada@example.org"
 
 
+def test_opening_the_confirmation_link_confirms_no_one_only_its_button_does(service, settings):
+    """Finding 15: mail scanners open (GET, HEAD) links; only the page's POST button confirms."""
+    sign_up(service, "scanned@example.org")
+    link = local(link_in(messages(settings, 1)[0], "confirm"), str(service.base_url))
+    for method in ("HEAD", "GET", "GET"):
+        assert service.request(method, link).status_code == 200
+    assert status_of(settings, "scanned@example.org") == "pending"
+
+    page = service.get(link)
+    document = lxml.html.fromstring(page.text)
+    [form] = document.xpath("//form")
+    assert form.get("method") == "post" and len(document.xpath("//button")) == 1
+    assert form.get("action") == "/confirm?" + link.split("?", 1)[1]  # the link's own token
+    assert not document.xpath("//script") and "scanned@example.org" in page.text
+    assert page.headers["referrer-policy"] == "strict-origin"  # the button's POST carries its Origin
+    pressed = service.post(form.get("action"), headers={"origin": SITE})
+    assert pressed.status_code == 303 and pressed.headers["location"] == f"{SITE}/subscribe/confirmed/"
+    assert status_of(settings, "scanned@example.org") == "active"
+
+
+def test_the_button_works_when_the_service_has_a_host_of_its_own(root, secret):
+    settings = settings_for(root, rate_limits=False, url="https://letters.quietrooms.example.org")
+    with running_service(settings) as base, httpx.Client(base_url=base) as client:
+        sign_up(client, "own-host@example.org")
+        link = local(link_in(messages(settings, 1)[0], "confirm"), base)
+        page = client.get(link)
+        assert f"form-action 'self' {SITE}" in page.headers["content-security-policy"]  # the 303 leads there
+        assert client.post(link, headers={"origin": "https://evil.example"}).status_code == 403
+        pressed = client.post(link, headers={"origin": "https://letters.quietrooms.example.org"})
+        assert pressed.status_code == 303
+    assert status_of(settings, "own-host@example.org") == "active"
+
+
 def test_a_second_use_of_the_confirmation_link_is_harmless(service, settings):
     subscribe_and_confirm(service, settings, "bo@example.org")
     link = local(link_in(messages(settings, 1)[0], "confirm"), str(service.base_url))
-    again = service.get(link)
+    again = service.post(link)
     assert again.status_code == 303 and again.headers["location"] == f"{SITE}/subscribe/confirmed/"
     assert status_of(settings, "bo@example.org") == "active"
     time.sleep(0.3)  # a second welcome letter, if one were sent, would be in the Maildir by now
@@ -121,7 +155,7 @@ def test_an_old_confirmation_link_does_not_undo_an_unsubscribe(service, settings
     subscribe_and_confirm(service, settings, "di@example.org")
     link = local(link_in(messages(settings, 1)[0], "confirm"), str(service.base_url))
     service.post(unsubscribe_path(settings, "di@example.org"))
-    replayed = service.get(link)
+    replayed = service.post(link)
     assert replayed.status_code == 410
     assert "This sign-up is closed" in replayed.text and "Sign up again" in replayed.text
     assert status_of(settings, "di@example.org") == "unsubscribed"
@@ -144,7 +178,8 @@ def test_an_expired_confirmation_link_gets_a_page_with_a_way_to_sign_up_again(se
     assert "This link has expired" in response.text
     assert f'href="{SITE}/#subscribe"' in response.text
     assert status_of(settings, "ed@example.org") == "pending"
-    fresh = service.get("/confirm", params={"token": old_confirmation_token("ed@example.org", 47)})
+    assert service.post("/confirm", params={"token": old_confirmation_token("ed@example.org", 49)}).status_code == 410
+    fresh = service.post("/confirm", params={"token": old_confirmation_token("ed@example.org", 47)})
     assert fresh.status_code == 303
 
 
@@ -164,9 +199,10 @@ FORGED = {
 def test_forged_confirmation_tokens_are_refused(service, settings, kind):
     sign_up(service, "fi@example.org")
     assert status_of(settings, "fi@example.org", wait_for="pending") == "pending"
-    response = service.get("/confirm", params={"token": FORGED[kind]})
-    assert response.status_code == 400
-    assert "This link does not work" in response.text
+    for method in ("GET", "POST"):
+        response = service.request(method, "/confirm", params={"token": FORGED[kind]})
+        assert response.status_code == 400
+        assert "This link does not work" in response.text
     assert status_of(settings, "fi@example.org") == "pending"
 
 
@@ -174,7 +210,7 @@ def test_a_tampered_confirmation_token_is_refused(service, settings):
     sign_up(service, "gu@example.org")
     token = link_in(messages(settings, 1)[0], "confirm").split("token=")[1]
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    assert service.get("/confirm", params={"token": tampered}).status_code == 400
+    assert service.post("/confirm", params={"token": tampered}).status_code == 400
     assert status_of(settings, "gu@example.org") == "pending"
 
 
@@ -242,7 +278,7 @@ def test_forged_unsubscribe_tokens_are_refused(service, settings, token):
 def test_known_and_unknown_addresses_get_the_same_answer(service, settings):
     subscribe_and_confirm(service, settings, "active@example.org")
     sign_up(service, "pending@example.org")
-    subscribe_and_confirm(service, settings, "left@example.org", mail_count=4)
+    subscribe_and_confirm(service, settings, "left@example.org", mail_count=5)
     service.post(unsubscribe_path(settings, "left@example.org"))
     assert status_of(settings, "left@example.org", wait_for="unsubscribed") == "unsubscribed"
 
@@ -305,7 +341,7 @@ def test_no_path_is_an_open_redirect(service, path):
 def test_confirmation_redirects_only_to_the_site(service, settings):
     sign_up(service, "qu@example.org")
     link = local(link_in(messages(settings, 1)[0], "confirm"), str(service.base_url))
-    response = service.get(link + "&next=https://evil.example/", headers={"host": "evil.example"})
+    response = service.post(link + "&next=https://evil.example/", headers={"host": "evil.example"})
     assert response.headers["location"] == f"{SITE}/subscribe/confirmed/"
 
 
@@ -332,16 +368,17 @@ def test_an_oversized_body_gets_413(service):
     assert streamed.status_code == 413
 
 
-def test_rate_limits_answer_429(root, secret):
+def test_the_client_limit_answers_429(root, secret):
     settings = settings_for(root, limit_per_ip="4/minute", limit_per_address="2/hour")
     with running_service(settings) as base, httpx.Client(base_url=base) as client:
-        answers = [sign_up(client, "ra@example.org").status_code for _ in range(3)]
-        assert answers == [303, 303, 429]
-        assert sign_up(client, "rb@example.org").status_code == 303
+        answers = [sign_up(client, f"r{n}@example.org").status_code for n in range(5)]
+        assert answers == [303, 303, 303, 303, 429]
         limited = sign_up(client, "rc@example.org")
         assert limited.status_code == 429
         assert int(limited.headers["retry-after"]) > 0
         assert "Please wait" in limited.text
+        other = sign_up(client, "rd@example.org", headers={"x-forwarded-for": "203.0.113.9"})
+        assert other.status_code == 303  # another client (behind the trusted proxy) is not limited
 
 
 @pytest.mark.parametrize("origin, status", [

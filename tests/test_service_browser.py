@@ -2,9 +2,11 @@
 
 A copy of the sample publication whose config points at a service on
 127.0.0.1 is built and served; a reader signs up with the form on the home
-page, follows the confirmation link from the Maildir, receives an essay (a
+page, opens the confirmation link from the Maildir and presses the one button
+of the page it shows (opening it confirms nothing), receives an essay (a
 Maildir send), and leaves with the one-click POST its List-Unsubscribe header
-names; the next send skips them.
+names; the next send skips them; the other reader leaves with the button of the
+unsubscribe page.
 """
 
 from __future__ import annotations
@@ -75,12 +77,15 @@ def sign_up_in_browser(browser, site: str, address: str, javascript: bool) -> No
         context.close()
 
 
-def confirm_in_browser(browser, site: str, link: str, javascript: bool) -> None:
+def confirm_in_browser(browser, settings, site: str, link: str, address: str, javascript: bool) -> None:
+    """Open the letter's link (which confirms nothing, as a scanner's visit would not), then press its button."""
     context = browser.new_context(java_script_enabled=javascript)
     try:
         page = context.new_page()
         page.goto(link)
-        page.wait_for_url(f"{site}/subscribe/confirmed/", timeout=WAIT_MS)
+        assert page.url == link and status_of(settings, address) == "pending"
+        with page.expect_navigation(url=f"{site}/subscribe/confirmed/", timeout=WAIT_MS):
+            page.get_by_role("button", name="Confirm my subscription").click()
         assert page.locator("h1").inner_text().startswith("You are subscribed")
     finally:
         context.close()
@@ -128,7 +133,7 @@ def sign_up_and_confirm(browser, settings, site: str) -> None:
         confirmation = messages(settings, 2 * number + 1)[2 * number]
         assert confirmation["To"].addresses[0].addr_spec == address
         assert confirmation["To"].addresses[0].display_name == "Reader <b>& Co</b>"
-        confirm_in_browser(browser, site, link_in(confirmation, "confirm"), javascript)
+        confirm_in_browser(browser, settings, site, link_in(confirmation, "confirm"), address, javascript)
         assert status_of(settings, address, wait_for="active") == "active"
         messages(settings, 2 * number + 2)  # the welcome letter
 
@@ -155,6 +160,22 @@ def one_click_unsubscribe(letter, service: str, settings, address: str) -> None:
     assert status_of(settings, address) == "unsubscribed"
 
 
+def leave_with_the_button(settings, site: str, letter, address: str) -> None:
+    """The other reader opens the unsubscribe link in a letter's text and presses the page's button."""
+    link = link_in(letter, "unsubscribe")
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page()
+            page.goto(link)
+            with page.expect_navigation(url=f"{site}/subscribe/unsubscribed/", timeout=WAIT_MS):
+                page.get_by_role("button", name="Unsubscribe").click()
+            assert page.locator("h1").inner_text().startswith("You are unsubscribed")
+        finally:
+            browser.close()
+    assert status_of(settings, address) == "unsubscribed"
+
+
 def run_the_story(root: Path, settings, site: str, service: str) -> None:
     in_own_thread(sign_up_and_confirm_each_reader, settings, site)
     first = recipients_of_a_send(root, settings, already=4)
@@ -162,3 +183,4 @@ def run_the_story(root: Path, settings, site: str, service: str) -> None:
     one_click_unsubscribe(first[READERS[False]], service, settings, READERS[False])
     second = recipients_of_a_send(root, settings, already=6)
     assert set(second) == {READERS[True]}
+    in_own_thread(leave_with_the_button, settings, site, second[READERS[True]], READERS[True])

@@ -16,14 +16,14 @@ def test_limits_count_per_client_and_per_address_separately():
     assert [limiter.client_wait("10.0.0.1") for _ in range(4)][:3] == [0, 0, 0]
     assert limiter.client_wait("10.0.0.1") > 0
     assert limiter.client_wait("10.0.0.2") == 0
-    assert [limiter.address_wait("Ann@Example.org") for _ in range(2)] == [0, 0]
-    assert limiter.address_wait("ann@example.org") > 0  # the same address in other letter case
-    assert limiter.address_wait("bob@example.org") == 0
+    assert [limiter.letter_wait("Ann@Example.org") for _ in range(2)] == [0, 0]
+    assert limiter.letter_wait("ann@example.org") > 0  # the same address in other letter case
+    assert limiter.letter_wait("bob@example.org") == 0
 
 
 def test_the_limiter_keeps_no_address_in_memory():
     limiter = SignupLimiter("3/minute", "2/hour", key="k" * 16)
-    limiter.address_wait("ann@example.org")
+    limiter.letter_wait("ann@example.org")
     assert not any("ann" in key for key in limiter.limiter.storage.storage)
 
 

@@ -1,12 +1,16 @@
 """The sign-up service's routes: double opt-in, confirmation, one-click unsubscribe.
 
-``POST /subscribe`` answers before it looks anything up: the 303 to the
-site's thank-you page is the same, in content and in time, whether the
-address is new, pending, active or unsubscribed. Recording the sign-up and
-sending the confirmation follow as a background task, right after the
-answer; a graceful stop (SIGTERM) lets them finish. The price is a narrow
-window: a crash between the answer and the write loses that sign-up, and the
-person, who receives no confirmation, signs up again.
+``POST /subscribe`` does the same for every address before it answers: it
+appends the sign-up to the durable queue and waits for that commit (shared
+with the sign-ups that arrive with it, see ``queue.py``), then sends the 303
+to the site's thank-you page. So an answered sign-up survives a crash, and
+the answer is the same, in content and in time, whether the address is new,
+pending, active, unsubscribed, bounced or complained: nothing is looked up
+before it. Recording the sign-up and sending its one letter follow in the
+worker (``worker.py``), with the same work for every address too.
+
+``GET /confirm`` only shows a page with a button; its ``POST`` confirms, so a
+mail scanner that opens links confirms no one.
 
 Store operations run one at a time on a worker thread (the store has one
 connection; SQLite serialises writers anyway), letters one at a time on
@@ -36,13 +40,18 @@ from ..sending.messengers import Messenger
 from ..subscribers import InvalidAddressError, SubscriberError, normalise_address, open_store
 from .context import CONFIRMED_PAGE, THANKS_PAGE, UNSUBSCRIBED_PAGE, ServiceContext
 from .limits import SignupLimiter
-from .mail import Postman, clean_name, confirmation_message, welcome_message
+from .mail import Postman, clean_name, welcome_message
 from .pages import STYLESHEET, environment, page
-from .security import BodySizeLimit, OriginCheck, QuietAccessLog, SecurityHeaders
+from .queue import GroupCommit, SignupQueue
+from .security import BodySizeLimit, OriginCheck, QuietAccessLog, SecurityHeaders, origin_of
+from .worker import SignupWorker
 
 log = logging.getLogger("letterpress.service")
 HONEYPOT = "website"  # the form's hidden field: people leave it empty, form-filling robots do not
 FORM_LIMITS = {"max_files": 0, "max_fields": 20}
+# The confirm page's button must carry an Origin the service accepts (under
+# "no-referrer" browsers send "Origin: null"); a Referer, if any, is the origin alone, never the token.
+CONFIRM_PAGE_HEADERS = {"referrer-policy": "strict-origin"}
 
 
 class Service:
@@ -58,6 +67,17 @@ class Service:
                                      enabled=options.rate_limits)
         self.store_lane = anyio.CapacityLimiter(1)
         self.mail_lane = anyio.CapacityLimiter(1)
+        self.worker = SignupWorker(self.store, self.limiter, self._in_store, self._send)
+        queue = SignupQueue(self.store)
+        self.intake = GroupCommit(lambda rows: self._in_store(queue.append, rows), self.worker.notify)
+
+    def start(self) -> None:
+        """Start the worker (it first finishes what the queue holds from before)."""
+        self.worker.start()
+
+    async def stop(self) -> None:
+        """Let the worker finish the letters in hand; the queue keeps the rest for the next start."""
+        await self.worker.stop()
 
     def close(self) -> None:
         self.postman.close()
@@ -66,7 +86,11 @@ class Service:
     # -- routes -------------------------------------------------------------------------
 
     async def subscribe(self, request: Request) -> Response:
-        """``POST /subscribe``: email, optional name, the honeypot; 303 to the thank-you page."""
+        """``POST /subscribe``: email, optional name, the honeypot; 303 to the thank-you page.
+
+        The 303 goes out once the sign-up is committed to the queue; 503 when
+        the store cannot take it (nothing was recorded, the reader may try again).
+        """
         wait = self.limiter.client_wait(_client(request))
         if wait:
             return self._too_many(request, wait)
@@ -78,22 +102,30 @@ class Service:
             address = normalise_address(raw)
         except InvalidAddressError:
             return self._page(request, "page-address-invalid.html.j2", {"address": raw.strip()[:254]}, 400)
-        wait = self.limiter.address_wait(address)
-        if wait:
-            return self._too_many(request, wait)
         if form.get(HONEYPOT):
-            return self._thanks()  # the same answer, and nothing recorded or sent
-        name = clean_name(_text(form.get("name")))
-        return self._thanks(BackgroundTask(self._sign_up, address, name))
+            return self._thanks()  # the same answer, and nothing recorded, counted or sent
+        try:
+            await self.intake.add((address, clean_name(_text(form.get("name")))))
+        except Exception as error:  # the log must not carry the address a message may hold
+            log.error("sign-up not recorded: %s", type(error).__name__)
+            return PlainTextResponse("The sign-up could not be recorded; please try again in a minute.",
+                                     status_code=503, headers={"retry-after": "60"})
+        return self._thanks()
+
+    async def confirm_page(self, request: Request) -> Response:
+        """``GET /confirm?token=…``: a page with one button; a GET (or HEAD) never confirms."""
+        address, refusal = self._confirmation(request)
+        if refusal is not None:
+            return refusal
+        action = f"{_base(request)}/confirm?token={quote(request.query_params['token'], safe='')}"
+        return self._page(request, "page-confirm.html.j2", {"address": address, "action": action},
+                          headers=CONFIRM_PAGE_HEADERS)
 
     async def confirm(self, request: Request) -> Response:
-        """``GET /confirm?token=…``: make the subscriber active; 303 to the site's confirmed page."""
-        try:
-            address = self._read(tokens.read_confirmation_token, request, max_age=self.context.confirm_max_age)
-        except tokens.ExpiredTokenError:
-            return self._link_invalid(request, "expired", 410)
-        except tokens.InvalidTokenError:
-            return self._link_invalid(request, "invalid", 400)
+        """``POST /confirm?token=…`` (the page's button): make the subscriber active; 303 to the confirmed page."""
+        address, refusal = self._confirmation(request)
+        if refusal is not None:
+            return refusal
         before, after = await self._in_store(self._confirm, address)
         if after != "active":
             return self._link_invalid(request, "withdrawn", 410)
@@ -148,15 +180,6 @@ class Service:
 
     # -- background work ------------------------------------------------------------------
 
-    async def _sign_up(self, address: str, name: str) -> None:
-        """Record the sign-up as pending and send the confirmation (only while it is pending)."""
-        try:
-            subscriber = await self._in_store(self.store.add_pending, address, name, "sign-up form")
-            if subscriber.status == "pending":
-                await self._send(confirmation_message, address, name)
-        except Exception as error:  # the log must not carry the address a message may hold
-            log.error("sign-up not completed: %s", type(error).__name__)
-
     async def _welcome(self, address: str) -> None:
         if not self.context.options.welcome_email:
             return
@@ -187,6 +210,15 @@ class Service:
 
     async def _in_store(self, function, *args):
         return await anyio.to_thread.run_sync(function, *args, limiter=self.store_lane)
+
+    def _confirmation(self, request: Request) -> tuple[str, Response | None]:
+        """The address of the request's confirmation token, or the page that refuses the token."""
+        try:
+            return self._read(tokens.read_confirmation_token, request, max_age=self.context.confirm_max_age), None
+        except tokens.ExpiredTokenError:
+            return "", self._link_invalid(request, "expired", 410)
+        except tokens.InvalidTokenError:
+            return "", self._link_invalid(request, "invalid", 400)
 
     def _read(self, reader, request: Request, **options) -> str:
         """The address in the request's token, when the token is ours and names our list."""
@@ -241,16 +273,26 @@ def create_app(context: ServiceContext, messenger: Messenger | None = None):
         context: from :func:`letterpress.service.context.prepare`.
         messenger: where letters go; default: ``sending.messenger`` of the config.
     """
-    service = Service(context, messenger)
+    return service_app(Service(context, messenger))
+
+
+def service_app(service: Service):
+    """The ASGI app over ``service``; its lifespan starts and stops the sign-up worker."""
+    context = service.context
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        yield
-        service.close()
+        service.start()
+        try:
+            yield
+        finally:
+            await service.stop()
+            service.close()
 
     app = Starlette(
         routes=[Route("/subscribe", service.subscribe, methods=["POST"]),
-                Route("/confirm", service.confirm, methods=["GET"]),
+                Route("/confirm", service.confirm_page, methods=["GET"]),
+                Route("/confirm", service.confirm, methods=["POST"]),
                 Route("/unsubscribe", service.unsubscribe_page, methods=["GET"]),
                 Route("/unsubscribe", service.unsubscribe, methods=["POST"]),
                 Route("/healthz", service.healthz, methods=["GET"]),
@@ -263,4 +305,5 @@ def create_app(context: ServiceContext, messenger: Messenger | None = None):
     # A trailing-slash redirect would be built from the request's Host header: none at all.
     app.router.redirect_slashes = False
     app.state.service = service
-    return SecurityHeaders(QuietAccessLog(app))
+    # The pages' forms post to the service, whose answers redirect to the site.
+    return SecurityHeaders(QuietAccessLog(app), form_action=(origin_of(context.settings.site_url),))

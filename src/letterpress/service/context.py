@@ -39,7 +39,8 @@ class ServiceContext:
         settings: the publication's settings.
         secret: the signing key (``LETTERPRESS_SECRET``).
         list_name: the list the tokens name (``tokens.list_id``).
-        allowed_origins: origins whose forms may post to ``/subscribe``.
+        allowed_origins: origins whose forms may post: the site's (``/subscribe``) and the service's
+            own (its confirm page's button).
         store_path: the subscriber file, shared with ``letterpress newsletter send``.
     """
 
@@ -79,8 +80,9 @@ def prepare(settings: Settings) -> ServiceContext:
     problems = service_problems(settings, required=True)
     if problems:
         raise ProblemsError(problems)
+    origins = frozenset({allowed_origin(settings), origin_of(tokens.service_url(settings))})
     return ServiceContext(settings=settings, secret=secret, list_name=tokens.list_id(settings),
-                          allowed_origins=frozenset({allowed_origin(settings)}),
+                          allowed_origins=origins,
                           store_path=store_path(settings))
 
 

@@ -1,4 +1,9 @@
-"""Rate limits on sign-ups: per client address and per email address, in process.
+"""Rate limits: sign-ups per client address, and the service's letters per email address, in process.
+
+The client limit refuses sign-ups (429) from one place. The address limit
+never refuses a sign-up, whoever sends it: it counts the letters the service
+sends to an address, and a sign-up over it waits for its letter (see
+``worker.py``), so no third party can lock the address's owner out.
 
 Fixed windows in the ``limits`` library's memory storage: every counter
 expires with its window (a timer thread drops it), so memory grows with the
@@ -41,11 +46,11 @@ def parse_limits(spec: str) -> list[RateLimitItem]:
 
 
 class SignupLimiter:
-    """Answers "may this sign-up go ahead?" for a client and for an address.
+    """Answers "may this client sign up now?" and "may a letter go to this address now?".
 
     Args:
-        per_client: limits per client IP address, e.g. ``"10/minute;60/day"``.
-        per_address: limits per email address, e.g. ``"3/hour;10/day"``.
+        per_client: sign-ups per client IP address, e.g. ``"10/minute;60/day"``.
+        per_address: letters per email address (any letter case), e.g. ``"3/hour;10/day"``.
         key: the secret that keys the hash of email addresses.
         enabled: False lets everything through (benchmarks).
     """
@@ -61,8 +66,8 @@ class SignupLimiter:
         """Seconds the client must wait before signing up again; 0 when it may now."""
         return self._wait(self.per_client, "client", client)
 
-    def address_wait(self, address: str) -> int:
-        """Seconds before ``address`` may be signed up again; 0 when it may now."""
+    def letter_wait(self, address: str) -> int:
+        """Seconds before another letter may go to ``address``; 0 when one may now (and is counted)."""
         digest = hmac.new(self.key, address.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
         return self._wait(self.per_address, "address", digest[:32])
 

@@ -1,9 +1,9 @@
-"""The service's two letters (confirmation, welcome) and the messenger that carries them.
+"""The service's letters (confirmation, already subscribed, welcome) and the messenger that carries them.
 
 Letters go through the same messengers as the newsletter (``sending.messenger``:
 Maildir by default, or SMTP). The service sends them after it has answered
-the request, one at a time, so no answer waits for a mail server and none
-takes longer because the address was new (see ``app.py``).
+the request, one at a time, so no answer waits for a mail server; every
+sign-up gets exactly one letter, whoever the address belongs to (see ``worker.py``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from .context import ServiceContext
 from .pages import Letter, letter
 
 log = logging.getLogger("letterpress.service")
-__all__ = ["NAME_LIMIT", "Postman", "clean_name", "confirmation_message", "welcome_message"]
+__all__ = ["NAME_LIMIT", "Postman", "already_message", "clean_name", "confirmation_message",
+           "welcome_message"]
 
 
 def confirmation_message(context: ServiceContext, address: str, name: str) -> EmailMessage:
@@ -36,6 +37,17 @@ def confirmation_message(context: ServiceContext, address: str, name: str) -> Em
     values = {"address": address, "name": name, "confirm_url": tokens.confirmation_url(settings, address),
               "confirm_hours": settings.service.confirm_hours}
     return _message(settings, address, name, letter(settings, "email-confirm", values))
+
+
+def already_message(context: ServiceContext, address: str, name: str) -> EmailMessage:
+    """The short letter a sign-up for an active subscriber gets instead of a confirmation.
+
+    It does what the confirmation does for everyone else (one letter, the same
+    work), so the service's load after a sign-up does not tell who subscribes.
+    """
+    settings = context.settings
+    values = {"address": address, "name": name, "unsubscribe_url": tokens.unsubscribe_url(settings, address)}
+    return _message(settings, address, name, letter(settings, "email-already", values))
 
 
 def welcome_message(context: ServiceContext, address: str, name: str) -> EmailMessage:

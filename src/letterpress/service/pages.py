@@ -1,4 +1,4 @@
-"""The service's own pages and its two letters (confirmation, welcome), from Jinja templates.
+"""The service's own pages and its letters (confirmation, already subscribed, welcome), from Jinja templates.
 
 Package defaults live beside this module in ``templates/``; a file of the
 same name in the publication's ``newsletter/templates/`` wins, as it does for
@@ -23,9 +23,10 @@ from ..errors import Problem, ProblemsError
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 PUBLICATION_TEMPLATES = Path("newsletter") / "templates"
 STYLESHEET = PACKAGE_TEMPLATES / "service.css"
-PAGES = ("page-unsubscribe.html.j2", "page-unsubscribed.html.j2", "page-link-invalid.html.j2",
-         "page-address-invalid.html.j2", "page-too-many.html.j2", "page-not-found.html.j2")
-LETTERS = ("email-confirm", "email-welcome")
+PAGES = ("page-confirm.html.j2", "page-unsubscribe.html.j2", "page-unsubscribed.html.j2",
+         "page-link-invalid.html.j2", "page-address-invalid.html.j2", "page-too-many.html.j2",
+         "page-not-found.html.j2")
+LETTERS = ("email-confirm", "email-already", "email-welcome")
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def page(settings: Settings, name: str, context: dict, status_code: int = 200,
 
 
 def letter(settings: Settings, name: str, context: dict) -> Letter:
-    """The letter ``name`` (``email-confirm`` or ``email-welcome``): subject, text and HTML.
+    """The letter ``name`` (one of :data:`LETTERS`): subject, text and HTML.
 
     The subject is the ``{% set subject = ... %}`` at the top of the text template.
     """

@@ -19,10 +19,9 @@ log = logging.getLogger("letterpress.service")
 
 # The service's own pages need nothing but their stylesheet and a form that
 # posts back to the service; everything else is refused by the browser.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action {form_action}; "
                            "frame-ancestors 'none'; base-uri 'none'")
 SECURITY_HEADERS = (
-    ("content-security-policy", CONTENT_SECURITY_POLICY),
     ("referrer-policy", "no-referrer"),  # a token in the URL must not leak to the next site
     ("x-content-type-options", "nosniff"),
     ("x-frame-options", "DENY"),
@@ -46,12 +45,22 @@ def route_path(scope) -> str:
     return (path[len(root):] or "/") if root and path.startswith(root) else path
 
 
-class SecurityHeaders:
-    """Add :data:`SECURITY_HEADERS` to every response, errors included."""
+def content_security_policy(form_action: tuple[str, ...] = ()) -> str:
+    """The pages' CSP; ``form_action``: origins a form's answer may redirect to, beside the service.
 
-    def __init__(self, app):
+    Browsers apply ``form-action`` to the redirects that answer a form too, so
+    the site that a button's 303 leads to must be named.
+    """
+    return CONTENT_SECURITY_POLICY.format(form_action=" ".join(("'self'", *filter(None, form_action))))
+
+
+class SecurityHeaders:
+    """Add the CSP and :data:`SECURITY_HEADERS` to every response, errors included, unless it sets its own."""
+
+    def __init__(self, app, form_action: tuple[str, ...] = ()):
         self.app = app
-        self.headers = [(name.encode(), value.encode()) for name, value in SECURITY_HEADERS]
+        headers = (("content-security-policy", content_security_policy(form_action)), *SECURITY_HEADERS)
+        self.headers = [(name.encode(), value.encode()) for name, value in headers]
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":

@@ -96,6 +96,17 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX attempts_delivery ON attempts (delivery_id);
     """,
+    # 4: the sign-up service's durable queue: each answered sign-up, until its letter has gone
+    """
+    CREATE TABLE signup_requests (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL COLLATE NOCASE,
+        name TEXT NOT NULL DEFAULT '',
+        received_at TEXT NOT NULL,
+        not_before REAL NOT NULL DEFAULT 0
+    );
+    CREATE INDEX signup_requests_email ON signup_requests (email);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -293,20 +304,20 @@ class SubscriberStore:
         return False
 
     def add_pending(self, email: str, name: str = "", source: str = "sign-up form") -> Subscriber:
-        """Record a sign-up awaiting its confirmation (double opt-in).
+        """Record a sign-up awaiting its confirmation (double opt-in); the subscriber as stored now.
 
-        Someone who left earlier (or was erased) may ask again: they become
-        pending, and only :meth:`confirm` makes them active. Active and
-        bounced/complained addresses are left as they are.
+        One statement for every address, whatever it holds: a new or erased
+        address is inserted as pending; someone pending, unsubscribed, bounced
+        or complained becomes pending again with this sign-up as their consent
+        request (only :meth:`confirm` makes them active: the form is the one
+        way back for people who left); an active subscriber is left as they
+        are. The sign-up service relies on the same work being done for each.
         """
-        address = normalise_address(email)
+        address, now = normalise_address(email), utc_now()
         with self.transaction():
-            existing = self.get(address)
-            if existing is None:
-                self._insert(address, name, "pending", source, None)
-            elif existing.status in ("unsubscribed", "pending"):
-                self._set_status(address, "pending", source=source, consent_at=utc_now(), name=name)
-        return self.get(address)
+            row = self.connection.execute(_SIGN_UP, {"email": address, "name": name.strip(), "source": source,
+                                                     "now": now}).fetchone()
+        return _subscriber(row)
 
     def confirm(self, email: str) -> Subscriber:
         """Make a pending subscriber active (their confirmation is the consent).
@@ -379,6 +390,20 @@ class SubscriberStore:
 
     def _salt(self) -> str:
         return self.connection.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0]
+
+
+# Every expression of the SET reads the row as it was, so ``status = 'active'`` is its old status.
+_SIGN_UP = """
+    INSERT INTO subscribers (email, name, status, consent_source, consent_at, created_at, updated_at)
+    VALUES (:email, :name, 'pending', :source, :now, :now, :now)
+    ON CONFLICT (email) DO UPDATE SET
+        status = CASE WHEN status = 'active' THEN 'active' ELSE 'pending' END,
+        name = CASE WHEN status != 'active' AND excluded.name != '' THEN excluded.name ELSE name END,
+        consent_source = CASE WHEN status = 'active' THEN consent_source ELSE excluded.consent_source END,
+        consent_at = CASE WHEN status = 'active' THEN consent_at ELSE excluded.consent_at END,
+        updated_at = CASE WHEN status = 'active' THEN updated_at ELSE excluded.updated_at END
+    RETURNING *
+"""
 
 
 def _subscriber(row: sqlite3.Row) -> Subscriber:
