@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("letterpress.feeds", "letterpress.newsletter", "letterpress.service",
-           "letterpress.sending", "letterpress.publishing")
+MODULES = ("letterpress.symlinks", "letterpress.feeds", "letterpress.newsletter",
+           "letterpress.service", "letterpress.sending", "letterpress.publishing")
 
 
 def load_extensions() -> None:
