@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from letterpress.site.serve import make_app
+from letterpress.publication import load_publication
+from letterpress.site.loader import load_settings
+from letterpress.site.serve import Preview, make_app
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -36,10 +38,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+REPO = Path(__file__).resolve().parent.parent
+
+
+def built_preview(site_dir: Path, root: Path = REPO) -> Preview:
+    """``letterpress serve``'s view of ``site_dir``, a build of the publication at ``root``
+    (default: the sample), sharing what that publication publishes."""
+    preview = Preview(root, site_dir)
+    preview.adopt(load_publication(load_settings(root)))
+    return preview
+
+
 @contextmanager
-def serving(site_dir: Path) -> Iterator[str]:
-    """Serve ``site_dir`` with ``letterpress serve``'s app; yield its base URL."""
-    config = uvicorn.Config(make_app(site_dir), host="127.0.0.1", port=free_port(),
+def serving(site_dir: Path, root: Path = REPO) -> Iterator[str]:
+    """Serve ``site_dir`` (built from ``root``) with ``letterpress serve``'s app; yield its base URL."""
+    config = uvicorn.Config(make_app(built_preview(site_dir, root)), host="127.0.0.1", port=free_port(),
                             log_level="warning", lifespan="off")
     with in_thread(config) as base_url:
         yield base_url

@@ -233,7 +233,7 @@ def test_pages_fit_the_screen_and_are_captured(open_page, site_paths, tmp_path, 
 def hostile_server(tmp_path_factory):
     """``letterpress serve``'s app over a real build with markup in every metadata field."""
     root = hostile.hostile_publication(tmp_path_factory.mktemp("hostile") / "publication")
-    with serving(hostile.build(root, root.parent / "site")) as base_url:
+    with serving(hostile.build(root, root.parent / "site"), root) as base_url:
         yield base_url
 
 

@@ -9,7 +9,13 @@ app over HTTP on 127.0.0.1 (the session's ``site_server``).
 from __future__ import annotations
 
 import httpx
+import lxml.html
 import pytest
+import uvicorn
+
+from browser_helpers import free_port, in_thread
+from letterpress.site.plugin import LIVE_RELOAD, PREVIEW_DRAFTS
+from letterpress.site.serve import BUILD_PATH, Preview, make_app
 
 NARRATION = "essays/audio/the-listening-hour.mp3"
 CHAPTERS = "essays/the-listening-hour/chapters.json"
@@ -75,3 +81,77 @@ def test_chapters_and_feeds_may_be_read_from_other_origins(client, built_site, p
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "*"
 
+
+
+# -- what the preview shares, and with whom ----------------------------------------------------
+
+DRAFT = "an-unfinished-letter"
+PUBLISHED = ("the-listening-hour", "small-rituals", "the-art-of-staying")
+
+
+@pytest.fixture(scope="module")
+def preview_server(tmp_path_factory, sample_root):
+    """``letterpress serve`` as it runs: the sample built with drafts, served by its app on 127.0.0.1."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(PREVIEW_DRAFTS, "1")
+        env.setenv(LIVE_RELOAD, BUILD_PATH)
+        preview = Preview(sample_root, tmp_path_factory.mktemp("preview") / "site")
+        preview.build()
+    config = uvicorn.Config(make_app(preview), host="127.0.0.1", port=free_port(), log_level="warning",
+                            lifespan="off")
+    with in_thread(config) as base_url, httpx.Client(base_url=base_url, timeout=10) as client:
+        yield client
+
+
+def shared(response) -> bool:
+    return response.headers.get("access-control-allow-origin") == "*"
+
+
+@pytest.mark.parametrize("path", [*FEEDS, CHAPTERS, *(f"essays/{slug}/" for slug in PUBLISHED),
+                                  f"essays/{PUBLISHED[0]}/index.html"])
+def test_feeds_chapters_and_published_essays_are_shared(preview_server, path):
+    response = preview_server.get("/" + path, headers={"Origin": "https://player.example.net"})
+    assert response.status_code == 200
+    assert shared(response)
+
+
+@pytest.mark.parametrize("path", [f"essays/{DRAFT}/", f"newsletter/{DRAFT}/", "newsletter/", "", "essays/",
+                                  "about/", "sitemap.xml", "search/search_index.json", BUILD_PATH.lstrip("/"),
+                                  f"newsletter/{PUBLISHED[0]}/", NARRATION])
+def test_nothing_else_is_shared_with_other_origins(preview_server, path):
+    response = preview_server.get("/" + path, headers={"Origin": "https://evil.example"})
+    assert response.status_code == 200, path
+    assert not shared(response), f"/{path} may be read by any web page"
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example"])
+def test_requests_for_another_host_are_refused(preview_server, host):
+    # A DNS-rebinding page reaches 127.0.0.1 under its own name, which it sends as Host.
+    response = preview_server.get(f"/essays/{DRAFT}/", headers={"Host": host})
+    assert response.status_code in (400, 421)
+    assert "Dear M." not in response.text
+
+
+def test_loopback_names_are_served(preview_server):
+    port = preview_server.base_url.port
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        assert preview_server.get("/", headers={"Host": host}).status_code == 200
+
+
+def test_the_preview_shows_the_draft_marked_as_a_draft(preview_server):
+    response = preview_server.get(f"/essays/{DRAFT}/")
+    assert response.status_code == 200
+    root = lxml.html.fromstring(response.text)
+    [banner] = root.find_class("lp-draft-banner")
+    assert banner.text_content().startswith("Draft")
+    assert "Dear M." in root.text_content()
+    listing = lxml.html.fromstring(preview_server.get("/essays/").text)
+    [entry] = [e for e in listing.find_class("lp-listing") if DRAFT in lxml.html.tostring(e, encoding=str)]
+    assert "Draft" in entry.text_content()
+
+
+def test_a_build_leaves_the_draft_out(built_site, preview_server):
+    assert not (built_site / "essays" / DRAFT).exists()
+    for name in FEEDS:
+        assert DRAFT not in (built_site / name).read_text(encoding="utf-8")
+        assert DRAFT not in preview_server.get("/" + name).text, f"the preview's {name} lists the draft"

@@ -17,8 +17,11 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from ..config import CONFIG_FILE
 from ..checks import raise_for_errors
 from ..errors import LetterpressError
-from ..publication import load_publication
+from ..publication import Publication, load_publication
 from .loader import load_settings
+
+
+MKDOCS_ERRORS = (PluginError, ConfigurationError, Abort)
 
 
 class BuildError(LetterpressError):
@@ -35,29 +38,49 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False) -
         BuildError: with MkDocs' or Letterpress' message; the old site is kept.
     """
     target = (site_dir or root / "site").resolve()
+    build_and_swap(root, target, strict=strict)
+    return target
+
+
+def build_and_swap(root: Path, target: Path, strict: bool = False) -> Publication:
+    """Build into a temporary sibling of ``target``, then swap it into place.
+
+    Returns:
+        The publication as the build read it. On any error (or an interrupt)
+        the temporary folder is removed and ``target`` is left as it was.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        build_into(root, staging, strict=strict)
+        publication = build_into(root, staging, strict=strict)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, target)
-    return target
+    return publication
 
 
-def build_into(root: Path, site_dir: Path, strict: bool = False) -> None:
-    """Run ``mkdocs build`` for ``root`` into ``site_dir`` (no swap).
+def build_into(root: Path, site_dir: Path, strict: bool = False) -> Publication:
+    """Run ``mkdocs build`` for ``root`` into ``site_dir`` (no swap); returns the publication.
 
     The publication is checked first, so its problems reach the caller as a
     :class:`ProblemsError` (one line each) rather than inside MkDocs' log.
     """
-    raise_for_errors(load_publication(load_settings(root)))
+    publication = load_publication(load_settings(root))
+    raise_for_errors(publication)
     try:
         config = load_config(str(root / CONFIG_FILE), site_dir=str(site_dir), strict=strict)
-        build(config)
-    except (PluginError, ConfigurationError, Abort) as error:
+    except MKDOCS_ERRORS as error:
         raise BuildError(str(error)) from None
+    # As `mkdocs build` does: Material's blog removes its temporary folder on shutdown.
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    except MKDOCS_ERRORS as error:
+        raise BuildError(str(error)) from None
+    finally:
+        config.plugins.on_shutdown()
+    return publication
 
 
 def _swap(staging: Path, target: Path) -> None:

@@ -18,6 +18,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
+from material.plugins.blog.plugin import BlogPlugin
 
 from ..checks import raise_for_errors
 from ..errors import LetterpressError
@@ -65,6 +66,10 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         self.essays_by_source = {os.path.normcase(str(e.path)): e for e in self.publication.essays}
         config.markdown_extensions.append(EpigraphExtension())
         escape_values(config, TEXT_CONFIG)
+        if _previews_drafts():
+            # Material's blog drops drafts from every build but its own `mkdocs serve`'s.
+            for blog in _blogs(config):
+                blog.config.draft = True
         return config
 
     # Before Material's blog (-50) resolves posts, so it never sees unpublished ones.
@@ -82,7 +87,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
     def on_nav(self, nav, *, config, files):
         if not self.config.enabled:
             return
-        escape_authors(config)
+        escape_authors(_blogs(config))
         return nav
 
     # After Material's blog (-50) made the post and its excerpt.
@@ -141,7 +146,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         state = essay.state(self.publication.now())
         if state is State.PUBLISHED:
             return True
-        return state is State.DRAFT and os.environ.get(PREVIEW_DRAFTS) == "1"
+        return state is State.DRAFT and _previews_drafts()
 
     def _prepare_essay(self, page, essay: Essay) -> None:
         """Our template, the page's view data, and a cheap excerpt for listings."""
@@ -158,6 +163,16 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         view = essay_view(essay, publication.settings, publication.authors)
         view["draft"] = essay.draft
         return view
+
+
+def _previews_drafts() -> bool:
+    """Whether this build is a preview that shows drafts (``letterpress serve``)."""
+    return os.environ.get(PREVIEW_DRAFTS) == "1"
+
+
+def _blogs(config) -> list[BlogPlugin]:
+    """Material's blog plugins in this build (one per blog)."""
+    return [plugin for plugin in config.plugins.values() if isinstance(plugin, BlogPlugin)]
 
 
 def _listing_excerpt_renderer(excerpt):

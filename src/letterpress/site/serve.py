@@ -4,116 +4,218 @@ MkDocs' own dev server answers every request with the whole file (no
 ``Range``), so a browser cannot seek in a narration it has not fully loaded
 and chapter links fail. Starlette's static files answer ranges with 206; we
 build the site into a temporary folder and serve that.
+
+The preview holds drafts, so it answers only requests addressed to a loopback
+name (or to ``--host``): a web page the author visits cannot reach it by DNS
+rebinding. Other origins may read the feeds, chapters and published essay
+pages (web podcast players fetch them), nothing else.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import threading
+from collections import deque
 from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
+from ..config import CONFIG_FILE
 from ..errors import LetterpressError
-from .build import build_into
+from ..feeds import ATOM_PATH, JSON_PATH, PODCAST_PATH, RSS_PATH
+from ..feeds.chapters import chapters_path
+from ..publication import Publication
+from .build import build_and_swap
 from .plugin import LIVE_RELOAD, PREVIEW_DRAFTS
 
 BUILD_PATH = "/__letterpress/build"
-WATCHED = ("docs", "overrides", "newsletter/templates", "mkdocs.yml")
-# Web podcast players fetch chapters and transcripts from other origins.
-CORS_SUFFIXES = ("chapters.json", ".html", "/", ".xml", ".json")
+# What the site is made of; mkdocs.yml is watched by name (the root holds logs, site/, .git).
+SOURCE_DIRS = ("docs", "overrides", "newsletter/templates")
+IGNORED_EVENTS = ("opened", "closed_no_write")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+QUIET_SECONDS = 0.3  # an editor's save is several events: rebuild once they stop
 
 
-class CorsForFeedsMiddleware:
-    """Add ``Access-Control-Allow-Origin: *`` to feeds, chapters and transcripts."""
+def shared_paths(publication: Publication) -> frozenset[str]:
+    """URL paths other origins may read: the feeds, and each published essay's page and chapters.
 
-    def __init__(self, app):
-        self.app = app
+    Web podcast players fetch chapters and transcripts (the essay page is the
+    transcript) from other sites; drafts and everything else stay same-origin.
+    """
+    blog = publication.settings.blog_dir
+    paths = [RSS_PATH, ATOM_PATH, JSON_PATH, PODCAST_PATH]
+    for essay in publication.published():
+        page = essay.url_path(blog)
+        paths += [page, page + "index.html", chapters_path(essay, blog)]
+    return frozenset("/" + path for path in paths)
+
+
+class Preview:
+    """The previewed site: its folder, how many builds finished, what other origins may read."""
+
+    def __init__(self, root: Path, site_dir: Path):
+        self.root, self.site_dir = root, site_dir
+        self.builds = 0
+        self.shared: frozenset[str] = frozenset()
+        self._lock = threading.Lock()  # held while a build writes into the folder
+        self._timer: threading.Timer | None = None
+        self._stopped = False
+
+    def adopt(self, publication: Publication) -> None:
+        """Count one more finished build, of ``publication``."""
+        self.shared = shared_paths(publication)
+        self.builds += 1
+
+    def build(self) -> None:
+        """Build and swap the new site in; on an error the last good build stays (and it is raised)."""
+        with self._lock:
+            if not self._stopped:
+                self.adopt(build_and_swap(self.root, self.site_dir))
+
+    def rebuild_soon(self, reason: str) -> None:
+        """Rebuild once changes have stopped for a moment; ``reason`` is the path that changed."""
+        if self._stopped:
+            return
+        if self._timer:
+            self._timer.cancel()
+        self._timer = threading.Timer(QUIET_SECONDS, self._rebuild, args=(reason,))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def stop(self) -> None:
+        """No more rebuilds; returns once a build under way has finished, so the folder can go."""
+        self._stopped = True
+        if self._timer:
+            self._timer.cancel()
+        with self._lock:
+            pass
+
+    async def build_count(self, request):
+        return PlainTextResponse(str(self.builds), headers={"cache-control": "no-store"})
+
+    def _rebuild(self, reason: str) -> None:
+        print(f"{reason} changed; rebuilding…", file=sys.stderr, flush=True)
+        try:
+            self.build()
+        except LetterpressError as error:
+            print(f"not rebuilt (the last good build is still served):\n{error}", file=sys.stderr, flush=True)
+            return
+        print("rebuilt; open pages reload", file=sys.stderr, flush=True)
+
+
+class CorsForSharedMiddleware:
+    """Add ``Access-Control-Allow-Origin: *`` to the paths the preview shares (:func:`shared_paths`)."""
+
+    def __init__(self, app, preview: Preview):
+        self.app, self.preview = app, preview
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not scope["path"].endswith(CORS_SUFFIXES):
+        if scope["type"] != "http" or scope["path"] not in self.preview.shared:
             return await self.app(scope, receive, send)
 
         async def send_with_cors(message):
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"access-control-allow-origin", b"*")]
+                message["headers"] = [*message.get("headers", []), (b"access-control-allow-origin", b"*")]
             await send(message)
 
         return await self.app(scope, receive, send_with_cors)
 
 
-class BuildCounter:
-    """How many builds have finished; pages poll it to reload after a rebuild."""
+def make_app(preview: Preview, host: str = "127.0.0.1") -> Starlette:
+    """An ASGI app serving ``preview.site_dir`` (index.html for folders, 206 for ranges).
 
-    def __init__(self):
-        self.value = 1
-
-    async def endpoint(self, request):
-        return PlainTextResponse(str(self.value), headers={"cache-control": "no-store"})
-
-
-def make_app(site_dir: Path, builds: BuildCounter | None = None) -> Starlette:
-    """An ASGI app serving ``site_dir`` (index.html for folders, 206 for ranges)."""
-    builds = builds or BuildCounter()
+    Args:
+        preview: the site; its ``shared`` paths get CORS, its build count is at BUILD_PATH.
+        host: the address served besides the loopback names; other ``Host`` headers get 400.
+    """
     return Starlette(
-        routes=[Route(BUILD_PATH, builds.endpoint),
-                Mount("/", app=StaticFiles(directory=site_dir, html=True), name="site")],
-        middleware=[Middleware(CorsForFeedsMiddleware)],
+        routes=[Route(BUILD_PATH, preview.build_count),
+                Mount("/", app=StaticFiles(directory=preview.site_dir, html=True), name="site")],
+        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_HOSTS, host]),
+                    Middleware(CorsForSharedMiddleware, preview=preview)],
     )
 
 
-class _Rebuilder(FileSystemEventHandler):
-    """Rebuild into a fresh folder after changes; keep serving the last good build."""
+class SourceWatcher(FileSystemEventHandler):
+    """Asks the preview to rebuild after a change to the publication's sources, and nothing else."""
 
-    def __init__(self, root: Path, site_dir: Path, builds: BuildCounter):
-        self.root, self.site_dir, self.builds = root, site_dir, builds
-        self.timer: threading.Timer | None = None
+    def __init__(self, root: Path, preview: Preview):
+        self.sources = [root / name for name in SOURCE_DIRS]
+        self.config_file = root / CONFIG_FILE
+        self.preview = preview
+        self.changes: deque[str] = deque(maxlen=100)  # the paths that asked for a rebuild, newest last
 
     def on_any_event(self, event):
-        if event.event_type in ("opened", "closed_no_write") or "/site" in str(event.src_path):
-            return
-        if self.timer:
-            self.timer.cancel()
-        self.timer = threading.Timer(0.3, self.rebuild)
-        self.timer.start()
+        path = self.source_path(event)
+        if path is not None:
+            self.changes.append(path)
+            self.preview.rebuild_soon(path)
 
-    def rebuild(self):
-        try:
-            build_into(self.root, self.site_dir)
-        except LetterpressError as error:
-            print(f"not rebuilt (the last good build is still served):\n{error}", file=sys.stderr, flush=True)
-            return
-        self.builds.value += 1
-        print("rebuilt; open pages reload", file=sys.stderr, flush=True)
+    def source_path(self, event) -> str | None:
+        """The source file or folder ``event`` changed, or None (another file, or only read)."""
+        if event.event_type in IGNORED_EVENTS:
+            return None
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            path = os.fsdecode(raw)
+            if path and self.is_source(Path(path)):
+                return path
+        return None
+
+    def is_source(self, path: Path) -> bool:
+        return path == self.config_file or any(path.is_relative_to(folder) for folder in self.sources)
+
+
+def watch(root: Path, preview: Preview) -> tuple[Observer, SourceWatcher]:
+    """Start watching ``root``'s sources for ``preview``; stop the returned observer when done."""
+    observer, watcher = Observer(), SourceWatcher(root, preview)
+    for folder in watcher.sources:
+        if folder.is_dir():
+            observer.schedule(watcher, str(folder), recursive=True)
+    # Not recursive, and filtered by name: a log written here must not rebuild.
+    observer.schedule(watcher, str(root), recursive=False)
+    observer.start()
+    return observer, watcher
 
 
 def serve_publication(root: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True) -> None:
-    """Build the publication and serve it until interrupted."""
+    """Build the publication and serve it until interrupted (Ctrl+C), then remove the build."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     if drafts:
         os.environ[PREVIEW_DRAFTS] = "1"
     os.environ[LIVE_RELOAD] = BUILD_PATH
-    with tempfile.TemporaryDirectory(prefix="letterpress-serve-") as folder:
-        site_dir, builds = Path(folder), BuildCounter()
-        build_into(root, site_dir)
+    folder = Path(tempfile.mkdtemp(prefix="letterpress-serve-"))
+    preview = Preview(root, folder / "site")
+    try:
+        preview.build()
         write_email_previews(root)
-        observer = _watch(root, site_dir, builds)
-        print(f"Serving the site at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-        try:
-            uvicorn.run(make_app(site_dir, builds), host=host, port=port, log_level="warning")
-        finally:
-            observer.stop()
+        _run(preview, host, port)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr, flush=True)
+    finally:
+        preview.stop()  # a rebuild under way would write into the folder being removed
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(preview: Preview, host: str, port: int) -> None:
+    observer, _ = watch(preview.root, preview)
+    print(f"Serving the site at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    try:
+        uvicorn.run(make_app(preview, host), host=host, port=port, log_level="warning")
+    finally:
+        observer.stop()
+        observer.join()
 
 
 def write_email_previews(root: Path) -> None:
@@ -130,16 +232,3 @@ def write_email_previews(root: Path) -> None:
         except LetterpressError as error:  # a broken letter must not stop the preview of the site
             print(f"no email preview for {essay.slug}: {error}", file=sys.stderr, flush=True)
     print(f"Email previews: {target.relative_to(root)}/ (and /newsletter/ on the site)", flush=True)
-
-
-def _watch(root: Path, site_dir: Path, builds: BuildCounter) -> Observer:
-    observer = Observer()
-    handler = _Rebuilder(root, site_dir, builds)
-    for name in WATCHED:
-        path = root / name
-        if path.is_dir():
-            observer.schedule(handler, str(path), recursive=True)
-        elif path.is_file():
-            observer.schedule(handler, str(root), recursive=False)
-    observer.start()
-    return observer
