@@ -50,10 +50,12 @@ def load_authors(settings: Settings) -> tuple[dict[str, Author], list[Problem]]:
             problems.append(Problem(shown, f"authors.{key}.name", "every author needs a name."))
             continue
         problems.extend(_check_avatar(shown, str(key), entry.get("avatar"), settings))
+        url, url_problems = _checked_url(shown, str(key), entry.get("url"))
+        problems.extend(url_problems)
         options = settings.authors.get(str(key), AuthorOptions())
         authors[str(key)] = Author(
             key=str(key), name=str(entry["name"]), description=str(entry.get("description") or ""),
-            avatar=str(entry.get("avatar") or ""), url=str(entry.get("url") or ""),
+            avatar=str(entry.get("avatar") or ""), url=url,
             cta_label=options.cta_label, bio=options.bio,
         )
     for key in settings.authors:
@@ -74,3 +76,25 @@ def _check_avatar(shown: str, key: str, avatar, settings: Settings) -> list[Prob
         return [Problem(shown, field, f"'{avatar}' would make every page request {host}; "
                         "put the image inside docs/ and point to it, or list the host in media_hosts.")]
     return []
+
+
+def _checked_url(shown: str, key: str, url) -> tuple[str, list[Problem]]:
+    """The "Work with me" link when it is a web address, else "" and the problem.
+
+    It becomes a button on the site and in every letter: a ``javascript:`` or
+    ``data:`` URL there would run or show whatever it holds, so only http(s)
+    is accepted, and a refused URL reaches no output even before it is fixed.
+    """
+    text = "" if url is None else str(url).strip()
+    if not text:
+        return "", []
+    try:
+        parts = urlsplit(text)
+        web = parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and text.isprintable()
+    except ValueError:  # e.g. a broken [IPv6] host
+        web = False
+    if web:
+        return text, []
+    return "", [Problem(shown, f"authors.{key}.url", f"{text[:80]!r} is not a web address; the \"Work with me\" "
+                        "link must be a full http:// or https:// address, e.g. "
+                        f"'url: https://example.org/work-with-{key}/' (or remove the line).")]

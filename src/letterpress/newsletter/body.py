@@ -22,11 +22,10 @@ from lxml import html as lxml_html
 from PIL import Image, UnidentifiedImageError
 
 from ..config import Settings
+from . import links
 
 CONTENT_WIDTH = 592  # the email's 640 px column less 24 px padding each side
 NOTE_REF = re.compile(r"#fn[:\-](.+)$")
-ACTIVE_TAGS = ("script", "noscript", "iframe", "frame", "object", "embed", "form", "input", "button",
-               "select", "textarea", "style", "link", "meta", "base")
 HAS_CLASS = './/*[contains(concat(" ", normalize-space(@class), " "), " %s ")]'
 
 
@@ -45,6 +44,7 @@ class EmailBody:
 
     sections: list[Section]
     notes: dict[str, lxml_html.HtmlElement]  # note id -> <li value="n"> (in order)
+    removed: list[str] = field(default_factory=list)  # links and images the link rule took out
 
     def notes_for(self, count: int) -> list:
         """The endnotes referred to by the first ``count`` sections, in order."""
@@ -53,18 +53,27 @@ class EmailBody:
 
 
 def email_body(essay_html: str, settings: Settings) -> EmailBody:
-    """Transform the essay's (absolute-URL) HTML into an :class:`EmailBody`."""
-    root = lxml_html.fragment_fromstring(essay_html or "<p></p>", create_parent="div")
+    """Transform the essay's (absolute-URL) HTML into an :class:`EmailBody`.
+
+    The HTML is sanitised first (:func:`letterpress.newsletter.links.clean_body`):
+    no scripts, frames, forms or event handlers, and links and images with
+    http(s) or mailto URLs only.
+    """
+    removed = _disallowed_urls(essay_html)
+    root = lxml_html.fragment_fromstring(links.clean_body(essay_html or "") or "<p></p>", create_parent="div")
     for link in root.xpath(HAS_CLASS % "headerlink"):
         link.drop_tree()
-    _strip_active_content(root)
+    for image in root.xpath(".//img[not(@src)]"):
+        image.drop_tree()  # a data: image (or another refused one): nothing left to show
+    for anchor in root.xpath(".//a[not(@href)]"):
+        anchor.drop_tag()  # a refused link: its text stays, not styled as a link
     notes = _take_notes(root)
     _plain_epigraphs(root)
     _size_images(root, settings)
     for element in root.iter(etree.Element):
         if element.tag != "h2":
             element.attrib.pop("id", None)
-    return EmailBody(_sections(root), notes)
+    return EmailBody(_sections(root), notes, removed)
 
 
 def serialize(elements, css: str) -> str:
@@ -86,22 +95,12 @@ def notes_list(items: list) -> list:
 
 # -- transforms ---------------------------------------------------------------------
 
-def _strip_active_content(root) -> None:
-    """Drop scripts, frames, forms and event handlers that raw HTML in an essay may carry.
-
-    An email runs no JavaScript and loads nothing; mail clients strip these
-    anyway, often by flagging the letter. (lxml's cleaner is now a separate
-    package and does far more than this needs.)
-    """
-    for element in list(root.iter(*ACTIVE_TAGS)):
-        element.drop_tree()
-    for element in root.iter(etree.Element):
-        for name in [n for n in element.attrib if n.lower().startswith("on")]:
-            del element.attrib[name]
-        for name in ("href", "src"):
-            if element.get(name, "").strip().lower().startswith(("javascript:", "data:text")):
-                del element.attrib[name]
-
+def _disallowed_urls(essay_html: str) -> list[str]:
+    """The URLs in the essay that the link rule refuses, in order, once each (for ``newsletter check``)."""
+    if not essay_html.strip():
+        return []
+    root = lxml_html.fragment_fromstring(essay_html, create_parent="div")
+    return list(dict.fromkeys(value.strip()[:80] for _, _, value in links.disallowed(root)))
 
 
 def _take_notes(root) -> dict:

@@ -1,9 +1,10 @@
 """``letterpress newsletter check SLUG``: everything to fix before a letter goes out.
 
 Size against the budget, links that are relative or lead nowhere on the site,
-images without alt text or width, TK/TODO markers, the sender and postal
-address, the subject's length, and the template colours' contrast (WCAG AA,
-light and dark). Errors stop a send; warnings are for the author to weigh.
+links and images left out (not http(s) or mailto), images without alt text or
+width, TK/TODO markers, the sender and postal address, the subject's length,
+and the template colours' contrast (WCAG AA, light and dark). Errors stop a
+send; warnings are for the author to weigh.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def check_issue(publication: Publication, essay: Essay) -> CheckReport:
     report.html_bytes = budget_bytes(rendition.html, settings)
     report.sections = (rendition.sections, len(letter.body.sections))
     report.problems += _size_problems(essay, report)
-    report.problems += link_problems(publication, essay, rendition.html)
+    report.problems += link_problems(publication, essay, rendition.html) + removed_link_problems(essay, letter.body)
     report.problems += image_problems(essay, [e for s in letter.body.sections for e in s.elements])
     return report
 
@@ -182,9 +183,16 @@ def link_problems(publication: Publication, essay: Essay, html: str) -> list[Pro
     return problems
 
 
+def removed_link_problems(essay: Essay, email_body) -> list[Problem]:
+    """Links and images the letter left out because their URL is not http(s) or mailto."""
+    return [Problem(essay.source_path, "", f"'{url}' is not in the letter: letters carry http(s) and mailto "
+                    "links only (no javascript:, data: or file: URLs); link to a web page instead, or remove it.",
+                    severity="warning") for url in email_body.removed]
+
+
 def _url_problem(publication: Publication, essay: Essay, url: str) -> str | None:
     parts = urlsplit(url)
-    if parts.scheme in ("mailto", "tel"):
+    if parts.scheme == "mailto":
         return None
     if parts.scheme not in ("https", "http"):
         return f"link '{url}' is relative; in an email it leads nowhere. Use a full https:// address."

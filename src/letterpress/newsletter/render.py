@@ -17,7 +17,7 @@ from ..errors import Problem, ProblemsError
 from ..essay import Essay
 from ..publication import Publication
 from ..render import absolute_essay_html
-from . import addresses, attachment, body, mjml_html, templates
+from . import addresses, attachment, body, links, mjml_html, templates
 from .message import PLACEHOLDER_ADDRESS, PLACEHOLDER_UNSUBSCRIBE, RenderedIssue
 from .text import TextWriter
 
@@ -112,7 +112,7 @@ def base_context(publication: Publication, essay: Essay, web_version: bool) -> d
                   "description": essay.description, "date": essay.date, "url": page_url,
                   "draft": essay.draft, "words": essay.words,
                   "minutes": max(1, round(essay.words / WORDS_PER_MINUTE))},
-        "authors": [{"name": a.name, "bio": a.long_bio, "url": a.url, "cta_label": a.cta_label}
+        "authors": [{"name": a.name, "bio": a.long_bio, "url": links.safe_url(a.url), "cta_label": a.cta_label}
                     for a in authors],
         "byline": " and ".join(a.name for a in authors) or settings.site_name,
         "audio": _audio(essay, settings, page_url),
@@ -164,7 +164,7 @@ def _render(letter: Letter, count: int, with_text: bool = True) -> Rendition:
     context["body"] = Markup("".join(letter.sections_html[:count]) + body.serialize(notes, letter.css))
     context["excerpt"] = _excerpt(letter, count)
     settings = letter.publication.settings
-    html = mjml_html.to_html(settings, HTML_TEMPLATE, context)
+    html = links.scrub_document(mjml_html.to_html(settings, HTML_TEMPLATE, context))
     if not with_text:
         return Rendition(html, "", count)
     writer = TextWriter()
