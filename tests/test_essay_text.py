@@ -60,3 +60,21 @@ def test_tabs_references_and_code_are_fine_and_built(minimal, monkeypatch):
     assert built.returncode == 0, built.stderr
     page = (minimal / "site/essays/tabs-and-references-in-code/index.html").read_text()
     assert "&amp;#8;" in page and "&amp;#0;" in page
+
+
+UNMATCHED_BACKTICKS = """---
+title: Unmatched Backticks
+description: A code span needs a closing run of backticks of the same length.
+date: 2025-08-09
+authors: [julia]
+---
+
+One ` and two `` do not make code, so this &#1; is in the text.
+"""
+
+
+def test_backticks_that_make_no_code_span_do_not_hide_a_reference(minimal, monkeypatch):
+    (minimal / "docs/essays/posts/unmatched.md").write_text(UNMATCHED_BACKTICKS)
+    result = run_check(minimal, monkeypatch)
+    assert result.exit_code == 1
+    assert "docs/essays/posts/unmatched.md:8: the text contains '&#1;'" in result.stderr

@@ -9,15 +9,18 @@ as invisible junk. Tab, LF and CR are text; a BOM is removed when the file is re
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 # C0 but tab, LF and CR; DEL; C1; U+FFFE and U+FFFF, which XML refuses as well.
 RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
-# Markdown shows references in code as written (escaped), so those are fine.
-FENCED_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
-CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)[^\n]+?(?<!`)\1(?!`)")
+# Markdown shows references inside code as written (escaped), so those are fine.
+FENCED_CODE = re.compile(r"^ {0,3}(?P<fence>(?P<c>[`~])(?P=c){2,})[^\n]*\n.*?"
+                         r"(?:^ {0,3}(?P=fence)(?P=c)*[ \t]*$|\Z)", re.M | re.S)
+LINE_WITH_BACKTICK = re.compile(r"[^\n]*`[^\n]*")
+BACKTICKS = re.compile(r"`+")
 
 
 @dataclass(frozen=True)
@@ -31,19 +34,51 @@ class Found:
 def find_unusable(text: str) -> list[Found]:
     """Every control character in ``text``, raw or as a numeric reference, in order."""
     found = [Found(m.start(), _raw_message(m.group())) for m in RAW.finditer(text)]
-    prose = _blank_code(text)
-    for match in REFERENCE.finditer(prose):
-        message = _reference_message(match)
-        if message:
-            found.append(Found(match.start(), message))
+    references = [(m.start(), message) for m in REFERENCE.finditer(text)
+                  if (message := _reference_message(m))]
+    if references:  # rare, so only then work out which of them are code
+        starts, ends = _code_ranges(text)
+        for offset, message in references:
+            index = bisect.bisect_right(starts, offset) - 1
+            if index < 0 or offset >= ends[index]:
+                found.append(Found(offset, message))
     return sorted(found, key=lambda f: f.offset)
 
 
-def _blank_code(text: str) -> str:
-    """``text`` with code blocks and spans replaced by spaces (offsets and lines kept)."""
-    def blank(match: re.Match) -> str:
-        return re.sub(r"[^\n]", " ", match.group())
-    return CODE_SPAN.sub(blank, FENCED_CODE.sub(blank, text))
+def _code_ranges(text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the code blocks and spans in ``text``, sorted, not overlapping."""
+    ranges = [m.span() for m in FENCED_CODE.finditer(text)]
+    for line in LINE_WITH_BACKTICK.finditer(text):
+        ranges.extend(_code_spans(line.group(), line.start()))
+    starts, ends = [], []
+    for start, end in sorted(ranges):
+        if ends and start < ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
+
+
+def _code_spans(line: str, offset: int) -> list[tuple[int, int]]:
+    """Code spans of one line: a run of backticks up to the next run of the same length.
+
+    In linear time, however the backticks fall (a regex would retry every run).
+    """
+    runs = list(BACKTICKS.finditer(line))
+    following, last = [None] * len(runs), {}
+    for index in reversed(range(len(runs))):
+        length = len(runs[index].group())
+        following[index], last[length] = last.get(length), index
+    spans, index = [], 0
+    while index < len(runs):
+        closing = following[index]
+        if closing is None:
+            index += 1
+            continue
+        spans.append((offset + runs[index].start(), offset + runs[closing].end()))
+        index = closing + 1
+    return spans
 
 
 def _raw_message(char: str) -> str:
