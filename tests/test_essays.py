@@ -52,6 +52,7 @@ BAD_ESSAYS = {
     "essay_with_too_long_number.md": ("'subtitle'", "number too long to read; put it in quotes"),
     "essay_with_list_as_key.md": ("'hide'", "list or mapping as a key"),
     "essay_with_oversized_front_matter.md": ("", "KiB allowed"),
+    "essay_with_too_many_values.md": ("'tags'", "more than 10000 keys and values"),
     # control characters that `check` passed and the build crashed on or dropped (finding 13)
     "essay_with_control_reference_in_img_alt.md": ("", "'&#8;', the control character U+0008"),
     "essay_with_control_reference_in_text.md": ("", "'&#1;', the control character U+0001"),
@@ -67,6 +68,8 @@ BAD_ESSAYS = {
 GENERATED = {
     "essay_with_oversized_front_matter.md": "---\ntitle: Oversized\ndescription: >-\n"
     + "  A description that goes on and on.\n" * 2000 + "date: 2025-08-09\nauthors: [julia]\n---\n\nText.\n",
+    "essay_with_too_many_values.md": "---\ntitle: Too Many Values\ndescription: Twelve thousand tags.\n"
+    "date: 2025-08-09\nauthors: [julia]\ntags: [" + "x, " * 12000 + "x]\n---\n\nText.\n",
 }
 
 

@@ -6,9 +6,10 @@ ourselves (PyYAML does the parsing) and record the line and key of every node.
 
 Front matter is a few short fields, so the loader refuses whatever it has no
 use for and could make reading it slow, huge or crash: more than
-:data:`MAX_BYTES`, nesting deeper than :data:`MAX_DEPTH` (PyYAML composes and
-constructs recursively), anchors and aliases (a dozen lines of them expand to
-billions of values) and explicit tags (``!!python/object``).
+:data:`MAX_BYTES` or :data:`MAX_NODES` values, nesting deeper than
+:data:`MAX_DEPTH` (PyYAML composes and constructs recursively), anchors and
+aliases (a dozen lines of them expand to billions of values) and explicit tags
+(``!!python/object``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .errors import Problem
 FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)?(?:\.{3}|-{3})[ \t]*(?:\n|\Z)", re.DOTALL)
 MAX_BYTES = 64 * 1024
 MAX_DEPTH = 20  # levels of lists and mappings; an essay needs four (audio.chapters.0.title)
+MAX_NODES = 10_000  # keys and values; pure-Python PyYAML takes ~55 µs for each
 TIMESTAMP, INT = "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int"
 
 
@@ -139,6 +141,7 @@ class _Loader(yaml.SafeLoader):
         self._fields: dict[int, str] = {}  # id(node) -> dotted key
         self._path: list[str] = []
         self._depth = 0  # not len(_path): keys that are lists or mappings add no part
+        self._nodes = 0
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -146,11 +149,13 @@ class _Loader(yaml.SafeLoader):
         if part is not None:
             self._path.append(part)
         self._depth += 1
+        self._nodes += 1
         try:
             field = ".".join(self._path)
             if part is not None and not isinstance(index, yaml.Node):  # a key or a list item
                 self.lines[field] = event.start_mark.line + 2
-            _refuse(event, field, self._depth)
+            _refuse(event, field)
+            _refuse_size(field, self._depth, self._nodes, event.start_mark)
             node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -185,7 +190,7 @@ def _key_part(parent, index, event) -> str | None:
     return None
 
 
-def _refuse(event, field: str, depth: int) -> None:
+def _refuse(event, field: str) -> None:
     """Raise :class:`_Refused` for an event an essay's front matter has no use for."""
     mark = event.start_mark
     if isinstance(event, yaml.AliasEvent):
@@ -199,10 +204,18 @@ def _refuse(event, field: str, depth: int) -> None:
         raise _Refused(field, f"tag '{_short_tag(tag)}' is not allowed; front matter holds plain "
                        "text, numbers, dates, true/false, lists and mappings: remove the tag "
                        "(and quote the value to keep it as text).", mark)
+
+
+def _refuse_size(field: str, depth: int, nodes: int, mark) -> None:
+    """Raise :class:`_Refused` once the front matter nests too deep or holds too many values."""
+    top = field.split(".")[0]  # the whole dotted key of a deep value says nothing
     if depth > MAX_DEPTH:
-        raise _Refused(field.split(".")[0], f"nests lists or mappings more than {MAX_DEPTH} levels deep; "
+        raise _Refused(top, f"nests lists or mappings more than {MAX_DEPTH} levels deep; "
                        "an essay's front matter needs four at most: check the brackets "
                        "and the indentation.", mark)
+    if nodes > MAX_NODES:
+        raise _Refused(top, f"holds more than {MAX_NODES} keys and values in all; keep the front "
+                       "matter to the title, description, dates and short lists.", mark)
 
 
 def _unreadable(node, error: Exception) -> str:
