@@ -31,12 +31,10 @@ def escape_values(mapping, keys) -> None:
             mapping[key] = escape(value)
 
 
-def escape_authors(config) -> None:
-    """Escape the authors Material's blog read from ``.authors.yml`` (its templates print them bare)."""
-    for plugin in config.plugins.values():
-        if not isinstance(plugin, BlogPlugin) or not getattr(plugin, "authors", None):
-            continue
-        for author in plugin.authors.values():
+def escape_authors(blogs: list[BlogPlugin]) -> None:
+    """Escape the authors Material's blogs read from ``.authors.yml`` (its templates print them bare)."""
+    for blog in blogs:
+        for author in (getattr(blog, "authors", None) or {}).values():
             author.name = escape(author.name)
             author.description = escape(author.description)
             author.avatar = link_url(author.avatar)

@@ -165,8 +165,8 @@ class SourceWatcher(FileSystemEventHandler):
 
     def source_path(self, event) -> str | None:
         """The source file or folder ``event`` changed, or None (another file, or only read)."""
-        if event.event_type in IGNORED_EVENTS:
-            return None
+        if event.event_type in IGNORED_EVENTS or (event.is_directory and event.event_type == "modified"):
+            return None  # read, not written; or a folder whose entries changed (they say so themselves)
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             path = os.fsdecode(raw)
             if path and self.is_source(Path(path)):
@@ -200,10 +200,11 @@ def serve_publication(root: Path, host: str = "127.0.0.1", port: int = 8000, dra
     try:
         preview.build()
         write_email_previews(root)
-        _run(preview, host, port)
-    except KeyboardInterrupt:
-        print("stopped", file=sys.stderr, flush=True)
+        _run(preview, host, port)  # returns on Ctrl+C (uvicorn handles it)
+    except KeyboardInterrupt:  # Ctrl+C before the server started
+        pass
     finally:
+        print("stopping…", file=sys.stderr, flush=True)
         preview.stop()  # a rebuild under way would write into the folder being removed
         shutil.rmtree(folder, ignore_errors=True)
 
