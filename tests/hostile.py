@@ -35,7 +35,7 @@ FIELDS = {
     "title": hostile(101), "subtitle": hostile(102), "description": hostile(103),
     "category": hostile(104), "tag": hostile(105), "narrator": hostile(107),
     "chapter": hostile(108), "author_name": hostile(111), "author_description": hostile(112),
-    "cta_label": hostile(116), "bio": hostile(117),
+    "cta_label": hostile(116), "bio": hostile(117), "link": hostile(118), "link_section": hostile(119),
 }
 
 
@@ -86,6 +86,8 @@ def _write_essay(path: Path) -> None:
         "title": FIELDS["title"], "slug": SLUG, "subtitle": FIELDS["subtitle"],
         "description": FIELDS["description"], "date": date(2025, 8, 10), "authors": ["julia", "mallory"],
         "categories": [FIELDS["category"]], "tags": [FIELDS["tag"]],
+        "links": [{FIELDS["link"]: "https://example.org/further"},
+                  {FIELDS["link_section"]: [{"Plain link": "https://example.org/plain"}]}],
         "audio": {"src": REMOTE_AUDIO, "narrator": FIELDS["narrator"], "length": 123456,
                   "duration": "00:01:00", "chapters": [{"title": FIELDS["chapter"], "start": "00:00"},
                                                        {"title": "Plain words", "start": "00:30"}]},

@@ -305,7 +305,7 @@ def test_title_and_description_in_the_head_are_the_text(hostile_pages):
 def test_every_field_reads_as_its_text_on_the_essay_page(hostile_pages):
     text = text_of(hostile_pages[f"essays/{hostile.SLUG}/index.html"])
     for field in ("site_name", "title", "subtitle", "narrator", "chapter", "author_name",
-                  "author_description", "bio", "cta_label", "category"):
+                  "author_description", "bio", "cta_label", "category", "link", "link_section"):
         assert " ".join(hostile.FIELDS[field].split()) in text, f"{field} is not shown as its text"
 
 

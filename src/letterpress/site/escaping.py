@@ -41,6 +41,14 @@ def escape_authors(blogs: list[BlogPlugin]) -> None:
             author.url = link_url(author.url) if author.url else author.url
 
 
+def escape_links(items) -> None:
+    """Escape the titles of a post's ``links:`` (Material's sidebar prints them bare), sections too."""
+    for item in items or ():
+        if isinstance(item.title, str):
+            item.title = escape(item.title)
+        escape_links(getattr(item, "children", None))
+
+
 def view_markdown(page) -> str | None:
     """The Markdown of a category, author or archive page Material made from a name, with the name as text.
 

@@ -28,7 +28,7 @@ from ..publication import Publication, load_publication
 from ..render import link_url
 from ..web import add_listen_controls, essay_view
 from ..writers import write_all
-from .escaping import TEXT_CONFIG, TEXT_META, escape_authors, escape_values, view_markdown
+from .escaping import TEXT_CONFIG, TEXT_META, escape_authors, escape_links, escape_values, view_markdown
 from .loader import load_settings
 
 log = logging.getLogger("mkdocs.plugins.letterpress")
@@ -151,6 +151,8 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
     def _prepare_essay(self, page, essay: Essay) -> None:
         """Our template, the page's view data, and a cheap excerpt for listings."""
         page.meta["template"] = "essay.html"
+        if page.config.links:
+            escape_links(page.config.links.items)
         if essay.updated:
             page.config.date["updated"] = essay.updated  # Material shows it in the sidebar
         page.meta["letterpress"] = self._render_view(essay)
