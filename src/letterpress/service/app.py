@@ -67,9 +67,12 @@ class Service:
                                      enabled=options.rate_limits)
         self.store_lane = anyio.CapacityLimiter(1)
         self.mail_lane = anyio.CapacityLimiter(1)
-        self.worker = SignupWorker(self.store, self.limiter, self._in_store, self._send)
         queue = SignupQueue(self.store)
-        self.intake = GroupCommit(lambda rows: self._in_store(queue.append, rows), self.worker.notify)
+        self.intake = GroupCommit(lambda rows: self._in_store(queue.append, rows), self._committed)
+        self.worker = SignupWorker(self.store, self.limiter, self._in_store, self._send, self.intake.busy)
+
+    def _committed(self) -> None:
+        self.worker.notify()
 
     def start(self) -> None:
         """Start the worker (it first finishes what the queue holds from before)."""

@@ -12,6 +12,7 @@ only after its letter has gone; the next start finishes whatever a crash left.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -88,9 +89,15 @@ class GroupCommit:
         self.commit, self.committed = commit, committed
         self.waiting: list[tuple[object, asyncio.Future]] = []
         self.flusher: asyncio.Task | None = None
+        self.last_row = 0.0  # time.monotonic() of the latest row
+
+    def busy(self, quiet_seconds: float) -> bool:
+        """True while rows are being committed, or came within the last ``quiet_seconds``."""
+        return self.flusher is not None or time.monotonic() - self.last_row < quiet_seconds
 
     async def add(self, row) -> None:
         """Return once ``row`` is committed; raise what the commit raised."""
+        self.last_row = time.monotonic()
         future = asyncio.get_running_loop().create_future()
         self.waiting.append((row, future))
         if self.flusher is None:

@@ -12,9 +12,13 @@ The per-address limit counts these letters: a sign-up over it waits in the
 queue (one waiting row per address) until the limit allows its letter. A
 third party can delay an owner's letter that way, never refuse their sign-up.
 
+While sign-ups keep arriving, the worker gives way to their answers (a
+letter costs several times the CPU of an answer), taking one batch at most
+every :data:`GIVE_WAY_SECONDS`; the letters of a burst follow it.
+
 A row leaves the queue in the transaction after its letter went, so a crash
-repeats at most the last letter and loses none; rows left by a crash or a
-stop are finished when the service starts again.
+repeats at most the letters of the batch in hand and loses none; rows left by
+a crash or a stop are finished when the service starts again.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from .queue import SignupQueue, SignupRequest
 
 log = logging.getLogger("letterpress.service")
 BATCH = 25  # rows per store transaction: a burst is recorded in few commits, and the lane is not held long
+GIVE_WAY_SECONDS = 1.0  # the longest a batch waits for a burst of sign-ups to be answered
+QUIET_SECONDS = 0.02  # no sign-up for this long: the burst is over
 RETRY_SECONDS = 5.0  # after the store failed to answer
 SOURCE = "sign-up form"
 
@@ -55,12 +61,13 @@ class SignupWorker:
         limiter: counts letters per address.
         in_store: runs a function on the store's lane (a worker thread).
         send: composes and delivers one letter (``send(compose, address, name)``).
+        busy: ``busy(quiet_seconds)`` is True while sign-ups are arriving.
     """
 
-    def __init__(self, store: SubscriberStore, limiter: SignupLimiter,
-                 in_store: Callable[..., Awaitable], send: Callable[..., Awaitable]):
+    def __init__(self, store: SubscriberStore, limiter: SignupLimiter, in_store: Callable[..., Awaitable],
+                 send: Callable[..., Awaitable], busy: Callable[[float], bool] = lambda quiet: False):
         self.store, self.queue, self.limiter = store, SignupQueue(store), limiter
-        self.in_store, self.send = in_store, send
+        self.in_store, self.send, self.busy = in_store, send, busy
         self.wake = asyncio.Event()
         self.finished: list[int] = []  # delivered, deleted with the next transaction
         self.stopping = False
@@ -83,6 +90,7 @@ class SignupWorker:
 
     async def run(self) -> None:
         while not self.stopping:
+            await self._give_way()
             self.wake.clear()  # before reading: a commit from now on wakes the wait below
             jobs, next_due = await self._take()
             for job in jobs:
@@ -123,6 +131,11 @@ class SignupWorker:
         except Exception as error:  # the log must not carry the address a message may hold
             log.error("sign-up letter not sent: %s", type(error).__name__)
         self.finished.append(job.request_id)
+
+    async def _give_way(self) -> None:
+        deadline = time.monotonic() + GIVE_WAY_SECONDS
+        while self.busy(QUIET_SECONDS) and not self.stopping and time.monotonic() < deadline:
+            await asyncio.sleep(QUIET_SECONDS)
 
     async def _idle(self, next_due: float | None) -> None:
         timeout = None if next_due is None else max(0.0, next_due - time.time())
