@@ -518,6 +518,20 @@ def test_the_publication_can_override_the_letters(root, secret):
     assert text_of(welcome).startswith("Hello from the override.")
 
 
+def test_the_publication_can_override_the_already_subscribed_letter(root, secret):
+    override = root / "newsletter" / "templates" / "email-already.txt.j2"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text('{% set subject = "Still here, " ~ (name or "friend") %}You are on the list already.\n',
+                        encoding="utf-8")
+    settings = settings_for(root, rate_limits=False)
+    with running_service(settings) as base, httpx.Client(base_url=base) as client:
+        subscribe_and_confirm(client, settings, "wy@example.org")
+        assert sign_up(client, "wy@example.org").status_code == 303
+    already = messages(settings, 3)[2]
+    assert already["Subject"] == "Still here, friend"
+    assert text_of(already).startswith("You are on the list already.")
+
+
 def test_a_broken_override_stops_the_start_naming_its_line(root, secret, monkeypatch):
     override = root / "newsletter" / "templates" / "email-confirm.txt.j2"
     override.parent.mkdir(parents=True, exist_ok=True)
