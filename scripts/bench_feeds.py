@@ -39,13 +39,11 @@ import markdown  # noqa: E402
 from feedgen.feed import FeedGenerator  # noqa: E402
 
 from letterpress.checks import raise_for_errors  # noqa: E402
-from letterpress.feeds import feed_files  # noqa: E402
-from letterpress.feeds import write_files  # noqa: E402
-from letterpress.publication import Publication, load_publication  # noqa: E402
+from letterpress.feeds import feed_files, write_files  # noqa: E402
 from letterpress.markdown_ext import EpigraphExtension  # noqa: E402
+from letterpress.publication import Publication, load_publication  # noqa: E402
 from letterpress.render import EssayRenderer, _extension_configs, _extension_names  # noqa: E402
 from letterpress.site.loader import load_settings  # noqa: E402
-
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from benchlib import cpu, timed  # noqa: E402,F401

@@ -31,7 +31,6 @@ from letterpress.newsletter.message import SMTP_POLICY  # noqa: E402
 from letterpress.publication import load_publication  # noqa: E402
 from letterpress.site.loader import load_settings  # noqa: E402
 
-
 sys.path.insert(0, str(ROOT / "scripts"))
 from benchlib import cpu, timed  # noqa: E402,F401
 

@@ -96,9 +96,9 @@ def start(kind: str, folder: Path, port: int) -> subprocess.Popen:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return process
-        except OSError:
+        except OSError as error:
             if process.poll() is not None:
-                raise RuntimeError(log.read_text(errors="replace"))
+                raise RuntimeError(log.read_text(errors="replace")) from error
             time.sleep(0.05)
     process.kill()
     raise RuntimeError(f"{kind} server did not start on port {port}")

@@ -175,7 +175,7 @@ def report(essays: int, rows: list[tuple[Run, Run]]) -> None:
         line(f"{name} pages", [f"{r.pages} ({r.essay_pages})" for r in runs] + [""])
     cpu = [ours.cpu / plain.cpu for ours, plain in rows]
     wall = [ours.wall / plain.wall for ours, plain in rows]
-    line("ratio CPU/wall", [f"{c:.2f}/{w:.2f}" for c, w in zip(cpu, wall)]
+    line("ratio CPU/wall", [f"{c:.2f}/{w:.2f}" for c, w in zip(cpu, wall, strict=True)]
          + [f"{statistics.median(cpu):.2f}/{statistics.median(wall):.2f}"])
     print("pages: every .html file written (essay pages in brackets)")
 

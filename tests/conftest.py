@@ -89,3 +89,14 @@ def minimal_publication(tmp_path) -> Path:
     config = root / "mkdocs.yml"
     config.write_text(config.read_text().replace("../../../overrides", str(REPO / "overrides")))
     return root
+
+
+@pytest.fixture
+def minimal(minimal_publication) -> Path:
+    """The minimal publication with its audio files: a real recording and a text file named .mp3."""
+    root = minimal_publication
+    audio = root / "docs/essays/audio"
+    audio.mkdir(parents=True, exist_ok=True)  # git keeps no empty folders
+    shutil.copy(Path(__file__).parent / "fixtures" / "short.mp3", audio / "short.mp3")  # a real 4 s recording
+    (audio / "not-audio.mp3").write_text("This is not a recording.\n")
+    return root

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from letterpress import tokens
@@ -16,7 +16,7 @@ GOLDEN = REPO / "tests" / "golden" / "newsletter"
 TEST_SECRET = "test-secret-for-letterpress-tests"
 READER = "reader@example.org"
 READER_NAME = "A. Reader"
-FIXED_DATE = datetime(2026, 11, 2, 8, 30, tzinfo=timezone.utc)
+FIXED_DATE = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
 NARRATED = "the-listening-hour"
 LONG = "the-art-of-staying"
 DRAFT = "an-unfinished-letter"
@@ -44,7 +44,7 @@ def long_essay(words: int, sections: int, slug: str = "a-very-long-essay") -> st
     per_paragraph = 60
     paragraphs_per_section = max(1, words // sections // per_paragraph)
     paragraph = (sentence * 6).strip()
-    parts = ["---", f"title: A Very Long Essay", f"slug: {slug}",
+    parts = ["---", "title: A Very Long Essay", f"slug: {slug}",
              "description: Fifteen thousand words on attention, to test the size budget.",
              "date: 2026-03-01", "authors: [julia]", "---", ""]
     for number in range(1, sections + 1):

@@ -22,10 +22,10 @@ import hashlib
 import re
 import ssl
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
-from typing import Callable
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 

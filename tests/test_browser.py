@@ -34,7 +34,8 @@ FOCUSED = """() => {
   const chapters = [...document.querySelectorAll('#listen .lp-chapters a')];
   return chapters.includes(el) ? 'chapter:' + chapters.indexOf(el) : (el ? el.tagName : '');
 }"""
-PLAYING_FROM = "start => { const a = document.querySelector('[data-lp-player]'); return a.currentTime >= start && !a.paused; }"
+PLAYING_FROM = ("start => { const a = document.querySelector('[data-lp-player]'); "
+                "return a.currentTime >= start && !a.paused; }")
 AT_LEAST = "start => document.querySelector('[data-lp-player]').currentTime >= start"
 
 

@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from test_essays import minimal, run_check  # noqa: F401 (minimal is a fixture)
-
 from letterpress.cli import cli
+from test_essays import run_check
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 SECRET = "SECRET-FROM-OUTSIDE-DOCS"
@@ -62,7 +61,7 @@ def test_symlink_out_of_docs_is_refused_by_check(minimal, outside, monkeypatch, 
     make_link(minimal, outside, link)
     result = run_check(minimal, monkeypatch)
     assert result.exit_code == 1
-    line = next((l for l in result.stderr.splitlines() if l.startswith(f"docs/{link}:")), "")
+    line = next((each for each in result.stderr.splitlines() if each.startswith(f"docs/{link}:")), "")
     assert BAD_LINKS[link][1] in line and "remove the link" in line, result.stderr
 
 

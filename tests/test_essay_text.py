@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_essays import add_essay, minimal, run_check  # noqa: F401 (minimal is a fixture)
+from test_essays import add_essay, run_check
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 

@@ -73,17 +73,6 @@ GENERATED = {
 }
 
 
-@pytest.fixture
-def minimal(minimal_publication) -> Path:
-    """The minimal publication with its audio files: a real recording and a text file named .mp3."""
-    root = minimal_publication
-    audio = root / "docs/essays/audio"
-    audio.mkdir(parents=True, exist_ok=True)  # git keeps no empty folders
-    shutil.copy(SHORT_MP3, audio / "short.mp3")
-    (audio / "not-audio.mp3").write_text("This is not a recording.\n")
-    return root
-
-
 def add_essay(root: Path, name: str) -> Path:
     target = root / "docs/essays/posts" / name
     if name in GENERATED:
@@ -104,7 +93,7 @@ def test_bad_essay_is_refused_by_check(minimal, monkeypatch, name):
     result = run_check(minimal, monkeypatch)
     field, words = BAD_ESSAYS[name]
     assert result.exit_code == 1
-    line = next((l for l in result.stderr.splitlines() if name in l), "")
+    line = next((each for each in result.stderr.splitlines() if name in each), "")
     assert f"docs/essays/posts/{name}" in line, result.stderr
     assert field in line and words in line, result.stderr
 

@@ -334,8 +334,8 @@ def _entry_html(built_site) -> dict[str, str]:
 def test_every_url_in_every_entry_is_absolute(built_site):
     contents = _entry_html(built_site)
     assert len(contents) >= 9
-    for (feed, url), html in contents.items():
-        for element, attribute, link, _ in lxml.html.fragment_fromstring(html, create_parent="div").iterlinks():
+    for (feed, url), content in contents.items():
+        for element, attribute, link, _ in lxml.html.fragment_fromstring(content, create_parent="div").iterlinks():
             assert link.startswith(("https://", "mailto:")), f"{feed} {url}: {element.tag}[{attribute}]={link}"
 
 
@@ -410,8 +410,8 @@ def hostile_feeds(publication_copy) -> dict[str, bytes]:
     start = text.index("\ndescription: ") + 1
     end = text.index("\n", start)
     post.write_text(text[:start] + f"description: '{HOSTILE_TEXT}'" + text[end:], encoding="utf-8")
-    _edit_config(publication_copy, "site_description: Essays on attention, therapy and ordinary life, read aloud by their authors.",
-                 f"site_description: '{HOSTILE_TEXT}'")
+    _edit_config(publication_copy, "site_description: Essays on attention, therapy and ordinary life, "
+                 "read aloud by their authors.", f"site_description: '{HOSTILE_TEXT}'")
     _edit_config(publication_copy, "description: >-\n          Essays on attention, therapy and ordinary life, "
                  "read aloud by the people who wrote them.", f"description: '{HOSTILE_TEXT}'")
     publication = load_publication(load_settings(publication_copy))
@@ -438,7 +438,8 @@ def test_rss_descriptions_are_the_text_not_markup(hostile_feeds, name):
 
 
 def test_podcast_apps_find_no_markup_in_the_description_or_show_notes(hostile_feeds):
-    podcast = podcastparser.parse("https://quietrooms.example.org/podcast.xml", io.BytesIO(hostile_feeds["podcast.xml"]))
+    podcast = podcastparser.parse("https://quietrooms.example.org/podcast.xml",
+                                  io.BytesIO(hostile_feeds["podcast.xml"]))
     [episode] = [e for e in podcast["episodes"] if NARRATED in e["link"]]
     assert not podcastparser.is_html(episode["description"]), "podcast apps would render it as HTML"
     notes = lxml.html.fragment_fromstring(episode["description_html"], create_parent="div")
@@ -488,7 +489,8 @@ def test_feeds_match_the_golden_files(built_site, update_golden):
     for golden, built in names.items():
         assert (GOLDEN / golden).is_file(), "no golden file; run: .venv/bin/python -m pytest --update-golden"
         assert (built_site / built).read_bytes() == (GOLDEN / golden).read_bytes(), \
-            f"{built} differs from tests/golden/feeds/{golden}; review, then: .venv/bin/python -m pytest --update-golden"
+            f"{built} differs from tests/golden/feeds/{golden}; " \
+            "review, then: .venv/bin/python -m pytest --update-golden"
 
 
 def test_two_builds_give_byte_identical_feeds(built_site, tmp_path):

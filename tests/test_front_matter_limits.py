@@ -14,10 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_essays import add_essay, minimal, run_check  # noqa: F401 (minimal is a fixture)
-
 from letterpress.publication import load_publication
 from letterpress.site.loader import load_settings
+from test_essays import add_essay, run_check
 
 BIN = Path(sys.executable).parent
 MEMORY_CAP = 1 << 30

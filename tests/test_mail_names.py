@@ -32,7 +32,8 @@ PAYLOADS = [
     "A" * 40 + " =?utf-8?q?=0D=0ABcc:_victim@example.org?= " + "B" * 30,  # longer than 60 characters
 ]
 # Return-Path and Delivered-To: added by the Maildir messenger, as a mail server would.
-SERVICE_HEADERS = {"return-path", "delivered-to", "from", "to", "subject", "date", "message-id", "auto-submitted", "mime-version", "content-type"}
+SERVICE_HEADERS = {"return-path", "delivered-to", "from", "to", "subject", "date", "message-id", "auto-submitted",
+                   "mime-version", "content-type"}
 
 
 def header_names(data: bytes) -> list[str]:

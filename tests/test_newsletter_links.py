@@ -158,7 +158,7 @@ def test_letterpress_check_accepts_an_https_author_url(publication):
 def test_a_javascript_author_url_reaches_no_part_of_the_letter(publication):
     set_author_url(publication, "javascript:alert(118)")
     parts = rendered(publication, "a-good-essay")
-    for name, text in parts.items():
+    for text in parts.values():
         assert_no_bad_scheme_in(text)
     for name in ("html", "eml html"):
         assert urls_breaking_the_rule(parts[name]) == []
@@ -210,7 +210,7 @@ def test_body_links_keep_their_text_and_lose_every_scheme_but_http_and_mailto(pu
         body_text = document.text_content()
         for kept in KEPT_TEXT:
             assert kept in body_text, kept
-    for name, text in parts.items():
+    for text in parts.values():
         assert_no_bad_scheme_in(text)
     assert "https://example.org/kept" in parts["text"] and "plain javascript" in parts["text"]
 

@@ -15,13 +15,22 @@ import pytest
 from lxml import html as lxml_html
 
 from letterpress import tokens
-from letterpress.newsletter import render_issue
-from letterpress.newsletter.mjml_html import check_structure
+from letterpress.newsletter import render_issue, templates
 from letterpress.newsletter.message import SMTP_POLICY
-from letterpress.newsletter import templates
+from letterpress.newsletter.mjml_html import check_structure
 from letterpress.newsletter.render import HTML_TEMPLATE, prepare
-from newsletter_helpers import (DRAFT, FIXED_DATE, GOLDEN, LONG, NARRATED, READER, READER_NAME, TEST_SECRET,
-                                load, reader_unsubscribe_url)
+from newsletter_helpers import (
+    DRAFT,
+    FIXED_DATE,
+    GOLDEN,
+    LONG,
+    NARRATED,
+    READER,
+    READER_NAME,
+    TEST_SECRET,
+    load,
+    reader_unsubscribe_url,
+)
 
 
 @pytest.fixture(scope="session")

@@ -13,13 +13,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
 from click.testing import CliRunner
 
 from browser_helpers import free_port
 from letterpress.cli import cli
 from letterpress.subscribers import open_store
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Mailbox
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent

@@ -17,13 +17,20 @@ from pathlib import Path
 import pytest
 
 from letterpress.sending import (
-    CampaignRun, Ledger, MaildirMessenger, MessengerConfigError, Reply, SendPolicy, SmtpMessenger, SmtpServer,
+    CampaignRun,
+    Ledger,
+    MaildirMessenger,
+    MessengerConfigError,
+    Reply,
+    SendPolicy,
+    SmtpMessenger,
+    SmtpServer,
     classify,
 )
 from letterpress.sending.campaign import redact_addresses, retry_delay
 from letterpress.sending.send import compose
 from letterpress.subscribers import open_store
-from smtp_server import Faults, SmtpTestServer, StandInIssue
+from smtp_server import SmtpTestServer, StandInIssue
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 FAST = SendPolicy(retry_attempts=3, retry_backoff=0.02, retry_backoff_max=0.1, reconnect_delay=0.01,

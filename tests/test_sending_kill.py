@@ -13,7 +13,6 @@ Run as a script, this file is the sending process itself.
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import sqlite3

@@ -21,8 +21,17 @@ from letterpress.service import prepare
 from letterpress.service.context import check_service
 from letterpress.subscribers import open_store
 from service_support import (
-    SECRET, html_of, in_own_thread, link_in, local, messages, running_service, settings_for, small_publication,
-    status_of, text_of,
+    SECRET,
+    html_of,
+    in_own_thread,
+    link_in,
+    local,
+    messages,
+    running_service,
+    settings_for,
+    small_publication,
+    status_of,
+    text_of,
 )
 
 SITE = "https://quietrooms.example.org"
@@ -261,8 +270,9 @@ def test_one_click_needs_no_origin_check(service, settings):
     assert status_of(settings, "ka@example.org") == "unsubscribed"
 
 
-@pytest.mark.parametrize("token", ["", "nonsense", URLSafeSerializer("another-secret-key-here", salt=tokens.UNSUBSCRIBE_SALT)
-                                   .dumps(["la@example.org", "letters.quietrooms.example.org"])])
+@pytest.mark.parametrize("token", [
+    "", "nonsense", URLSafeSerializer("another-secret-key-here", salt=tokens.UNSUBSCRIBE_SALT)
+    .dumps(["la@example.org", "letters.quietrooms.example.org"])])
 def test_forged_unsubscribe_tokens_are_refused(service, settings, token):
     subscribe_and_confirm(service, settings, "la@example.org")
     for method in ("GET", "POST"):

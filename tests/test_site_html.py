@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -164,7 +165,7 @@ def test_every_page_has_one_h1_first_and_skips_no_heading_level(pages):
         levels = heading_levels(root)
         if not levels or levels[0] != 1 or levels.count(1) != 1:
             problems.append(f"{path}: expected one h1, first; got {levels}")
-        skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        skips = [(a, b) for a, b in pairwise(levels) if b > a + 1]
         if skips:
             problems.append(f"{path}: heading levels jump {skips} in {levels}")
     assert not problems, "\n".join(problems)
@@ -203,7 +204,7 @@ def test_chapter_links_point_at_the_recording_at_their_start(pages, publication,
     links = [link for nav in page(pages, path).get_element_by_id("listen").find_class("lp-chapters")
              for link in nav.iter("a")]
     assert [link.text_content().split(None, 1)[1].strip() for link in links] == [c.title for c in chapters]
-    for link, chapter in zip(links, chapters):
+    for link, chapter in zip(links, chapters, strict=True):
         href = link.get("href")
         assert href.endswith(f".mp3#t={chapter.start}")
         assert link.get("data-lp-seek") == str(chapter.start)
@@ -313,7 +314,8 @@ def test_listings_and_views_read_as_their_text(hostile_pages):
     fields = hostile.FIELDS
     [category] = [path for path in hostile_pages if path.startswith("essays/category/")]
     for path in ("essays/index.html", "essays/archive/2025/index.html", category, "essays/author/julia/index.html"):
-        [entry] = [e for e in hostile_pages[path].find_class("lp-listing") if hostile.SLUG in html.tostring(e, encoding=str)]
+        [entry] = [e for e in hostile_pages[path].find_class("lp-listing")
+                   if hostile.SLUG in html.tostring(e, encoding=str)]
         entry_text = text_of(entry)
         for field in ("title", "subtitle", "description", "narrator", "category"):
             assert " ".join(fields[field].split()) in entry_text, f"{path}: {field}"

@@ -47,13 +47,13 @@ def read_facts(path: Path) -> AudioFacts:
         recording = mutagen.File(path)
     except mutagen.MutagenError as error:
         raise NotAudioError(str(error)) from None
-    info = getattr(recording, "info", None)
-    if recording is None or not getattr(info, "length", 0):
+    length = getattr(getattr(recording, "info", None), "length", 0)
+    if recording is None or not length:
         raise NotAudioError("no audio stream found")
     mime = MIME_TYPES.get(type(recording).__name__) or MIME_BY_SUFFIX.get(path.suffix.lower())
     if mime is None:
         raise NotAudioError(f"unsupported format {type(recording).__name__}")
-    return AudioFacts(path.stat().st_size, float(info.length), mime)
+    return AudioFacts(path.stat().st_size, float(length), mime)
 
 
 def parse_timecode(value) -> int | None:

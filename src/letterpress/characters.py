@@ -50,7 +50,8 @@ def _code_ranges(text: str) -> tuple[list[int], list[int]]:
     ranges = [m.span() for m in FENCED_CODE.finditer(text)]
     for line in LINE_WITH_BACKTICK.finditer(text):
         ranges.extend(_code_spans(line.group(), line.start()))
-    starts, ends = [], []
+    starts: list[int] = []
+    ends: list[int] = []
     for start, end in sorted(ranges):
         if ends and start < ends[-1]:
             ends[-1] = max(ends[-1], end)
@@ -66,11 +67,13 @@ def _code_spans(line: str, offset: int) -> list[tuple[int, int]]:
     In linear time, however the backticks fall (a regex would retry every run).
     """
     runs = list(BACKTICKS.finditer(line))
-    following, last = [None] * len(runs), {}
+    following: list[int | None] = [None] * len(runs)
+    last: dict[int, int] = {}  # length of a run -> index of the nearest such run after it
     for index in reversed(range(len(runs))):
         length = len(runs[index].group())
         following[index], last[length] = last.get(length), index
-    spans, index = [], 0
+    spans: list[tuple[int, int]] = []
+    index = 0
     while index < len(runs):
         closing = following[index]
         if closing is None:

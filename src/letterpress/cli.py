@@ -7,12 +7,15 @@ Library errors are turned into messages and exit codes in one place
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, cli_send
+from .cli_common import load_current_publication
+from .cli_newsletter import newsletter as _newsletter_group
+from .cli_service import service as _service_command
+from .cli_subscribers import subscribers as _subscribers_group
 from .errors import LetterpressError, ProblemsError
 
 
@@ -33,13 +36,6 @@ class LetterpressGroup(click.Group):
             ctx.exit(1)
 
 
-def _publication():
-    from .publication import load_publication
-    from .site.loader import load_settings
-
-    return load_publication(load_settings())
-
-
 @click.group(cls=LetterpressGroup)
 @click.version_option(__version__, prog_name="letterpress")
 def cli():
@@ -55,7 +51,7 @@ def new(title):
     """Scaffold a draft essay titled TITLE in docs/<blog>/posts/."""
     from .scaffold import new_essay
 
-    path = new_essay(_publication(), title)
+    path = new_essay(load_current_publication(), title)
     click.echo(f"created {path.relative_to(Path.cwd())} (draft: true; replace every TK before publishing)")
 
 
@@ -64,7 +60,7 @@ def check():
     """Validate every essay and the config; print all problems; exit 1 on any error."""
     from .checks import check_publication
 
-    problems = check_publication(_publication())
+    problems = check_publication(load_current_publication())
     for problem in problems:
         click.echo(str(problem), err=True)
     errors = [p for p in problems if p.is_error]
@@ -107,8 +103,8 @@ def serve(host, port, drafts):
     Also writes every essay's email to newsletter/preview/. Answers HTTP Range
     requests (206), so seeking in a narration and its chapters work.
     """
-    from .site.serve import serve_publication
     from .site.loader import find_root
+    from .site.serve import serve_publication
 
     serve_publication(find_root(), host=host, port=port, drafts=drafts)
 
@@ -123,19 +119,17 @@ def status(as_json):
     from .status import essay_statuses
     from .status_table import print_status_table
 
-    rows = essay_statuses(_publication())
+    rows = essay_statuses(load_current_publication())
     if as_json:
         click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
     else:
         print_status_table(rows)
 
 
-from .cli_newsletter import newsletter as _newsletter_group  # noqa: E402 (a group of its own module)
+for _command in (cli_send.send, cli_send.status, cli_send.bounces):
+    _newsletter_group.add_command(_command)
 cli.add_command(_newsletter_group)
-from . import cli_send  # noqa: E402,F401 (adds send, status and bounces to the newsletter group)
-from .cli_subscribers import subscribers as _subscribers_group  # noqa: E402
 cli.add_command(_subscribers_group)
-from .cli_service import service as _service_command  # noqa: E402
 cli.add_command(_service_command)
 
 
@@ -160,4 +154,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from .cli_common import load_current_publication
+
 PREVIEW_DIR = Path("newsletter") / "preview"
 
 
@@ -24,10 +26,9 @@ def render(slug, out_dir):
     Works on drafts too (marked as such). The message goes to a placeholder
     recipient; its unsubscribe link is real only when LETTERPRESS_SECRET is set.
     """
-    from .cli import _publication
     from .newsletter.preview import write_preview
 
-    publication = _publication()
+    publication = load_current_publication()
     preview = write_preview(publication, publication.essay(slug), out_dir or publication.settings.root / PREVIEW_DIR)
     for line in preview.summary():
         click.echo(line)
@@ -42,10 +43,9 @@ def check(slug):
     text or width, TK/TODO markers, sender and postal address, subject length,
     and the contrast of the template's colours (light and dark).
     """
-    from .cli import _publication
     from .newsletter.check import check_issue
 
-    publication = _publication()
+    publication = load_current_publication()
     report = check_issue(publication, publication.essay(slug))
     if report.html_bytes:
         click.echo(f"{slug}: HTML {report.html_bytes / 1024:.0f} KB of the {report.budget // 1024} KB budget.")

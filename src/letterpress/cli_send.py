@@ -1,6 +1,7 @@
 """``letterpress newsletter send/status/bounces``: the send, its ledger, and late bounce reports.
 
-These commands join the ``newsletter`` group of :mod:`letterpress.cli_newsletter`.
+These commands join the ``newsletter`` group of :mod:`letterpress.cli_newsletter`
+(:mod:`letterpress.cli` adds them).
 Nothing printed here names a subscriber: output may end up in CI logs.
 """
 
@@ -11,10 +12,10 @@ from pathlib import Path
 
 import click
 
-from .cli_newsletter import newsletter
+from .cli_common import load_current_publication
 
 
-@newsletter.command()
+@click.command()
 @click.argument("slug")
 @click.option("--yes", is_flag=True, help="Send without asking for confirmation.")
 @click.option("--rate", type=click.FloatRange(min=0.01), default=None, metavar="N",
@@ -36,10 +37,9 @@ def send(slug, yes, rate, dry_run, test_address, force, retry_failed, messenger)
     LETTERPRESS_SMTP_PASSWORD) or, by default, into the Maildir
     newsletter/outbox/ as a trial.
     """
-    from .cli import _publication
     from .sending import plan_send, plan_test_send
 
-    publication = _publication()
+    publication = load_current_publication()
     if test_address:
         _test_send(plan_test_send(publication, slug, messenger), test_address)
         return
@@ -139,7 +139,7 @@ def _test_send(plan, address: str) -> None:
     click.echo(f"test letter sent through {plan.messenger_description}: {reply} (not recorded).")
 
 
-@newsletter.command()
+@click.command()
 @click.argument("slug", required=False)
 def status(slug):
     """Every send (of SLUG): its state, counts by outcome, and what is left."""
@@ -167,7 +167,7 @@ def _campaign_line(campaign, counts: dict) -> str:
     return f"#{campaign.id} {campaign.slug}{kind}: {campaign.status}{reason}, {when}: {settled}{left}"
 
 
-@newsletter.command()
+@click.command()
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def bounces(path):
     """Read late bounce and complaint reports from PATH (a Maildir, mbox, or folder of .eml).

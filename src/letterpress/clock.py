@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .errors import LetterpressError
 
 NOW_VARIABLE = "LETTERPRESS_NOW"
 
 
-def now(tz=timezone.utc) -> datetime:
+def now(tz=UTC) -> datetime:
     """Return the current time as an aware datetime in ``tz``.
 
     ``LETTERPRESS_NOW`` (ISO 8601 date or date-time) overrides the clock; a value

@@ -323,7 +323,7 @@ def _plugin_entries(plugins) -> list[tuple[str, dict]]:
     """``plugins:`` of mkdocs.yml as (name, options) pairs; it may be a list or a mapping."""
     if isinstance(plugins, dict):
         return [(str(name), options or {}) for name, options in plugins.items()]
-    entries = []
+    entries: list[tuple[str, dict]] = []
     for item in plugins or []:
         if isinstance(item, dict):
             entries.extend((str(name), options or {}) for name, options in item.items())
@@ -341,7 +341,7 @@ def plugin_options(mkdocs: dict, name: str = "letterpress") -> dict | None:
 
 
 def _extension_names(raw) -> list:
-    names = []
+    names: list = []
     for item in raw or []:
         names.extend(item.keys() if isinstance(item, dict) else [item])
     return names

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 
-class State(str, Enum):
+class State(StrEnum):
     DRAFT = "draft"
     SCHEDULED = "scheduled"
     PUBLISHED = "published"

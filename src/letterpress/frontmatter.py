@@ -176,7 +176,11 @@ class _Loader(yaml.SafeLoader):
 
 
 # A lone '=' is YAML 1.1's "value" key, which SafeLoader cannot construct; it is text.
-_Loader.add_constructor("tag:yaml.org,2002:value", yaml.SafeLoader.construct_yaml_str)
+def _construct_value(loader: _Loader, node: yaml.ScalarNode) -> str:
+    return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:value", _construct_value)
 
 
 def _key_part(parent, index, event) -> str | None:

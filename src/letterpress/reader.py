@@ -48,6 +48,7 @@ class _Reader:
         self.shown = _relative(path, settings.root)
         self.problems: list[Problem] = []
         self.source: Source | None = None
+        self.meta: dict = {}  # the front matter, once read() has split the file
 
     def problem(self, key: str, message: str) -> None:
         line = self.source.lines.get(key) if self.source else None
@@ -57,30 +58,32 @@ class _Reader:
 
     def read(self) -> Essay | None:
         try:
-            self.source = split(read_text(self.path.read_bytes(), self.shown), self.shown)
+            source = split(read_text(self.path.read_bytes(), self.shown), self.shown)
         except FrontMatterError as error:
             self.problems.append(error.problem)
             return None
-        meta = self.source.meta
+        self.source, self.meta = source, source.meta
+        meta = source.meta
         self._check_unknown_keys(meta)
         title = self._text("title", required=True)
         description = self._text("description", required=True)
         created, updated = self._dates(meta.get("date"))
-        fields = dict(
-            title=title, description=description, subtitle=self._text("subtitle"),
-            authors=self._authors(), categories=self._list("categories"), tags=self._list("tags"),
-            draft=self._flag("draft", False), newsletter=self._flag("newsletter", True),
-            image=self._image(), audio=self._audio(),
-        )
+        # In this order, so the problems are listed in the order of the fields.
+        subtitle, authors = self._text("subtitle"), self._authors()
+        categories, tags = self._list("categories"), self._list("tags")
+        draft, newsletter = self._flag("draft", False), self._flag("newsletter", True)
+        image, audio = self._image(), self._audio()
         slug = self._slug(title)
-        self._check_body()
+        self._check_body(source)
         if any(p.is_error for p in self.problems):
             return None
         return Essay(path=self.path, source_path=self.shown, slug=slug, date=created,
-                     updated=updated, body=self.source.body, meta=meta, **fields)
+                     updated=updated, body=source.body, meta=meta, title=title, description=description,
+                     subtitle=subtitle, authors=authors, categories=categories, tags=tags, draft=draft,
+                     newsletter=newsletter, image=image, audio=audio)
 
-    def _check_body(self) -> None:
-        body, first = self.source.body, self.source.body_line
+    def _check_body(self, source: Source) -> None:
+        body, first = source.body, source.body_line
         if not body.strip():
             self.problems.append(Problem(self.shown, "", "has no text after the front matter; "
                                          "write the essay below the closing '---'.", first))
@@ -100,7 +103,7 @@ class _Reader:
                 self.problem(str(key), _unknown(key, known))
 
     def _text(self, key: str, required: bool = False, meta: dict | None = None, label: str = "") -> str:
-        meta = self.source.meta if meta is None else meta
+        meta = self.meta if meta is None else meta
         label = label or key
         value = meta.get(key.rsplit(".", 1)[-1])
         if value is None or value == "":
@@ -119,7 +122,7 @@ class _Reader:
         return text.strip()
 
     def _list(self, key: str) -> tuple[str, ...]:
-        value = self.source.meta.get(key)
+        value = self.meta.get(key)
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
@@ -132,7 +135,7 @@ class _Reader:
         return tuple(str(v) for v in value)
 
     def _flag(self, key: str, default: bool) -> bool:
-        value = self.source.meta.get(key, default)
+        value = self.meta.get(key, default)
         if not isinstance(value, bool):
             self.problem(key, f"expected true or false, got {value!r}.")
             return default
@@ -140,9 +143,9 @@ class _Reader:
 
     def _authors(self) -> tuple[str, ...]:
         keys = self._list("authors")
-        if "authors" in self.source.meta and not keys and not self.problems_for("authors"):
+        if "authors" in self.meta and not keys and not self.problems_for("authors"):
             self.problem("authors", "is empty; name at least one author key from .authors.yml.")
-        if "authors" not in self.source.meta:
+        if "authors" not in self.meta:
             self.problem("authors", "is missing; add 'authors: [key]' with a key from "
                          f"{self.settings.blog_dir}/.authors.yml.")
         for key in keys:
@@ -182,7 +185,7 @@ class _Reader:
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
 
     def _slug(self, title: str) -> str:
-        slug = self.source.meta.get("slug")
+        slug = self.meta.get("slug")
         if slug is None:
             return material_slugify(title, "-")
         if not isinstance(slug, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
@@ -202,7 +205,7 @@ class _Reader:
     # -- audio -------------------------------------------------------------
 
     def _audio(self) -> Audio | None:
-        raw = self.source.meta.get("audio")
+        raw = self.meta.get("audio")
         if raw is None:
             return None
         if not isinstance(raw, dict):

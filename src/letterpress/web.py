@@ -76,7 +76,7 @@ def open_graph(essay: Essay, settings: Settings, page_url: str) -> list[tuple[st
 
 def json_ld(essay: Essay, settings: Settings, authors: dict[str, Author], page_url: str) -> str:
     """A schema.org ``BlogPosting`` with the narration as an ``AudioObject``."""
-    data = {
+    data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
         "headline": essay.title,

@@ -28,14 +28,17 @@ def chapters_json(essay: Essay, podcast_name: str, page_url: str) -> bytes:
         podcast_name: the podcast's title.
         page_url: the essay page's absolute URL; each chapter links to its moment there.
     """
+    audio = essay.audio
+    if audio is None:
+        raise ValueError(f"{essay.source_path}: only a narrated essay has chapters")
     document = {
         "version": VERSION,
         "title": essay.title,
         "podcastName": podcast_name,
-        "author": essay.audio.narrator,
+        "author": audio.narrator,
         "chapters": [
             {"startTime": chapter.start, "title": chapter.title, "url": f"{page_url}#t={chapter.start}"}
-            for chapter in essay.audio.chapters
+            for chapter in audio.chapters
         ],
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

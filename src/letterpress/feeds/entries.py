@@ -8,7 +8,7 @@ each essay is converted once for all of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 
 from ..audio import format_clock
@@ -23,7 +23,7 @@ JSON_PATH = "feed.json"
 PODCAST_PATH = "podcast.xml"
 CHAPTERS_NAME = "chapters.json"
 # Feeds of a publication with no essay yet still need a date; one that never changes.
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)

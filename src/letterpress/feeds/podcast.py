@@ -15,7 +15,7 @@ from feedgen.feed import FeedGenerator
 from ..audio import format_clock, format_timecode
 from ..config import PodcastOptions
 from . import podcast_ns
-from .entries import PODCAST_PATH, Channel, FeedEntry, Person, html_text
+from .entries import PODCAST_PATH, Channel, FeedEntry, Person, Recording, html_text
 from .rss_atom import RSS_TYPE, new_generator
 
 # podcast:guid is a UUIDv5 of the feed URL in this namespace (podcastindex.org's spec).
@@ -82,7 +82,7 @@ class PodcastWriter:
         return generator
 
     def add_episode(self, generator: FeedGenerator, entry: FeedEntry, image: str) -> None:
-        recording = entry.recording
+        recording = _recording(entry)
         item = generator.add_entry(order="append")
         item.guid(episode_guid(self.options.guid, entry.essay.slug), permalink=False)
         item.title(entry.title)
@@ -104,7 +104,7 @@ class PodcastWriter:
         chapters = self.chapters_urls.get(entry.essay.slug)
         if chapters:
             tags.chapters(chapters)
-        narrator = entry.recording.narrator
+        narrator = _recording(entry).narrator
         author = next((p for p in entry.authors if p.name == narrator), Person(narrator))
         tags.person(narrator, role="narrator", group="cast", img=author.avatar, href=author.url)
         for person in entry.authors:
@@ -126,3 +126,10 @@ def show_notes(entry: FeedEntry) -> str:
 def _names(entries: list[FeedEntry]) -> str:
     names = dict.fromkeys(person.name for entry in entries for person in entry.authors)
     return " & ".join(names)
+
+
+def _recording(entry: FeedEntry) -> Recording:
+    """The entry's recording: the podcast feed holds narrated essays only."""
+    if entry.recording is None:
+        raise ValueError(f"{entry.essay.source_path}: the podcast feed holds narrated essays only")
+    return entry.recording

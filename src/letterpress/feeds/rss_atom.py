@@ -89,7 +89,7 @@ class AtomLinksEntryExtension(BaseEntryExtension):
 
     def extend_atom(self, entry):
         # feedgen builds Atom without lxml namespaces (xmlns is a plain attribute): tags are bare.
-        for element, link in zip(entry.iterchildren("link"), self.links):
+        for element, link in zip(entry.iterchildren("link"), self.links, strict=True):
             for name in LINK_ATTRIBUTES:
                 if link.get(name):
                     element.set(name, str(link[name]))

@@ -49,7 +49,8 @@ def audio_attachment(settings: Settings, essay: Essay) -> Attachment | None:
             f"{options.attach_audio_max_mb} MB; it is not attached to every letter. Set "
             "'attach_audio: false' (the letter links to the recording) or raise 'attach_audio_max_mb'."))])
     filename = f"{essay.slug}{audio.path.suffix.lower()}"
-    return Attachment(filename, audio.mime_type, audio.length, _part(audio.path.read_bytes(), audio.mime_type, filename))
+    part = _part(audio.path.read_bytes(), audio.mime_type, filename)
+    return Attachment(filename, audio.mime_type, audio.length, part)
 
 
 def _part(data: bytes, mime_type: str, filename: str) -> MIMEPart:

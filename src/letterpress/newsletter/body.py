@@ -115,7 +115,7 @@ def _take_notes(root) -> dict:
         marker.text = numbers[match.group(1)] = ref.text_content().strip()
         marker.tail = target.tail
         target.getparent().replace(target, marker)
-    notes = {}
+    notes: dict[str, object] = {}  # footnote id -> its <li>, numbered
     for block in root.xpath(HAS_CLASS % "footnote"):
         for item in block.xpath(".//li[@id]"):
             match = NOTE_REF.search("#" + item.get("id"))

@@ -173,7 +173,7 @@ def link_problems(publication: Publication, essay: Essay, html: str) -> list[Pro
     """Links and images that are relative (dead in an email) or point at pages the site lacks."""
     problems, seen = [], set()
     document = lxml_html.document_fromstring(html)
-    for element, attribute, url, _ in document.iterlinks():
+    for element, _attribute, url, _ in document.iterlinks():
         if url in seen or url in PLACEHOLDERS or element.tag not in ("a", "img", "audio", "source"):
             continue
         seen.add(url)

@@ -13,11 +13,10 @@ import hashlib
 import html as html_module
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import quoprimime
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage, MIMEPart
-from email.headerregistry import HeaderRegistry
 from email.parser import BytesHeaderParser
 from email.policy import EmailPolicy, compat32
 from email.utils import format_datetime, formataddr
@@ -174,7 +173,7 @@ class RenderedIssue:
             html=_Spliced(self.html), text=_Spliced(self.text),
             boundary=f"=_lp_alt_{digest}", mixed_boundary=f"=_lp_mix_{digest}",
             headers=self._constant_headers(),
-            date=_gmt(self.date or datetime.now(timezone.utc)),
+            date=_gmt(self.date or datetime.now(UTC)),
             text_type=Preformatted('text/plain; charset="utf-8"'),
             html_type=Preformatted('text/html; charset="utf-8"'),
             qp=Preformatted("quoted-printable"),
@@ -199,8 +198,9 @@ class RenderedIssue:
         message = EmailMessage(policy=POLICY)
         for header_name, value in self._headers(address, name, url, date):
             message[header_name] = value
-        text, html = self._payloads(address, url)
-        text, html = self._part(self._prepared["text_type"], text), self._part(self._prepared["html_type"], html)
+        text_payload, html_payload = self._payloads(address, url)
+        text = self._part(self._prepared["text_type"], text_payload)
+        html = self._part(self._prepared["html_type"], html_payload)
         if self.attachment is None:
             _multipart(message, "alternative", self._prepared["boundary"], [text, html])
             return check_message_headers(message)
@@ -273,6 +273,8 @@ class RenderedIssue:
 
     def _headers(self, address: str, name: str, url: str, date: datetime | None) -> list[tuple[str, object]]:
         """Every header but Content-Type, in order; only To, Message-ID and List-Unsubscribe vary."""
+        if self.sender is None:
+            raise ValueError(f"{self.slug}: a letter needs a sender (newsletter.sender)")
         return [*self._prepared["headers"],
                 ("To", _recipient(address, name)),
                 ("Date", _gmt(date) if date else self._prepared["date"]),
@@ -343,7 +345,7 @@ def _fill(text: str, address: str, unsubscribe_url: str) -> str:
 
 
 def _gmt(moment: datetime) -> Preformatted:
-    return Preformatted(format_datetime(moment.astimezone(timezone.utc), usegmt=True))
+    return Preformatted(format_datetime(moment.astimezone(UTC), usegmt=True))
 
 
 def message_id(list_name: str, slug: str, address: str, domain: str) -> str:

@@ -25,7 +25,7 @@ from . import templates
 ENDING_TAGS = ("mj-text", "mj-button", "mj-table", "mj-raw", "mj-style", "mj-title", "mj-preview",
                "mj-navbar-link", "mj-social-element", "mj-accordion-title", "mj-accordion-text")
 ENDING_CONTENT = re.compile(
-    r"(<(%s)\b[^>]*(?<!/)>)(.*?)(</\2\s*>)" % "|".join(map(re.escape, ENDING_TAGS)), re.DOTALL)
+    r"(<(" + "|".join(map(re.escape, ENDING_TAGS)) + r")\b[^>]*(?<!/)>)(.*?)(</\2\s*>)", re.DOTALL)
 COLUMN_CHILDREN = {"mj-accordion", "mj-button", "mj-carousel", "mj-divider", "mj-image", "mj-raw",
                    "mj-social", "mj-spacer", "mj-table", "mj-text", "mj-navbar", "mj-include"}
 ALLOWED_CHILDREN = {

@@ -8,9 +8,9 @@ previous site and sends nothing; a paused send is resumed by the next run.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..checks import raise_for_errors
 from ..errors import LetterpressError

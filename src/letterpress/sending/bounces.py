@@ -13,6 +13,7 @@ in the ledger, says whom it was for.
 from __future__ import annotations
 
 import mailbox
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_binary_file, message_from_bytes
 from email.message import EmailMessage
@@ -20,7 +21,6 @@ from email.parser import HeaderParser
 from email.policy import default
 from email.utils import getaddresses
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import Problem, ProblemsError
 from ..subscribers.store import SubscriberStore
@@ -78,8 +78,7 @@ def read_messages(path: Path) -> Iterator[EmailMessage]:
     if (path / "cur").is_dir() and (path / "new").is_dir():
         box = mailbox.Maildir(path, factory=None, create=False)
         for key in box.iterkeys():
-            with box.get_file(key) as file:
-                yield message_from_binary_file(file, policy=default)
+            yield message_from_bytes(box.get_bytes(key), policy=default)
     elif path.is_file():
         for entry in mailbox.mbox(path, factory=None, create=False):
             yield message_from_bytes(entry.as_bytes(), policy=default)

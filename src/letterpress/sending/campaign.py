@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .ledger import BOUNCED, DEFERRED, FAILED, OPEN, SENT, SKIPPED, Campaign, Delivery, Ledger
 from .messengers import ConnectionLost, Messenger, MessengerConfigError, Reply, Withdrawn

@@ -80,7 +80,8 @@ class Ledger:
 
     def campaigns(self, slug: str | None = None) -> list[Campaign]:
         """Every campaign (of ``slug``), oldest first."""
-        query, args = "SELECT * FROM campaigns", ()
+        query = "SELECT * FROM campaigns"
+        args: tuple[str, ...] = ()
         if slug:
             query, args = query + " WHERE slug = ?", (slug,)
         return [_campaign(row) for row in self.store.query(query + " ORDER BY id", args)]
@@ -107,8 +108,8 @@ class Ledger:
 
     def counts(self, campaign: Campaign) -> dict[str, int]:
         """Recipients per outcome (every outcome, zero included)."""
-        found = dict(self.store.query(
-            "SELECT status, count(*) FROM deliveries WHERE campaign_id = ? GROUP BY status", (campaign.id,)))
+        found: dict[str, int] = {status: count for status, count in self.store.query(
+            "SELECT status, count(*) FROM deliveries WHERE campaign_id = ? GROUP BY status", (campaign.id,))}
         return {outcome: found.get(outcome, 0) for outcome in OUTCOMES}
 
     def recover_interrupted(self, campaign: Campaign) -> int:

@@ -18,9 +18,10 @@ import os
 import re
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from ..errors import LetterpressError

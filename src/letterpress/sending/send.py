@@ -13,11 +13,12 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
 from .. import tokens
 from ..config import CONFIG_FILE, Settings
@@ -30,9 +31,18 @@ from .campaign import CampaignRun, Composed, RunResult, SendPolicy
 from .dkim import DkimSigner, dkim_signer
 from .ledger import FAILED, OPEN, Campaign, Delivery, Ledger
 from .messengers import (
-    SMTP_PASSWORD_VARIABLE, SMTP_URL_VARIABLE, MaildirMessenger, Messenger, Reply, SmtpMessenger, SmtpServer,
+    SMTP_PASSWORD_VARIABLE,
+    SMTP_URL_VARIABLE,
+    MaildirMessenger,
+    Messenger,
+    Reply,
+    SmtpMessenger,
+    SmtpServer,
     parse_smtp_url,
 )
+
+if TYPE_CHECKING:  # the newsletter is rendered on demand (see plan_send)
+    from ..newsletter.message import RenderedIssue
 
 MESSENGERS = ("maildir", "smtp")
 MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(<[^>\r\n]+>)", re.IGNORECASE | re.MULTILINE)
@@ -48,7 +58,7 @@ class SendPlan:
 
     publication: Publication
     essay: Essay
-    issue: object  # letterpress.newsletter.RenderedIssue
+    issue: RenderedIssue
     store: SubscriberStore
     kind: str  # maildir or smtp
     messenger_factory: Callable[[], Messenger]

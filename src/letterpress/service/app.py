@@ -173,10 +173,15 @@ class Service:
     async def stylesheet(self, request: Request) -> Response:
         """The pages' stylesheet (the publication's ``newsletter/templates/service.css`` if it has one)."""
         env = environment(self.settings)
+        if env.loader is None:
+            raise RuntimeError("the service's template environment has no loader")
         source, _, _ = env.loader.get_source(env, STYLESHEET.name)
         return Response(source, media_type="text/css", headers={"cache-control": "public, max-age=3600"})
 
-    async def not_found(self, request: Request, error: HTTPException) -> Response:
+    async def not_found(self, request: Request, error: Exception) -> Response:
+        """Starlette's handler for HTTPException (its signature takes any exception)."""
+        if not isinstance(error, HTTPException):
+            raise error
         if error.status_code == 404:
             return self._page(request, "page-not-found.html.j2", {}, 404)
         return PlainTextResponse(error.detail, status_code=error.status_code, headers=error.headers)

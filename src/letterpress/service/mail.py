@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -72,7 +72,7 @@ def _message(settings: Settings, address: str, name: str, content: Letter) -> Em
     message["From"] = origin
     message["To"] = Address(display_name=name, username=local, domain=domain)
     message["Subject"] = content.subject
-    message["Date"] = format_datetime(datetime.now(timezone.utc), usegmt=True)
+    message["Date"] = format_datetime(datetime.now(UTC), usegmt=True)
     message["Message-ID"] = make_msgid(domain=origin.domain)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to this
     message.set_content(content.text)

@@ -11,7 +11,7 @@ stops the start with its file and line instead of failing a reader later.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import jinja2
@@ -96,18 +96,21 @@ def check_templates(settings: Settings) -> None:
               "reason": "expired", "retry_after": 60, "list_name": "list.example.org"}
     problems = []
     for name in PAGES:
-        problems.extend(_try(settings, lambda: page(settings, name, sample)))
+        problems.extend(_try(settings, partial(page, settings, name, sample)))
     values = page_context(settings) | sample | {"subject": "A subject"}
     for name in LETTERS:
         # render() first: unlike make_module(), it maps errors to template lines.
         for kind in ("txt", "html"):
-            problems.extend(_try(settings, lambda: environment(settings).get_template(
-                f"{name}.{kind}.j2").render(values)))
+            problems.extend(_try(settings, partial(_render_template, settings, f"{name}.{kind}.j2", values)))
     if not problems:
         for name in LETTERS:
-            problems.extend(_try(settings, lambda: letter(settings, name, sample)))
+            problems.extend(_try(settings, partial(letter, settings, name, sample)))
     if problems:
         raise ProblemsError(problems)
+
+
+def _render_template(settings: Settings, name: str, values: dict) -> str:
+    return environment(settings).get_template(name).render(values)
 
 
 def _try(settings: Settings, render) -> list[Problem]:

@@ -93,12 +93,13 @@ class BodySizeLimit:
         if length and (not length.isdigit() or int(length) > self.max_bytes):
             status = 413 if length.isdigit() else 400
             return await _refuse(status, scope, receive, send)
-        started = False
+        started, seen = False, 0
 
         async def limited_receive():
+            nonlocal seen
             message = await receive()
-            limited_receive.seen += len(message.get("body", b""))
-            if limited_receive.seen > self.max_bytes:
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
                 raise RequestTooLarge
             return message
 
@@ -107,7 +108,6 @@ class BodySizeLimit:
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        limited_receive.seen = 0
         try:
             await self.app(scope, limited_receive, tracking_send)
         except RequestTooLarge:

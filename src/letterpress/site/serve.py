@@ -31,6 +31,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from ..config import CONFIG_FILE
 from ..errors import LetterpressError
@@ -177,7 +178,7 @@ class SourceWatcher(FileSystemEventHandler):
         return path == self.config_file or any(path.is_relative_to(folder) for folder in self.sources)
 
 
-def watch(root: Path, preview: Preview) -> tuple[Observer, SourceWatcher]:
+def watch(root: Path, preview: Preview) -> tuple[BaseObserver, SourceWatcher]:
     """Start watching ``root``'s sources for ``preview``; stop the returned observer when done."""
     observer, watcher = Observer(), SourceWatcher(root, preview)
     for folder in watcher.sources:

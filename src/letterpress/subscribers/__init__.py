@@ -17,7 +17,13 @@ from ..config import Settings
 from .erase import Erasure, erase_subscriber
 from .importing import EXPORT_COLUMNS, ImportReport, export_rows, import_csv, write_csv
 from .store import (
-    STATUSES, InvalidAddressError, Subscriber, SubscriberError, SubscriberStore, normalise_address, open_store,
+    STATUSES,
+    InvalidAddressError,
+    Subscriber,
+    SubscriberError,
+    SubscriberStore,
+    normalise_address,
+    open_store,
 )
 
 

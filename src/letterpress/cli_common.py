@@ -1,0 +1,20 @@
+"""Helpers shared by the ``letterpress`` command modules (``cli`` and its groups).
+
+They live here rather than in :mod:`letterpress.cli`, so the group modules need not
+import ``cli`` back (``cli`` imports them to add their groups).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .publication import Publication
+
+
+def load_current_publication() -> Publication:
+    """The publication in the current folder (the one with mkdocs.yml), read and checked."""
+    from .publication import load_publication
+    from .site.loader import load_settings
+
+    return load_publication(load_settings())
