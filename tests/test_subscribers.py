@@ -315,6 +315,15 @@ def test_erase_asks_first(publication):
     assert result.exit_code == 1 and run("subscribers", "count").output == "1\n"
 
 
+def test_erase_drops_a_sign_up_still_waiting_in_the_service_queue(store):
+    store.add("ada@example.org", "Ada")
+    store.connection.execute("INSERT INTO signup_requests (email, name, received_at) VALUES (?, ?, ?)",
+                             ("ada@example.org", "Ada", "2026-12-01T00:00:00Z"))
+    store.connection.commit()
+    erase_subscriber(store, "ada@example.org")
+    assert store.connection.execute("SELECT count(*) FROM signup_requests").fetchone()[0] == 0
+
+
 def test_someone_erased_may_sign_up_again_themselves(store):
     store.add("ada@example.org")
     erase_subscriber(store, "ada@example.org")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .checks import CHECKS
 from .errors import Problem
 from .publication import Publication
 
@@ -71,5 +70,3 @@ def _shown(path: Path, root: Path) -> str:
     except ValueError:
         return str(path)
 
-
-CHECKS.append(symlink_problems)

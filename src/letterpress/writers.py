@@ -1,23 +1,26 @@
-"""Files the build writes beside MkDocs' pages: feeds, chapters, email web versions.
+"""Files the build writes beside the engine's pages: feeds, chapters, email web versions.
 
 Each writer is a plain function ``(publication, site_dir) -> None`` over the
 Essay model and an output folder; the MkDocs plugin calls :func:`write_all`
-after its build, and another site generator's adapter could do the same.
-Writers register themselves in ``WRITERS`` (see ``letterpress.feeds`` etc.).
+after its build, and another site engine's adapter can do the same. The list is
+written out here (``module:function``, imported on first use); importing a
+module registers nothing.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .extensions import load_extensions
+from .checks import resolve
 from .publication import Publication
 
-WRITERS: list = []
+WRITERS = (
+    "letterpress.feeds:write_feeds",
+    "letterpress.newsletter.web:write_web_versions",
+)
 
 
 def write_all(publication: Publication, site_dir: Path) -> None:
-    """Run every registered writer for the published essays."""
-    load_extensions()
-    for writer in WRITERS:
-        writer(publication, site_dir)
+    """Run every writer for the published essays."""
+    for name in WRITERS:
+        resolve(name)(publication, site_dir)

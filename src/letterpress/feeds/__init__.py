@@ -2,8 +2,8 @@
 
 Written into the site root after the build (``rss.xml``, ``atom.xml``,
 ``feed.json``, ``podcast.xml``) and beside each narrated essay
-(``essays/<slug>/chapters.json``). Importing this package registers the
-writer with :mod:`letterpress.writers` and the checks with :mod:`letterpress.checks`.
+(``essays/<slug>/chapters.json``). :func:`write_feeds` is one of the build's
+writers (:mod:`letterpress.writers`), :func:`feed_problems` one of its checks.
 """
 
 from __future__ import annotations
@@ -11,16 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..checks import CHECKS
 from ..errors import ProblemsError
 from ..essay import Essay
 from ..publication import Publication
-from ..writers import WRITERS
 from .artwork import is_episode_artwork
 from .chapters import chapters_json, chapters_path
 from .checks import feed_problems
-from .entries import (ATOM_PATH, JSON_PATH, PODCAST_PATH, RSS_PATH, EntryMaker, FeedEntry,
-                      feed_essays, make_channel)
+from .entries import ATOM_PATH, JSON_PATH, PODCAST_PATH, RSS_PATH, EntryMaker, FeedEntry, feed_essays, make_channel
 from .jsonfeed import json_feed
 from .podcast import PodcastWriter
 from .rss_atom import rss_and_atom
@@ -102,6 +99,3 @@ def write_files(site_dir: Path, files: dict[str, bytes]) -> None:
         temporary.write_bytes(content)
         os.replace(temporary, target)
 
-
-WRITERS.append(write_feeds)
-CHECKS.append(feed_problems)

@@ -24,6 +24,11 @@ class DeployError(LetterpressError):
     """The site could not be deployed; nothing is sent."""
 
 
+def check_publication_options(publication) -> list[Problem]:
+    """``letterpress check``: the ``publish`` section of the publication's config."""
+    return check_publish_options(publication.settings.publish)
+
+
 def check_publish_options(options: PublishOptions) -> list[Problem]:
     """Problems with the ``publish`` section (a mode that is unknown or lacks its setting)."""
     key = "plugins.letterpress.publish"

@@ -13,7 +13,6 @@ The duplicate guarantee is in :mod:`letterpress.sending.ledger`.
 
 from __future__ import annotations
 
-from . import checks  # noqa: F401 (registers the `sending` config check with `letterpress check`)
 from .bounces import BounceReport, process_reports
 from .campaign import CampaignRun, RunResult, SendPolicy, classify
 from .ledger import Campaign, Ledger

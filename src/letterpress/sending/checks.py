@@ -6,7 +6,6 @@ import os
 
 from email_validator import EmailNotValidError, validate_email
 
-from ..checks import CHECKS
 from ..config import CONFIG_FILE
 from ..errors import Problem, ProblemsError
 from ..publication import Publication
@@ -56,5 +55,3 @@ def _dkim_problems(settings) -> list[Problem]:
 def _problem(name: str, message: str, severity: str = "error") -> Problem:
     return Problem(CONFIG_FILE, f"{KEY}.{name}", message, severity=severity)
 
-
-CHECKS.append(sending_problems)

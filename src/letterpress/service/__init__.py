@@ -6,19 +6,13 @@ subscriber file as ``letterpress newsletter send``. Library API:
 - :func:`prepare` checks the config and ``LETTERPRESS_SECRET`` into a :class:`ServiceContext`;
 - :func:`create_app` makes the ASGI app over it;
 - :func:`serve` runs it with uvicorn (``letterpress service``).
-
-Importing this package registers the service section's config check.
 """
 
 from __future__ import annotations
 
-from ..checks import CHECKS
-from .context import ServiceContext, check_service, prepare
+from .context import ServiceContext, prepare
 
 __all__ = ["ServiceContext", "create_app", "prepare", "serve"]
-
-if check_service not in CHECKS:
-    CHECKS.append(check_service)
 
 
 def create_app(context: ServiceContext, messenger=None):

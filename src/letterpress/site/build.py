@@ -14,12 +14,11 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+from ..checks import SITE_CHECKS, raise_for_errors
 from ..config import CONFIG_FILE
-from ..checks import raise_for_errors
 from ..errors import LetterpressError
 from ..publication import Publication, load_publication
 from .loader import load_settings
-
 
 MKDOCS_ERRORS = (PluginError, ConfigurationError, Abort)
 
@@ -67,7 +66,7 @@ def build_into(root: Path, site_dir: Path, strict: bool = False) -> Publication:
     :class:`ProblemsError` (one line each) rather than inside MkDocs' log.
     """
     publication = load_publication(load_settings(root))
-    raise_for_errors(publication)
+    raise_for_errors(publication, SITE_CHECKS)
     try:
         config = load_config(str(root / CONFIG_FILE), site_dir=str(site_dir), strict=strict)
     except MKDOCS_ERRORS as error:

@@ -13,14 +13,14 @@ import os
 import posixpath
 from pathlib import Path
 
-from mkdocs.structure.toc import get_toc
+from material.plugins.blog.plugin import BlogPlugin
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from material.plugins.blog.plugin import BlogPlugin
+from mkdocs.structure.toc import get_toc
 
-from ..checks import raise_for_errors
+from ..checks import SITE_CHECKS, raise_for_errors
 from ..errors import LetterpressError
 from ..essay import Essay, State
 from ..markdown_ext import EpigraphExtension
@@ -130,7 +130,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         try:
             settings = load_settings(plugin=dict(self.config), config_file=Path(config.config_file_path))
             publication = load_publication(settings)
-            warnings = raise_for_errors(publication)
+            warnings = raise_for_errors(publication, SITE_CHECKS)
         except LetterpressError as error:
             raise PluginError(str(error)) from None
         for warning in warnings:

@@ -43,6 +43,8 @@ def erase_subscriber(store: SubscriberStore, email: str, outbox: Path | None = N
     with store.transaction() as connection:
         subscriber = connection.execute("DELETE FROM subscribers WHERE email = ?", (address,)).rowcount
         deliveries = connection.execute("DELETE FROM deliveries WHERE email = ?", (address,)).rowcount
+        # A sign-up the service answered but has not yet worked through would re-add them.
+        connection.execute("DELETE FROM signup_requests WHERE email = ?", (address,))
         connection.execute("INSERT OR IGNORE INTO suppressions (hash, reason, created_at) VALUES (?, ?, ?)",
                            (store.address_hash(address), "erased at their request", utc_now()))
     # Old page images in the write-ahead log still hold the deleted rows.

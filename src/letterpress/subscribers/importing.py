@@ -22,7 +22,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import Problem, ProblemsError
@@ -269,14 +269,15 @@ def _timestamp(value: str, report: ImportReport) -> str | None:
         report.unreadable_dates += 1
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _store_row(store: SubscriberStore, row: Row, report: ImportReport) -> None:
     existing = store.get(row.email)
     if row.status in STOPPED:
-        report.stopped += store.record_stopped(row.email, row.status, row.name, row.consent_source)
+        report.stopped += store.record_stopped(row.email, row.status, row.name, row.consent_source,
+                                               row.consent_at)
         return
     if (existing and existing.status in STOPPED) or (existing is None and store.is_suppressed(row.email)):
         report.kept_out += 1

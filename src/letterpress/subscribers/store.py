@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
@@ -134,7 +134,7 @@ class Subscriber:
 
 def utc_now() -> str:
     """The current time as ``2026-01-15T09:00:00Z`` (the store's timestamp format)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def normalise_address(raw: str) -> str:
@@ -284,11 +284,13 @@ class SubscriberStore:
                 self._set_status(address, "active", source=source, consent_at=consent_at or utc_now())
         return self.get(address)
 
-    def record_stopped(self, email: str, status: str, name: str = "", source: str = "import") -> bool:
+    def record_stopped(self, email: str, status: str, name: str = "", source: str = "import",
+                       consent_at: str | None = None) -> bool:
         """Record that ``email`` left (unsubscribed, bounced or complained), e.g. from another service's export.
 
         A new address is stored with that status, so it stays out of later
-        imports; an active or pending one takes it. Returns True when anything changed.
+        imports; an active or pending one takes it. ``consent_at``: when they had
+        signed up, as the export says (default: now). Returns True when anything changed.
         """
         if status not in STOPPED:
             raise SubscriberError(f"{status!r} is not one of {', '.join(STOPPED)}.")
@@ -296,7 +298,7 @@ class SubscriberStore:
         with self.transaction():
             existing = self.get(address)
             if existing is None and not self.is_suppressed(address):
-                self._insert(address, name, status, source, None)
+                self._insert(address, name, status, source, consent_at)
                 return True
             if existing is not None and existing.status in ("active", "pending"):
                 self._set_status(address, status)

@@ -1,0 +1,37 @@
+"""A site build imports the site and its outputs, nothing of sending, the service or publishing.
+
+Run in a fresh interpreter: a real ``mkdocs build`` of the sample publication through the plugin,
+then the names in ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import REPO, SAMPLE_NOW
+
+BUILD_AND_LIST = """
+import json, sys
+from mkdocs.__main__ import cli
+try:
+    cli(["build", "--quiet", "--site-dir", sys.argv[1]], standalone_mode=False)
+finally:
+    print(json.dumps(sorted(sys.modules)))
+"""
+FORBIDDEN_PACKAGES = ("letterpress.sending", "letterpress.service", "letterpress.publishing")
+FORBIDDEN_LIBRARIES = ("starlette", "uvicorn", "httpx", "dkim", "aiosmtpd", "smtplib")
+
+
+def test_a_site_build_imports_no_sending_service_or_publishing(tmp_path):
+    env = {**os.environ, "LETTERPRESS_NOW": SAMPLE_NOW, "NO_MKDOCS_2_WARNING": "1", "LETTERPRESS_GIT_DATES": "0"}
+    result = subprocess.run([sys.executable, "-c", BUILD_AND_LIST, str(tmp_path / "site")], cwd=REPO,
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    modules = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "letterpress.site.plugin" in modules and (tmp_path / "site" / "rss.xml").is_file()
+    loaded = [name for name in modules
+              if name.startswith(FORBIDDEN_PACKAGES) or name.split(".")[0] in FORBIDDEN_LIBRARIES]
+    assert loaded == []
