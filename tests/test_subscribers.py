@@ -17,7 +17,13 @@ from letterpress.cli import cli
 from letterpress.errors import ProblemsError
 from letterpress.sending import Ledger
 from letterpress.subscribers import (
-    EXPORT_COLUMNS, InvalidAddressError, SubscriberError, erase_subscriber, export_rows, import_csv, open_store,
+    EXPORT_COLUMNS,
+    InvalidAddressError,
+    SubscriberError,
+    erase_subscriber,
+    export_rows,
+    import_csv,
+    open_store,
     write_csv,
 )
 from letterpress.subscribers.importing import restore_cell
@@ -76,7 +82,8 @@ def test_add_list_count_remove(publication):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("add", "not-an-address"), "error: 'not-an-address' is not a valid email address: An email address must have an @-sign."),
+    (("add", "not-an-address"),
+     "error: 'not-an-address' is not a valid email address: An email address must have an @-sign."),
     (("add", "ada@example"), "is not a valid email address"),
     (("remove", "nobody@example.org"), "error: nobody@example.org is not on the list; nothing to remove."),
 ])

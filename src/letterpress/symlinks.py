@@ -30,7 +30,8 @@ def symlink_problems(publication: Publication) -> list[Problem]:
 
 def _symlinks(top: Path) -> list[Path]:
     """Every symlink under ``top``, found without following any, sorted."""
-    found, folders = [], [top]
+    found: list[Path] = []
+    folders: list[str | Path] = [top]
     while folders:
         try:
             with os.scandir(folders.pop()) as entries:

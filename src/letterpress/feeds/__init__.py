@@ -22,7 +22,8 @@ from .jsonfeed import json_feed
 from .podcast import PodcastWriter
 from .rss_atom import rss_and_atom
 
-__all__ = ["feed_essays", "feed_files", "write_feeds", "write_files", "ATOM_PATH", "JSON_PATH", "PODCAST_PATH", "RSS_PATH"]
+__all__ = ["ATOM_PATH", "JSON_PATH", "PODCAST_PATH", "RSS_PATH", "feed_essays", "feed_files", "write_feeds",
+           "write_files"]
 
 
 def write_feeds(publication: Publication, site_dir: Path) -> None:

@@ -120,7 +120,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         if not self.config.enabled:
             return
         try:
-            write_all(self.publication, Path(config.site_dir))
+            write_all(self._loaded(), Path(config.site_dir))
         except LetterpressError as error:
             raise PluginError(str(error)) from None
 
@@ -142,8 +142,14 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
             return None
         return self.essays_by_source.get(os.path.normcase(str(Path(path).resolve())))
 
+    def _loaded(self) -> Publication:
+        """The publication read by ``on_config`` (every later event has one)."""
+        if self.publication is None:
+            raise PluginError("letterpress: the publication was not read; on_config did not run.")
+        return self.publication
+
     def _is_visible(self, essay: Essay) -> bool:
-        state = essay.state(self.publication.now())
+        state = essay.state(self._loaded().now())
         if state is State.PUBLISHED:
             return True
         return state is State.DRAFT and _previews_drafts()
@@ -161,7 +167,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
             excerpt.render = _listing_excerpt_renderer(excerpt)
 
     def _render_view(self, essay: Essay) -> dict:
-        publication = self.publication
+        publication = self._loaded()
         view = essay_view(essay, publication.settings, publication.authors)
         view["draft"] = essay.draft
         return view
@@ -193,6 +199,8 @@ def _listing_excerpt_renderer(excerpt):
 
 
 def _audio_href(essay: Essay, page_url: str) -> str:
+    if essay.audio is None:
+        return ""
     url = link_url(essay.audio.url)  # as the player's source has it
     if essay.audio.is_remote:
         return url

@@ -63,7 +63,7 @@ def remove_from_outbox(outbox: Path, address: str) -> int:
     removed = 0
     for key in list(box.keys()):
         with box.get_file(key) as file:
-            headers = parser.parse(file)
+            headers = parser.parsebytes(file.read())
         recipients = getaddresses(headers.get_all("To", []) + headers.get_all("Delivered-To", []))
         if any(found.lower() == wanted for _, found in recipients):
             box.discard(key)

@@ -237,8 +237,16 @@ class SubscriberStore:
             "SELECT * FROM subscribers WHERE email = ?", (email.strip(),)).fetchone()
         return _subscriber(row) if row else None
 
+    def _existing(self, address: str) -> Subscriber:
+        """The subscriber just written (inside this store's own transaction)."""
+        found = self.get(address)
+        if found is None:
+            raise SubscriberError(f"{address} vanished while it was being written.")
+        return found
+
     def subscribers(self, status: str | None = None) -> list[Subscriber]:
         """Every subscriber (or those with ``status``), oldest first."""
+        args: tuple[str, ...]
         query, args = "SELECT * FROM subscribers", ()
         if status:
             query, args = query + " WHERE status = ?", (status,)
@@ -282,7 +290,7 @@ class SubscriberStore:
                 self._insert(address, name, status, source, consent_at)
             elif existing.status == "pending" and status == "active":
                 self._set_status(address, "active", source=source, consent_at=consent_at or utc_now())
-        return self.get(address)
+        return self._existing(address)
 
     def record_stopped(self, email: str, status: str, name: str = "", source: str = "import",
                        consent_at: str | None = None) -> bool:
@@ -336,7 +344,7 @@ class SubscriberStore:
                 self._set_status(address, "active", source=f"{existing.consent_source}, confirmed",
                                  consent_at=utc_now())
                 self.connection.execute("DELETE FROM suppressions WHERE hash = ?", (self.address_hash(address),))
-        return self.get(address)
+        return self._existing(address)
 
     def _insert(self, address: str, name: str, status: str, source: str, consent_at: str | None) -> None:
         if status not in STATUSES:
