@@ -3,7 +3,7 @@
 The entries are the sample publication's published essays, repeated under new
 slugs and dates until there are N (so the text, footnotes, epigraphs and the
 narration are real). Both sides start from the same Essay objects, convert
-each essay's Markdown once with the same converter (letterpress.render) and
+each essay's Markdown once with the same converter (letterpress.render.markdown) and
 write their files into a temporary folder:
 
 - ours: ``letterpress.feeds.feed_files`` + writing: rss.xml, atom.xml,
@@ -40,9 +40,9 @@ from feedgen.feed import FeedGenerator  # noqa: E402
 
 from letterpress.checks import raise_for_errors  # noqa: E402
 from letterpress.feeds import feed_files, write_files  # noqa: E402
-from letterpress.markdown_ext import EpigraphExtension  # noqa: E402
-from letterpress.publication import Publication, load_publication  # noqa: E402
-from letterpress.render import EssayRenderer, _extension_configs, _extension_names  # noqa: E402
+from letterpress.model.publication import Publication, load_publication  # noqa: E402
+from letterpress.render.epigraphs import EpigraphExtension  # noqa: E402
+from letterpress.render.markdown import EssayRenderer, _extension_configs, _extension_names  # noqa: E402
 from letterpress.site.loader import load_settings  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))

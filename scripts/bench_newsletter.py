@@ -26,9 +26,9 @@ os.environ.setdefault("LETTERPRESS_NOW", "2026-11-01T12:00:00")
 os.environ.setdefault("LETTERPRESS_SECRET", "bench-only-not-a-secret")
 
 from letterpress import tokens  # noqa: E402
+from letterpress.model.publication import load_publication  # noqa: E402
 from letterpress.newsletter import render_issue  # noqa: E402
 from letterpress.newsletter.message import SMTP_POLICY  # noqa: E402
-from letterpress.publication import load_publication  # noqa: E402
 from letterpress.site.loader import load_settings  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))

@@ -41,7 +41,7 @@ ENVIRONMENT = {"LETTERPRESS_NOW": "2026-11-01T12:00:00", "LETTERPRESS_SECRET": "
 BASELINE = """
 import smtplib, sys
 from letterpress.newsletter import render_issue
-from letterpress.publication import load_publication
+from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
 from letterpress.subscribers import open_subscribers
 
@@ -103,7 +103,7 @@ def prepare(folder: Path, recipients: int, essay: str | None) -> tuple[Path, str
     """A copy of the sample publication with ``recipients`` active subscribers; the essay's slug."""
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.update(ENVIRONMENT)
-    from letterpress.publication import load_publication
+    from letterpress.model.publication import load_publication
     from letterpress.site.loader import load_settings
     from letterpress.subscribers import open_store
 

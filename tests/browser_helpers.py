@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from letterpress.publication import load_publication
+from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
 from letterpress.site.serve import Preview, make_app
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from letterpress import tokens
-from letterpress.publication import Publication, load_publication
+from letterpress.model.publication import Publication, load_publication
 from letterpress.site.loader import load_settings
 
 REPO = Path(__file__).resolve().parent.parent

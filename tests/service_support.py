@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from browser_helpers import free_port, in_thread
-from letterpress.config import Settings
+from letterpress.model.settings import Settings
 from letterpress.service import create_app, prepare
 from letterpress.service.run import uvicorn_config
 from letterpress.site.loader import load_settings

@@ -15,8 +15,8 @@ from playwright.sync_api import sync_playwright
 
 import hostile
 from browser_helpers import AXE_OPTIONS, describe_violations, launch_chromium, rules_run, run_axe, serving
-from letterpress.audio import format_clock, human_size
-from letterpress.publication import load_publication
+from letterpress.model.audio import format_clock, human_size
+from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
 
 pytestmark = pytest.mark.browser

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from letterpress.cli import cli
-from letterpress.essay import State
-from letterpress.publication import load_publication
+from letterpress.model.essay import State
+from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -31,14 +31,14 @@ from click.testing import CliRunner
 from lxml import etree
 from PIL import Image
 
-from letterpress.audio import format_timecode
 from letterpress.cli import cli
-from letterpress.essay import State
 from letterpress.feeds import feed_essays, feed_files
 from letterpress.feeds.artwork import artwork_problem
 from letterpress.feeds.categories import APPLE_CATEGORIES, category_problem
-from letterpress.publication import load_publication
-from letterpress.render import absolute_essay_html, absolutize, essay_html, post_pages
+from letterpress.model.audio import format_timecode
+from letterpress.model.essay import State
+from letterpress.model.publication import load_publication, post_pages
+from letterpress.render.markdown import absolute_essay_html, absolutize, essay_html
 from letterpress.site.loader import load_settings
 
 REPO = Path(__file__).resolve().parent.parent

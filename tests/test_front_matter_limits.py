@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from letterpress.publication import load_publication
+from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
 from test_essays import add_essay, run_check
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from letterpress.cli import cli
-from letterpress.publication import load_publication
+from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
 
 POST = "docs/essays/posts/good.md"

@@ -98,7 +98,8 @@ def test_narrated_web_version_has_the_player(built_site):
 
 
 def test_serve_previews_drafts_as_letters_marked_draft(sample_root, tmp_path, monkeypatch):
-    from letterpress.newsletter.web import PREVIEW_DRAFTS, write_web_versions
+    from letterpress.model.letters import PREVIEW_DRAFTS
+    from letterpress.newsletter.web import write_web_versions
 
     monkeypatch.setenv(PREVIEW_DRAFTS, "1")
     write_web_versions(load(sample_root), tmp_path)

@@ -9,8 +9,8 @@ import subprocess
 import dkim
 import pytest
 
-from letterpress.config import SendingOptions
 from letterpress.errors import ProblemsError
+from letterpress.model.settings import SendingOptions
 from letterpress.sending import CampaignRun, Ledger, SmtpMessenger, SmtpServer
 from letterpress.sending.dkim import DKIM_KEY_VARIABLE, dkim_signer
 from letterpress.sending.send import compose
@@ -32,7 +32,7 @@ def rsa_key(tmp_path_factory) -> tuple[bytes, str]:
 
 
 def settings_with(tmp_path, **sending):
-    from letterpress.config import Settings
+    from letterpress.model.settings import Settings
 
     return Settings(root=tmp_path, docs_dir=tmp_path / "docs", sending=SendingOptions(**sending))
 

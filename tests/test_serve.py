@@ -14,7 +14,8 @@ import pytest
 import uvicorn
 
 from browser_helpers import free_port, in_thread
-from letterpress.site.plugin import LIVE_RELOAD, PREVIEW_DRAFTS
+from letterpress.model.letters import PREVIEW_DRAFTS
+from letterpress.site.plugin import LIVE_RELOAD
 from letterpress.site.serve import BUILD_PATH, Preview, make_app
 
 NARRATION = "essays/audio/the-listening-hour.mp3"

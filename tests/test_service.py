@@ -499,7 +499,7 @@ def test_the_service_refuses_an_incomplete_config(root, secret):
 
 
 def test_check_reports_the_service_section(root):
-    from letterpress.publication import load_publication
+    from letterpress.model.publication import load_publication
 
     settings = settings_for(root, confirm_hours=0, limit_per_address="3 a day")
     problems = check_service(load_publication(settings))

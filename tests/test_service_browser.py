@@ -23,7 +23,7 @@ from playwright.sync_api import sync_playwright
 
 from browser_helpers import free_port, launch_chromium, serving
 from conftest import SAMPLE_NOW
-from letterpress.publication import load_publication
+from letterpress.model.publication import load_publication
 from letterpress.sending import plan_send, run_send
 from letterpress.service import create_app, prepare
 from letterpress.site.loader import load_settings

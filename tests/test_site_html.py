@@ -17,9 +17,9 @@ import pytest
 from lxml import html
 
 import hostile
-from letterpress.audio import format_clock, human_size
-from letterpress.publication import load_publication
-from letterpress.render import link_url
+from letterpress.model.audio import format_clock, human_size
+from letterpress.model.publication import load_publication
+from letterpress.render.markdown import link_url
 from letterpress.site.loader import load_settings
 
 REPO = Path(__file__).resolve().parent.parent

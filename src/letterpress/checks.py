@@ -15,12 +15,12 @@ import importlib
 from collections.abc import Callable, Iterable
 
 from .errors import Problem, ProblemsError
-from .publication import Publication
+from .model.publication import Publication
 
 Check = Callable[[Publication], list[Problem]]
 
 SITE_CHECKS = (
-    "letterpress.symlinks:symlink_problems",
+    "letterpress.model.symlinks:symlink_problems",
     "letterpress.feeds.checks:feed_problems",
     "letterpress.newsletter.check:config_check",
 )

@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
-from .config import Settings
 from .errors import LetterpressError
+from .model.settings import Settings
 
 SECRET_VARIABLE = "LETTERPRESS_SECRET"
 CONFIRM_MAX_AGE = 48 * 3600

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .checks import resolve
-from .publication import Publication
+from .model.publication import Publication
 
 WRITERS = (
     "letterpress.feeds:write_feeds",

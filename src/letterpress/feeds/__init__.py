@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 
 from ..errors import ProblemsError
-from ..essay import Essay
-from ..publication import Publication
+from ..model.essay import Essay
+from ..model.publication import Publication
 from .artwork import is_episode_artwork
 from .chapters import chapters_json, chapters_path
 from .checks import feed_problems

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ..essay import Essay
+from ..model.essay import Essay
 from .entries import CHAPTERS_NAME
 
 VERSION = "1.2.0"

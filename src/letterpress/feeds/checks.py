@@ -11,9 +11,9 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
-from ..config import CONFIG_FILE, PodcastOptions, Settings
 from ..errors import Problem
-from ..publication import Publication
+from ..model.publication import Publication
+from ..model.settings import CONFIG_FILE, PodcastOptions, Settings
 from .artwork import artwork_problem
 from .categories import category_problem
 from .entries import PODCAST_PATH

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 
-from ..audio import format_clock
-from ..authors import Author
-from ..essay import Essay
-from ..publication import Publication
-from ..render import EssayRenderer
+from ..model.audio import format_clock
+from ..model.authors import Author
+from ..model.essay import Essay
+from ..model.publication import Publication
+from ..render.markdown import EssayRenderer
 
 RSS_PATH = "rss.xml"
 ATOM_PATH = "atom.xml"

@@ -12,8 +12,8 @@ from html import escape
 
 from feedgen.feed import FeedGenerator
 
-from ..audio import format_clock, format_timecode
-from ..config import PodcastOptions
+from ..model.audio import format_clock, format_timecode
+from ..model.settings import PodcastOptions
 from . import podcast_ns
 from .entries import PODCAST_PATH, Channel, FeedEntry, Person, Recording, html_text
 from .rss_atom import RSS_TYPE, new_generator

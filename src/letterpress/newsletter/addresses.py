@@ -14,9 +14,9 @@ from email.utils import parseaddr
 from email_validator import EmailNotValidError, validate_email
 
 from .. import tokens
-from ..config import CONFIG_FILE, Settings
 from ..errors import LetterpressError, Problem, ProblemsError
-from ..publication import Publication
+from ..model.publication import Publication
+from ..model.settings import CONFIG_FILE, Settings
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 KEY = "plugins.letterpress"

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from email.message import MIMEPart
 from email.policy import default
 
-from ..audio import human_size
-from ..config import Settings
 from ..errors import Problem, ProblemsError
-from ..essay import Essay
+from ..model.audio import human_size
+from ..model.essay import Essay
+from ..model.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image, UnidentifiedImageError
 
-from ..config import Settings
+from ..model.settings import Settings
 from . import links
 
 CONTENT_WIDTH = 592  # the email's 640 px column less 24 px padding each side

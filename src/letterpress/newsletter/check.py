@@ -17,10 +17,10 @@ from urllib.parse import unquote, urlsplit
 from lxml import html as lxml_html
 
 from .. import tokens
-from ..config import Settings
 from ..errors import Problem, ProblemsError
-from ..essay import Essay, State
-from ..publication import Publication
+from ..model.essay import Essay, State
+from ..model.publication import Publication
+from ..model.settings import Settings
 from . import addresses, templates
 from .message import PLACEHOLDERS
 from .render import budget_bytes, fit_budget, prepare, subject

@@ -16,8 +16,8 @@ from pathlib import Path
 import mjml
 from lxml import etree
 
-from ..config import Settings
 from ..errors import Problem, ProblemsError
+from ..model.settings import Settings
 from . import templates
 
 # Tags whose content MJML passes through as HTML ("ending tags"): not MJML, so

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import tokens
-from ..essay import Essay
-from ..publication import Publication
+from ..model.essay import Essay
+from ..model.publication import Publication
 from .message import POLICY, RenderedIssue
 from .render import render_issue
 

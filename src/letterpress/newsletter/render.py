@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from .. import clock, tokens
-from ..audio import format_clock
+from .. import tokens
 from ..errors import Problem, ProblemsError
-from ..essay import Essay
-from ..publication import Publication
-from ..render import absolute_essay_html
+from ..model import clock
+from ..model.audio import format_clock
+from ..model.essay import Essay
+from ..model.publication import Publication
+from ..render.markdown import absolute_essay_html
 from . import addresses, attachment, body, links, mjml_html, templates
 from .message import PLACEHOLDER_ADDRESS, PLACEHOLDER_UNSUBSCRIBE, RenderedIssue
 from .text import TextWriter

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import jinja2
 
-from ..config import Settings
 from ..errors import Problem, ProblemsError
+from ..model.settings import Settings
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "newsletter"
 PUBLICATION_TEMPLATES = Path("newsletter") / "templates"

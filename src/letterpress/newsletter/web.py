@@ -12,37 +12,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..essay import Essay, State
-from ..publication import Publication
+from ..model.essay import Essay
+from ..model.letters import letter_essays
+from ..model.publication import Publication
 from . import templates
-
-# Set by `letterpress serve --drafts` (the site adapter's preview switch).
-PREVIEW_DRAFTS = "LETTERPRESS_PREVIEW_DRAFTS"
-SENT_DIR = Path("newsletter") / "sent"
-
-
-def letter_essays(publication: Publication) -> list[Essay]:
-    """The essays that are (or will be) letters, newest first.
-
-    Published essays with ``newsletter: true``, dated on or after
-    ``newsletter.since`` unless a sent record says they went out anyway;
-    drafts too while previewing with ``letterpress serve``.
-    """
-    settings = publication.settings
-    if not settings.newsletter.enabled:
-        return []
-    now = publication.now()
-    previewing = os.environ.get(PREVIEW_DRAFTS) == "1"
-    return [essay for essay in publication.essays if essay.newsletter and (
-        (essay.state(now) is State.PUBLISHED and _after_since(publication, essay))
-        or (previewing and essay.state(now) is State.DRAFT))]
-
-
-def _after_since(publication: Publication, essay: Essay) -> bool:
-    since = publication.settings.newsletter.since
-    if since is None or essay.date.date() >= since:
-        return True
-    return (publication.settings.root / SENT_DIR / f"{essay.slug}.json").is_file()
 
 
 def write_web_versions(publication: Publication, site_dir: Path) -> None:

@@ -14,8 +14,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from ..config import PublishOptions, Settings
 from ..errors import LetterpressError, Problem
+from ..model.settings import PublishOptions, Settings
 
 MODES = ("none", "directory", "command", "pages")
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from ..checks import raise_for_errors
 from ..errors import LetterpressError
-from ..essay import Essay
-from ..publication import Publication, load_publication
+from ..model.essay import Essay
+from ..model.letters import SENT_DIR, due_essays
+from ..model.publication import Publication, load_publication
 from ..site.build import build_site
 from ..site.loader import load_settings
-from ..status import SENT_DIR, sent_record
 from .deploy import deploy, page_answers
 
 
@@ -34,21 +34,6 @@ class PublishReport:
     sent: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
     paused: list[str] = field(default_factory=list)
-
-
-def due_essays(publication: Publication) -> list[Essay]:
-    """Published essays to email now: newsletter on, dated on or after ``since``, no sent record."""
-    options = publication.settings.newsletter
-    if not options.enabled:
-        return []
-    due = []
-    for essay in reversed(publication.published()):  # oldest first: letters go out in order
-        if not essay.newsletter or sent_record(publication.settings.root, essay.slug):
-            continue
-        if options.since and essay.date.date() < options.since:
-            continue
-        due.append(essay)
-    return due
 
 
 def publish(root: Path, dry_run: bool = False, say: Callable[[str], None] = print) -> PublishReport:

@@ -6,9 +6,9 @@ import os
 
 from email_validator import EmailNotValidError, validate_email
 
-from ..config import CONFIG_FILE
 from ..errors import Problem, ProblemsError
-from ..publication import Publication
+from ..model.publication import Publication
+from ..model.settings import CONFIG_FILE
 from .dkim import DKIM_KEY_VARIABLE
 from .messengers import SMTP_URL_VARIABLE, MessengerConfigError
 from .send import MESSENGERS, smtp_server

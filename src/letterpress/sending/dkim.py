@@ -15,8 +15,8 @@ from pathlib import Path
 
 import dkim
 
-from ..config import CONFIG_FILE, Settings
 from ..errors import Problem, ProblemsError
+from ..model.settings import CONFIG_FILE, Settings
 
 DKIM_KEY_VARIABLE = "LETTERPRESS_DKIM_KEY"
 # Present headers only are signed; absent ones (Reply-To, List-Id) are skipped.

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import tokens
-from ..config import CONFIG_FILE, Settings
 from ..errors import LetterpressError, Problem, ProblemsError
-from ..essay import Essay, State
-from ..publication import Publication
-from ..status import SENT_DIR, sent_record
+from ..model.essay import Essay, State
+from ..model.letters import SENT_DIR, sent_record
+from ..model.publication import Publication
+from ..model.settings import CONFIG_FILE, Settings
 from ..subscribers import SubscriberStore, normalise_address, open_subscribers, outbox_path
 from .campaign import CampaignRun, Composed, RunResult, SendPolicy
 from .dkim import DkimSigner, dkim_signer

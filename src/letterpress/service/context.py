@@ -12,9 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import tokens
-from ..config import CONFIG_FILE, Settings
 from ..errors import Problem, ProblemsError
-from ..publication import Publication
+from ..model.publication import Publication
+from ..model.settings import CONFIG_FILE, Settings
 from ..subscribers import store_path
 from .limits import LimitSpecError, parse_limits
 from .security import origin_of

@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from .. import tokens
-from ..config import Settings
+from ..model.settings import Settings
 from ..newsletter.addresses import list_header, refuse_control, sender
 from ..newsletter.message import POLICY, SMTP_POLICY, check_header_block
 from ..sending.dkim import dkim_signer

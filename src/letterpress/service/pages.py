@@ -17,8 +17,8 @@ from pathlib import Path
 import jinja2
 from starlette.responses import HTMLResponse
 
-from ..config import Settings
 from ..errors import Problem, ProblemsError
+from ..model.settings import Settings
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 PUBLICATION_TEMPLATES = Path("newsletter") / "templates"

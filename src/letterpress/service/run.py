@@ -6,7 +6,7 @@ import logging
 
 import uvicorn
 
-from ..config import Settings
+from ..model.settings import Settings
 from ..sending.send import messenger_kind
 from .app import create_app
 from .context import prepare

@@ -15,9 +15,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from ..checks import SITE_CHECKS, raise_for_errors
-from ..config import CONFIG_FILE
 from ..errors import LetterpressError
-from ..publication import Publication, load_publication
+from ..model.publication import Publication, load_publication
+from ..model.settings import CONFIG_FILE
 from .loader import load_settings
 
 MKDOCS_ERRORS = (PluginError, ConfigurationError, Abort)

@@ -6,7 +6,7 @@ names as they are; MkDocs makes category and author pages from the names as
 Markdown. Metadata is text (DESIGN.md, "Escaping"), so the plugin replaces each
 value with a :class:`markupsafe.Markup` holding the escaped text: printed bare it
 is escaped once, and ``|e`` leaves a Markup alone, so no reader sees ``&amp;lt;``.
-URLs are percent-encoded instead (:func:`letterpress.render.link_url`), because
+URLs are percent-encoded instead (:func:`letterpress.render.markdown.link_url`), because
 MkDocs' ``url`` filter returns plain strings.
 """
 
@@ -16,7 +16,7 @@ from markupsafe import escape
 from material.plugins.blog.plugin import BlogPlugin
 from material.plugins.blog.structure import View
 
-from ..render import link_url
+from ..render.markdown import link_url
 
 TEXT_META = ("title", "description", "subtitle", "author")
 TEXT_CONFIG = ("site_name", "site_description", "site_author")

@@ -1,4 +1,4 @@
-"""Read ``mkdocs.yml`` into :class:`letterpress.config.Settings`."""
+"""Read ``mkdocs.yml`` into :class:`letterpress.model.settings.Settings`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 from mkdocs.utils.yaml import yaml_load
 
-from ..config import CONFIG_FILE, Settings, build_settings, plugin_options
 from ..errors import LetterpressError, Problem, ProblemsError
+from ..model.settings import CONFIG_FILE, Settings, build_settings, plugin_options
 
 
 def find_root(start: Path | None = None) -> Path:

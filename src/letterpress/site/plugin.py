@@ -22,17 +22,17 @@ from mkdocs.structure.toc import get_toc
 
 from ..checks import SITE_CHECKS, raise_for_errors
 from ..errors import LetterpressError
-from ..essay import Essay, State
-from ..markdown_ext import EpigraphExtension
-from ..publication import Publication, load_publication
-from ..render import link_url
-from ..web import add_listen_controls, essay_view
+from ..model.essay import Essay, State
+from ..model.letters import previewing_drafts
+from ..model.publication import Publication, load_publication
+from ..render.epigraphs import EpigraphExtension
+from ..render.markdown import link_url
 from ..writers import write_all
 from .escaping import TEXT_CONFIG, TEXT_META, escape_authors, escape_links, escape_values, view_markdown
 from .loader import load_settings
+from .views import add_listen_controls, essay_view
 
 log = logging.getLogger("mkdocs.plugins.letterpress")
-PREVIEW_DRAFTS = "LETTERPRESS_PREVIEW_DRAFTS"
 LIVE_RELOAD = "LETTERPRESS_LIVE_RELOAD"  # set by `letterpress serve` to its build-counter path
 RELOAD_SCRIPT = """<script>(function(){var seen=null;setInterval(function(){
 fetch("%s",{cache:"no-store"}).then(function(r){return r.text()}).then(function(v){
@@ -175,7 +175,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
 
 def _previews_drafts() -> bool:
     """Whether this build is a preview that shows drafts (``letterpress serve``)."""
-    return os.environ.get(PREVIEW_DRAFTS) == "1"
+    return previewing_drafts()
 
 
 def _blogs(config) -> list[BlogPlugin]:

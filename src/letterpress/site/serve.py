@@ -33,13 +33,14 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from ..config import CONFIG_FILE
 from ..errors import LetterpressError
 from ..feeds import ATOM_PATH, JSON_PATH, PODCAST_PATH, RSS_PATH
 from ..feeds.chapters import chapters_path
-from ..publication import Publication
+from ..model.letters import PREVIEW_DRAFTS
+from ..model.publication import Publication
+from ..model.settings import CONFIG_FILE
 from .build import build_and_swap
-from .plugin import LIVE_RELOAD, PREVIEW_DRAFTS
+from .plugin import LIVE_RELOAD
 
 BUILD_PATH = "/__letterpress/build"
 # What the site is made of; mkdocs.yml is watched by name (the root holds logs, site/, .git).
@@ -222,8 +223,8 @@ def _run(preview: Preview, host: str, port: int) -> None:
 
 def write_email_previews(root: Path) -> None:
     """Every essay's email as HTML, text and .eml in newsletter/preview/, to open beside the site."""
+    from ..model.publication import load_publication
     from ..newsletter.preview import write_preview
-    from ..publication import load_publication
     from .loader import load_settings
 
     publication = load_publication(load_settings(root))

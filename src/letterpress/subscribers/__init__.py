@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import Settings
+from ..model.settings import Settings
 from .erase import Erasure, erase_subscriber
 from .importing import EXPORT_COLUMNS, ImportReport, export_rows, import_csv, write_csv
 from .store import (

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import Problem
+from ..errors import Problem
 from .publication import Publication
 
 

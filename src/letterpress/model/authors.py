@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .config import AuthorOptions, Settings
-from .errors import Problem
+from ..errors import Problem
+from .settings import AuthorOptions, Settings
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def load_authors(settings: Settings) -> tuple[dict[str, Author], list[Problem]]:
         )
     for key in settings.authors:
         if key not in authors:
-            problems.append(Problem("mkdocs.yml", f"plugins.letterpress.authors.{key}",
+            problems.append(Problem("mkdocs.yml", f"plugins.letterpress.model.authors.{key}",
                                     f"no author '{key}' in {shown}; add them there or remove this entry."))
     return authors, problems
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .publication import Publication
+    from ..model.publication import Publication
 
 
 def load_current_publication() -> Publication:
     """The publication in the current folder (the one with mkdocs.yml), read and checked."""
-    from .publication import load_publication
-    from .site.loader import load_settings
+    from ..model.publication import load_publication
+    from ..site.loader import load_settings
 
     return load_publication(load_settings())

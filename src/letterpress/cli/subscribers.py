@@ -8,13 +8,13 @@ import click
 
 
 def _settings():
-    from .site.loader import load_settings
+    from ..site.loader import load_settings
 
     return load_settings()
 
 
 def _store():
-    from .subscribers import open_subscribers
+    from ..subscribers import open_subscribers
 
     return open_subscribers(_settings())
 
@@ -37,7 +37,7 @@ def add(email, name):
     Someone who unsubscribed, bounced, complained or was erased is not added
     back; only they can subscribe again, through the sign-up form.
     """
-    from .subscribers.names import check_name
+    from ..subscribers.names import check_name
 
     name = check_name(name)
     with _store() as store:
@@ -59,7 +59,7 @@ def import_(file, skip_invalid):
     is invalid, nothing is imported (unless --skip-invalid). People who left
     stay out: an import never re-activates them.
     """
-    from .subscribers import import_csv
+    from ..subscribers import import_csv
 
     with _store() as store:
         report = import_csv(store, file, skip_invalid=skip_invalid)
@@ -91,7 +91,7 @@ def export(file, email):
     (starting with = + - @, tab, CR or NUL) get a leading ' that the import
     takes off again. One person's export adds the letters sent to them.
     """
-    from .subscribers import EXPORT_COLUMNS, export_rows, write_csv
+    from ..subscribers import EXPORT_COLUMNS, export_rows, write_csv
 
     with _store() as store:
         rows = export_rows(store, email)
@@ -137,7 +137,7 @@ def list_(status):
 @click.argument("email")
 def remove(email):
     """Unsubscribe EMAIL (the record stays, so no import adds them back)."""
-    from .errors import LetterpressError
+    from ..errors import LetterpressError
 
     with _store() as store:
         person = store.get(email)
@@ -155,7 +155,7 @@ def erase(email, yes):
 
     Only a salted hash of the address is kept, so no later import adds them back.
     """
-    from .subscribers import erase_subscriber, open_store, outbox_path, store_path
+    from ..subscribers import erase_subscriber, open_store, outbox_path, store_path
 
     settings = _settings()
     if not yes:

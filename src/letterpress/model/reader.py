@@ -1,4 +1,4 @@
-"""Read one post file into an :class:`~letterpress.essay.Essay`, collecting every problem.
+"""Read one post file into an :class:`~letterpress.model.essay.Essay`, collecting every problem.
 
 Each check reports the file, the front-matter key, its line, what was expected
 and what to do, so an author can fix all of them in one pass.
@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 
 from pymdownx.slugs import slugify
 
+from ..errors import Problem
 from .audio import MIME_BY_SUFFIX, NotAudioError, parse_timecode, read_facts
 from .characters import find_unusable
-from .config import Settings
-from .errors import Problem
 from .essay import Audio, Chapter, Essay
 from .frontmatter import FrontMatterError, Source, read_text, split
+from .settings import Settings
 
 ESSAY_KEYS = ("title", "subtitle", "description", "date", "authors", "categories", "tags",
               "draft", "newsletter", "image", "audio")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .checks import check_publication
-from .history import uncommitted
-from .publication import Publication
-
-SENT_DIR = "newsletter/sent"
+from ..checks import check_publication
+from ..model.history import uncommitted
+from ..model.letters import sent_record
+from ..model.publication import Publication
 
 
 @dataclass(frozen=True)
@@ -63,12 +61,3 @@ def _unreadable(publication: Publication, problems) -> list[EssayStatus]:
                         uncommitted=False, emailed=None) for path in paths]
 
 
-def sent_record(root: Path, slug: str) -> dict | None:
-    """``newsletter/sent/<slug>.json`` (counts only, never an address), or None."""
-    path = root / SENT_DIR / f"{slug}.json"
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
-        return {"finished": None, "counts": {}, "unreadable": True}

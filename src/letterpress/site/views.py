@@ -10,11 +10,11 @@ import html
 import json
 import re
 
-from .audio import format_clock, human_size, iso_duration
-from .authors import Author
-from .config import Settings
-from .essay import Audio, Essay
-from .render import link_url
+from ..model.audio import format_clock, human_size, iso_duration
+from ..model.authors import Author
+from ..model.essay import Audio, Essay
+from ..model.settings import Settings
+from ..render.markdown import link_url
 
 HEADING = re.compile(r'(<h([2-4]) id="([^"]+)"[^>]*>)(.*?)(</h\2>)', re.DOTALL)
 TAGS = re.compile(r"<[^>]+>")

@@ -21,9 +21,10 @@ import lxml.html
 from markdown import Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from .config import Settings
-from .essay import Essay
-from .markdown_ext import EpigraphExtension
+from ..model.essay import Essay
+from ..model.publication import docs_path
+from ..model.settings import Settings
+from .epigraphs import EpigraphExtension
 
 # MkDocs always adds these to the configured extensions.
 MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")
@@ -44,7 +45,7 @@ def essay_html(essay: Essay, settings: Settings, pages: Mapping[str, str] | None
         essay: the essay to convert.
         settings: the publication's settings (Markdown extensions and their configs).
         pages: docs-relative ``.md`` path -> site-relative page URL, for links to
-            other essays (see :func:`post_pages`); other pages follow MkDocs' rule.
+            other essays (see :func:`letterpress.model.publication.post_pages`); other pages follow MkDocs' rule.
     """
     return _renderer(settings).html(essay, pages)
 
@@ -57,19 +58,6 @@ def absolute_essay_html(essay: Essay, settings: Settings,
     """
     page_url = settings.absolute_url(essay.url_path(settings.blog_dir))
     return _renderer(settings).html(essay, pages, base_url=page_url)
-
-
-def post_pages(essays, settings: Settings) -> dict[str, str]:
-    """docs-relative source path -> site-relative page URL of each essay."""
-    return {_docs_path(essay, settings): essay.url_path(settings.blog_dir) for essay in essays}
-
-
-def _docs_path(essay: Essay, settings: Settings) -> str:
-    """The essay's source path relative to docs/ (resolving symlinks only when needed)."""
-    try:
-        return essay.path.relative_to(settings.docs_dir).as_posix()
-    except ValueError:
-        return essay.path.resolve().relative_to(settings.docs_dir).as_posix()
 
 
 def absolutize(html: str, base_url: str) -> str:
@@ -181,7 +169,7 @@ class _SourceLinks(Treeprocessor):
         self.base_url = ""
 
     def start(self, essay: Essay, pages: Mapping[str, str], base_url: str = "") -> None:
-        self.source_dir = posixpath.dirname(_docs_path(essay, self.settings))
+        self.source_dir = posixpath.dirname(docs_path(essay, self.settings))
         self.page_path = essay.url_path(self.settings.blog_dir)
         self.pages = pages
         self.base_url = base_url

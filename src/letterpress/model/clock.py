@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
-from .errors import LetterpressError
+from ..errors import LetterpressError
 
 NOW_VARIABLE = "LETTERPRESS_NOW"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from .audio import format_clock
-from .status import EssayStatus
+from ..model.audio import format_clock
+from ..publishing.status import EssayStatus
 
 STATE_STYLES = {"invalid": "red", "draft": "yellow", "scheduled": "cyan", "published": "green", "emailed": "bold green"}
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from ..errors import Problem, ProblemsError
 from . import clock
 from .authors import Author, load_authors
-from .config import Settings
-from .errors import Problem, ProblemsError
 from .essay import Essay, State
 from .history import read_history, with_git_dates
 from .reader import read_essay
+from .settings import Settings
 
 
 @dataclass
@@ -30,8 +30,6 @@ class Publication:
 
         Computed once: every letter and feed entry needs it.
         """
-        from .render import post_pages
-
         return post_pages(self.essays, self.settings)
 
     @property
@@ -94,3 +92,16 @@ def _duplicate_slugs(essays: list[Essay]) -> list[Problem]:
                 "give one of them a different title or a 'slug:' line.",
             ))
     return problems
+
+
+def post_pages(essays, settings: Settings) -> dict[str, str]:
+    """docs-relative source path -> site-relative page URL of each essay."""
+    return {docs_path(essay, settings): essay.url_path(settings.blog_dir) for essay in essays}
+
+
+def docs_path(essay: Essay, settings: Settings) -> str:
+    """The essay's source path relative to docs/ (resolving symlinks only when needed)."""
+    try:
+        return essay.path.relative_to(settings.docs_dir).as_posix()
+    except ValueError:
+        return essay.path.resolve().relative_to(settings.docs_dir).as_posix()

@@ -1,6 +1,6 @@
 """``letterpress newsletter send/status/bounces``: the send, its ledger, and late bounce reports.
 
-These commands join the ``newsletter`` group of :mod:`letterpress.cli_newsletter`
+These commands join the ``newsletter`` group of :mod:`letterpress.cli.newsletter`
 (:mod:`letterpress.cli` adds them).
 Nothing printed here names a subscriber: output may end up in CI logs.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .cli_common import load_current_publication
+from .common import load_current_publication
 
 
 @click.command()
@@ -37,7 +37,7 @@ def send(slug, yes, rate, dry_run, test_address, force, retry_failed, messenger)
     LETTERPRESS_SMTP_PASSWORD) or, by default, into the Maildir
     newsletter/outbox/ as a trial.
     """
-    from .sending import plan_send, plan_test_send
+    from ..sending import plan_send, plan_test_send
 
     publication = load_current_publication()
     if test_address:
@@ -72,7 +72,7 @@ def _describe(plan) -> None:
 
 
 def _sample(plan) -> None:
-    from .sending.send import compose
+    from ..sending.send import compose
 
     first = next(iter(plan.store.subscribers("active")), None)
     address, name = (first.email, first.name) if first else ("reader@example.org", "")
@@ -90,7 +90,7 @@ def _run(plan) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .sending import run_send
+    from ..sending import run_send
 
     console = Console(stderr=True)
     started = time.monotonic()
@@ -130,7 +130,7 @@ def _summary(plan, result, seconds: float) -> None:
 
 
 def _test_send(plan, address: str) -> None:
-    from .sending import send_test
+    from ..sending import send_test
 
     with plan:
         reply = send_test(plan, address)
@@ -143,9 +143,9 @@ def _test_send(plan, address: str) -> None:
 @click.argument("slug", required=False)
 def status(slug):
     """Every send (of SLUG): its state, counts by outcome, and what is left."""
-    from .sending import Ledger
-    from .site.loader import load_settings
-    from .subscribers import open_subscribers
+    from ..sending import Ledger
+    from ..site.loader import load_settings
+    from ..subscribers import open_subscribers
 
     with open_subscribers(load_settings()) as store:
         ledger = Ledger(store)
@@ -175,9 +175,9 @@ def bounces(path):
     Permanent failures mark the subscriber bounced; delays are left alone;
     abuse complaints (ARF) mark them complained.
     """
-    from .sending import process_reports
-    from .site.loader import load_settings
-    from .subscribers import open_subscribers
+    from ..sending import process_reports
+    from ..site.loader import load_settings
+    from ..subscribers import open_subscribers
 
     with open_subscribers(load_settings()) as store:
         report = process_reports(store, path)

@@ -17,7 +17,7 @@ def service(host, port, root_path):
     Needs LETTERPRESS_SECRET in the environment and service.url in mkdocs.yml;
     shares the subscriber file with `letterpress newsletter send`.
     """
-    from .service import serve
-    from .site.loader import load_settings
+    from ..service import serve
+    from ..site.loader import load_settings
 
     serve(load_settings(), host=host, port=port, root_path=root_path)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli_common import load_current_publication
+from .common import load_current_publication
 
 PREVIEW_DIR = Path("newsletter") / "preview"
 
@@ -26,7 +26,7 @@ def render(slug, out_dir):
     Works on drafts too (marked as such). The message goes to a placeholder
     recipient; its unsubscribe link is real only when LETTERPRESS_SECRET is set.
     """
-    from .newsletter.preview import write_preview
+    from ..newsletter.preview import write_preview
 
     publication = load_current_publication()
     preview = write_preview(publication, publication.essay(slug), out_dir or publication.settings.root / PREVIEW_DIR)
@@ -43,7 +43,7 @@ def check(slug):
     text or width, TK/TODO markers, sender and postal address, subject length,
     and the contrast of the template's colours (light and dark).
     """
-    from .newsletter.check import check_issue
+    from ..newsletter.check import check_issue
 
     publication = load_current_publication()
     report = check_issue(publication, publication.essay(slug))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import LetterpressError
+from ..errors import LetterpressError
 from .publication import Publication
 from .reader import CONTROL, material_slugify
 

@@ -1,7 +1,7 @@
 """The Essay model: one post, parsed once, used by every output.
 
 Nothing here imports MkDocs; the site, the feeds and the newsletter all read
-these dataclasses. ``letterpress.reader`` builds them from files.
+these dataclasses. ``letterpress.model.reader`` builds them from files.
 """
 
 from __future__ import annotations

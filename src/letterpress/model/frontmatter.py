@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .errors import Problem
+from ..errors import Problem
 
 # Material's own pattern: front matter between '---' lines at the very top.
 FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)?(?:\.{3}|-{3})[ \t]*(?:\n|\Z)", re.DOTALL)

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import click
 
-from . import __version__, cli_send
-from .cli_common import load_current_publication
-from .cli_newsletter import newsletter as _newsletter_group
-from .cli_service import service as _service_command
-from .cli_subscribers import subscribers as _subscribers_group
-from .errors import LetterpressError, ProblemsError
+from .. import __version__
+from ..errors import LetterpressError, ProblemsError
+from . import send as cli_send
+from .common import load_current_publication
+from .newsletter import newsletter as _newsletter_group
+from .service import service as _service_command
+from .subscribers import subscribers as _subscribers_group
 
 
 class LetterpressGroup(click.Group):
@@ -49,7 +50,7 @@ def cli():
 @click.argument("title")
 def new(title):
     """Scaffold a draft essay titled TITLE in docs/<blog>/posts/."""
-    from .scaffold import new_essay
+    from ..model.scaffold import new_essay
 
     path = new_essay(load_current_publication(), title)
     click.echo(f"created {path.relative_to(Path.cwd())} (draft: true; replace every TK before publishing)")
@@ -58,7 +59,7 @@ def new(title):
 @cli.command()
 def check():
     """Validate every essay and the config; print all problems; exit 1 on any error."""
-    from .checks import check_publication
+    from ..checks import check_publication
 
     problems = check_publication(load_current_publication())
     for problem in problems:
@@ -85,8 +86,8 @@ def build(site_dir, strict):
 
     The old site stays in place until the new one is complete.
     """
-    from .site.build import build_site
-    from .site.loader import find_root
+    from ..site.build import build_site
+    from ..site.loader import find_root
 
     target = build_site(find_root(), site_dir, strict=strict)
     click.echo(f"built {target}")
@@ -103,8 +104,8 @@ def serve(host, port, drafts):
     Also writes every essay's email to newsletter/preview/. Answers HTTP Range
     requests (206), so seeking in a narration and its chapters work.
     """
-    from .site.loader import find_root
-    from .site.serve import serve_publication
+    from ..site.loader import find_root
+    from ..site.serve import serve_publication
 
     serve_publication(find_root(), host=host, port=port, drafts=drafts)
 
@@ -116,7 +117,7 @@ def status(as_json):
 
     Also: narration length, words, problems from `check`, and uncommitted changes.
     """
-    from .status import essay_statuses
+    from ..publishing.status import essay_statuses
     from .status_table import print_status_table
 
     rows = essay_statuses(load_current_publication())
@@ -141,8 +142,8 @@ def publish(dry_run):
     Run it on the machine that holds the subscriber file (a systemd timer or a
     git hook). Running it twice does nothing the second time.
     """
-    from .publishing.pipeline import publish as run_pipeline
-    from .site.loader import find_root
+    from ..publishing.pipeline import publish as run_pipeline
+    from ..site.loader import find_root
 
     report = run_pipeline(find_root(), dry_run=dry_run, say=click.echo)
     if not dry_run and not (report.sent or report.waiting):

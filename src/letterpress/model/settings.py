@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import Problem, ProblemsError
+from ..errors import Problem, ProblemsError
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -296,11 +296,11 @@ def _authors(raw, problems: list[Problem]) -> dict[str, AuthorOptions]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        problems.append(_problem("plugins.letterpress.authors",
+        problems.append(_problem("plugins.letterpress.model.authors",
                                  "expected a mapping of author keys to options."))
         return {}
     return {
-        str(key): _build_section(AuthorOptions, value, f"plugins.letterpress.authors.{key}", problems)
+        str(key): _build_section(AuthorOptions, value, f"plugins.letterpress.model.authors.{key}", problems)
         for key, value in raw.items()
     }
 

@@ -1,0 +1,1 @@
+"""The model: settings, essays read from their files, authors, audio facts, git dates, the publication."""
