@@ -100,3 +100,12 @@ def minimal(minimal_publication) -> Path:
     shutil.copy(Path(__file__).parent / "fixtures" / "short.mp3", audio / "short.mp3")  # a real 4 s recording
     (audio / "not-audio.mp3").write_text("This is not a recording.\n")
     return root
+
+
+@pytest.fixture
+def store(tmp_path):
+    """An empty subscriber store in a real SQLite file."""
+    from letterpress.subscribers import open_store
+
+    with open_store(tmp_path / "subscribers.sqlite3") as opened:
+        yield opened

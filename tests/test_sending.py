@@ -39,12 +39,6 @@ SENDER = "bounces@quietrooms.example.org"
 
 
 @pytest.fixture
-def store(tmp_path):
-    with open_store(tmp_path / "subscribers.sqlite3") as opened:
-        yield opened
-
-
-@pytest.fixture
 def server():
     with SmtpTestServer() as running:
         yield running

@@ -51,12 +51,6 @@ class WatchingHandler(FaultHandler):
 
 
 @pytest.fixture
-def store(tmp_path):
-    with open_store(tmp_path / "subscribers.sqlite3") as opened:
-        yield opened
-
-
-@pytest.fixture
 def server():
     running = SmtpTestServer()
     running.handler = WatchingHandler(running.faults)

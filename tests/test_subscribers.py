@@ -42,12 +42,6 @@ plugins:
 
 
 @pytest.fixture
-def store(tmp_path):
-    with open_store(tmp_path / "subscribers.sqlite3") as opened:
-        yield opened
-
-
-@pytest.fixture
 def publication(tmp_path, monkeypatch) -> Path:
     """A publication folder (just its mkdocs.yml) as the working folder."""
     root = tmp_path / "publication"
