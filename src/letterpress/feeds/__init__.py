@@ -8,11 +8,12 @@ writers (:mod:`letterpress.writers`), :func:`feed_problems` one of its checks.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ..errors import ProblemsError
+from ..model import urls
 from ..model.essay import Essay
+from ..model.files import write_atomic
 from ..model.publication import Publication
 from .artwork import is_episode_artwork
 from .chapters import chapters_json, chapters_path
@@ -86,7 +87,7 @@ def _chapters_files(publication: Publication, essays: list[Essay]) -> dict[str, 
 def _has_episode_artwork(essay: Essay) -> bool:
     """A local, square essay image of the right size doubles as the episode's artwork."""
     source = str(essay.meta.get("image") or "")
-    if not essay.image or not source or essay.image.startswith("https://"):
+    if not essay.image or not source or urls.is_https(essay.image):
         return False  # a remote image cannot be checked, so it is not used
     return is_episode_artwork((essay.path.parent / source).resolve())
 
@@ -94,9 +95,5 @@ def _has_episode_artwork(essay: Essay) -> bool:
 def write_files(site_dir: Path, files: dict[str, bytes]) -> None:
     """Write each file through a temporary name, so no reader sees half a feed."""
     for relative, content in files.items():
-        target = site_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(content)
-        os.replace(temporary, target)
+        write_atomic(site_dir / relative, content)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import tokens
 from ..model.essay import Essay
+from ..model.files import write_atomic
 from ..model.publication import Publication
 from .message import POLICY, RenderedIssue
 from .render import render_issue
@@ -63,10 +63,7 @@ def write_preview(publication: Publication, essay: Essay, out_dir: Path) -> Prev
 
 
 def _write(path: Path, data: bytes) -> Path:
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
-        handle.write(data)
-    os.replace(handle.name, path)
-    return path
+    return write_atomic(path, data, 0o600)  # previews hold a rendered letter: owner only, as before
 
 
 def _shown(path: Path) -> str:

@@ -8,11 +8,10 @@ letters, newest first. Written after the site build, like the feeds, so
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from ..model.essay import Essay
+from ..model.files import write_atomic
 from ..model.letters import letter_essays
 from ..model.publication import Publication
 from . import templates
@@ -46,8 +45,4 @@ def archive_html(publication: Publication, letters: list[Essay]) -> str:
 
 def _write(path: Path, text: str) -> None:
     """Write through a temporary file, so a failed build leaves no half-written page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                     prefix=f".{path.name}.") as handle:
-        handle.write(text)
-    os.replace(handle.name, path)
+    write_atomic(path, text, 0o600)  # the mode its temporary file always had

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from ..errors import LetterpressError, Problem
+from ..model.files import swap_directory
 from ..model.settings import PublishOptions, Settings
 
 MODES = ("none", "directory", "command", "pages")
@@ -74,10 +75,7 @@ def copy_site(site_dir: Path, target: Path) -> None:
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise DeployError(f"cannot copy the site to {target}: {error}") from None
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_directory(staging, target)
 
 
 def run_deploy_command(command: str, root: Path) -> None:

@@ -12,7 +12,6 @@ import fcntl
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING
 from .. import tokens
 from ..errors import LetterpressError, Problem, ProblemsError
 from ..model.essay import Essay, State
+from ..model.files import write_atomic
 from ..model.letters import SENT_DIR, sent_record
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE, Settings
@@ -191,14 +191,9 @@ def write_sent_record(root: Path, campaign: Campaign, counts: dict[str, int]) ->
         "recipients": sum(counts.values()),
         "counts": {outcome: counts[outcome] for outcome in ("sent", "bounced", "failed", "skipped")},
     }
-    target = root / SENT_DIR / f"{campaign.slug}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, target)
-    return target
+    # Committed to git as the proof of a send: it must survive a crash, hence durable.
+    text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    return write_atomic(root / SENT_DIR / f"{campaign.slug}.json", text, 0o644, durable=True)
 
 
 # -- checks ---------------------------------------------------------------------------
@@ -221,15 +216,16 @@ def _refuse_unsendable(publication: Publication, essay: Essay) -> None:
         raise SendRefused(f"{essay.source_path}: front matter 'newsletter': false; this essay is never emailed.")
 
 
-def _checked_issue(publication: Publication, essay: Essay):
-    from ..newsletter import render_issue
+def _checked_issue(publication: Publication, essay: Essay) -> RenderedIssue:
+    """The letter the pre-send check rendered and passed: rendered once, checked, then sent as is."""
     from ..newsletter.check import check_issue
 
-    errors = check_issue(publication, essay).errors
-    if errors:
-        raise ProblemsError(errors + [Problem(essay.source_path, "", "the letter has errors (see "
-                                              f"`letterpress newsletter check {essay.slug}`); nothing was sent.")])
-    return render_issue(publication, essay)
+    report = check_issue(publication, essay)
+    if report.errors:
+        raise ProblemsError(report.errors + [Problem(essay.source_path, "", "the letter has errors (see "
+                                                     f"`letterpress newsletter check {essay.slug}`); "
+                                                     "nothing was sent.")])
+    return report.issue()
 
 
 def _prepare(publication: Publication, essay: Essay, issue, messenger: str | None,

@@ -16,6 +16,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from ..checks import SITE_CHECKS, raise_for_errors
 from ..errors import LetterpressError
+from ..model.files import swap_directory
 from ..model.publication import Publication, load_publication
 from ..model.settings import CONFIG_FILE
 from .loader import load_settings
@@ -55,7 +56,7 @@ def build_and_swap(root: Path, target: Path, strict: bool = False) -> Publicatio
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap(staging, target)
+    swap_directory(staging, target)
     return publication
 
 
@@ -80,12 +81,3 @@ def build_into(root: Path, site_dir: Path, strict: bool = False) -> Publication:
     finally:
         config.plugins.on_shutdown()
     return publication
-
-
-def _swap(staging: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)

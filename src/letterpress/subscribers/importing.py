@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import Problem, ProblemsError
+from ..model.files import write_atomic
 from .names import name_problem
 from .store import STOPPED, InvalidAddressError, SubscriberStore, normalise_address, utc_now
 
@@ -340,12 +339,7 @@ def write_csv(rows: list[dict], columns, target: Path | None) -> str | None:
     writer.writerows({key: neutralise_cell(value) for key, value in row.items()} for row in rows)
     if target is None:
         return buffer.getvalue()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-        file.write(buffer.getvalue())
-    os.chmod(temporary, 0o600)  # addresses: readable by the owner only
-    os.replace(temporary, target)
+    write_atomic(target, buffer.getvalue(), 0o600)  # addresses: readable by the owner only
     return None
 
 
