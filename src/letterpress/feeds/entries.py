@@ -1,8 +1,9 @@
 """What every feed says about the publication and each essay, computed once.
 
 The four feeds differ only in syntax; their facts (absolute URLs, dates,
-authors, the essay's HTML, the recording) come from here, so the Markdown of
-each essay is converted once for all of them.
+authors, the essay's HTML, the recording) come from here. The essay's HTML is
+the publication's own (:func:`letterpress.render.once.essay_html_for`): converted
+once per process and shared with the email web versions and the letters.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 
+from ..model import urls
 from ..model.audio import format_clock
 from ..model.authors import Author
 from ..model.essay import Essay
 from ..model.publication import Publication
-from ..render.markdown import EssayRenderer
+from ..render.once import essay_html_for
 
 RSS_PATH = "rss.xml"
 ATOM_PATH = "atom.xml"
@@ -111,14 +113,12 @@ def last_change(essay: Essay) -> datetime:
 
 
 class EntryMaker:
-    """Turns essays into :class:`FeedEntry` objects with one shared Markdown converter."""
+    """Turns essays into :class:`FeedEntry` objects; the HTML is the one kept on the publication."""
 
     def __init__(self, publication: Publication, full_text: bool = True):
         self.publication = publication
         self.settings = publication.settings
         self.full_text = full_text
-        self.renderer = EssayRenderer(self.settings) if full_text else None
-        self.pages = publication.page_urls
 
     def entry(self, essay: Essay, with_html: bool = True) -> FeedEntry:
         """``essay`` as a feed entry; ``with_html=False`` skips the (costly) essay HTML."""
@@ -139,7 +139,7 @@ class EntryMaker:
 
     def absolute(self, path: str) -> str:
         """A site-relative path (or an https URL, kept) as an absolute URL."""
-        return path if path.startswith(("https://", "http://")) else self.settings.absolute_url(path)
+        return urls.absolute(path, self.settings.site_url)
 
     def person(self, key: str) -> Person:
         author: Author | None = self.publication.authors.get(key)
@@ -158,10 +158,10 @@ class EntryMaker:
     def entry_html(self, essay: Essay, url: str, recording: Recording | None) -> str:
         """Full text (or the summary and a link), led by a "Listen" link when narrated."""
         listen = _listen_paragraph(url, recording) if recording else ""
-        if self.renderer is None:
+        if not self.full_text:
             return (f"{listen}<p>{escape(essay.description)}</p>\n"
                     f'<p><a href="{escape(url)}">Read “{escape(essay.title)}”</a></p>')
-        return listen + self.renderer.html(essay, self.pages, base_url=url)
+        return listen + essay_html_for(self.publication, essay)
 
 
 def _listen_paragraph(url: str, recording: Recording) -> str:

@@ -23,6 +23,9 @@ class Publication:
     authors: dict[str, Author]
     essays: list[Essay]
     problems: list[Problem] = field(default_factory=list)
+    # Each essay's rendered HTML, filled by letterpress.render.once (the model renders nothing):
+    # id(essay) -> (essay, settings, html). Not part of the publication's value.
+    rendered: dict[int, tuple[Essay, Settings, str]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def page_urls(self) -> dict[str, str]:

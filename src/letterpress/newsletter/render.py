@@ -13,11 +13,11 @@ from markupsafe import Markup
 
 from .. import tokens
 from ..errors import Problem, ProblemsError
-from ..model import clock
+from ..model import clock, urls
 from ..model.audio import format_clock
 from ..model.essay import Essay
 from ..model.publication import Publication
-from ..render.markdown import absolute_essay_html
+from ..render.once import essay_html_for
 from . import addresses, attachment, body, links, mjml_html, templates
 from .message import PLACEHOLDER_ADDRESS, PLACEHOLDER_UNSUBSCRIBE, RenderedIssue
 from .text import TextWriter
@@ -60,10 +60,33 @@ def render_issue(publication: Publication, essay: Essay) -> RenderedIssue:
             line, a budget too small for even the first section, an audio
             attachment over its size cap.
     """
-    settings = publication.settings
-    addresses.raise_for_config(settings)
+    addresses.raise_for_config(publication.settings)  # before rendering: no letter goes out without it
+    return issue_from(*render_letter(publication, essay))
+
+
+def render_letter(publication: Publication, essay: Essay) -> tuple[Letter, Rendition]:
+    """The letter for ``essay`` fitted to the budget: the one render a send checks, then sends.
+
+    Needs no sender config (``newsletter check`` reports what is missing);
+    :func:`issue_from` turns the result into the letter to send.
+
+    Raises:
+        ProblemsError: template or MJML errors naming the template file and
+            line, a budget too small for even the first section.
+    """
     letter = prepare(publication, essay, web_version=False)
-    rendition = fit_budget(letter)
+    return letter, fit_budget(letter)
+
+
+def issue_from(letter: Letter, rendition: Rendition) -> RenderedIssue:
+    """``rendition`` of ``letter`` as a :class:`RenderedIssue`, ready per recipient; renders nothing.
+
+    Raises:
+        ProblemsError: missing or invalid config (sender, postal address,
+            service URL), an audio attachment over its size cap.
+    """
+    publication, essay, settings = letter.publication, letter.essay, letter.publication.settings
+    addresses.raise_for_config(settings)
     return RenderedIssue(
         slug=essay.slug, subject=subject(publication, essay), html=rendition.html, text=rendition.text,
         excerpted=rendition.sections < len(letter.body.sections),
@@ -94,7 +117,7 @@ def prepare(publication: Publication, essay: Essay, web_version: bool) -> Letter
     """Context, email body and styles of one letter."""
     settings = publication.settings
     context = base_context(publication, essay, web_version)
-    email_body = body.email_body(absolute_essay_html(essay, settings, publication.page_urls), settings)
+    email_body = body.email_body(essay_html_for(publication, essay), settings)
     css = templates.render(settings, "body.css.j2", context)
     letter = Letter(publication, essay, context, email_body, css)
     letter.sections_html = [body.serialize(section.elements, css) for section in email_body.sections]
@@ -149,7 +172,7 @@ def _audio(essay: Essay, settings, page_url: str) -> dict | None:
 def _cover(essay: Essay, settings) -> dict | None:
     if not essay.image:
         return None
-    return {"url": essay.image if essay.image.startswith("https://") else settings.absolute_url(essay.image)}
+    return {"url": urls.absolute(essay.image, settings.site_url)}
 
 
 # -- assembling and the size budget ---------------------------------------------------

@@ -51,7 +51,7 @@ def publish(root: Path, dry_run: bool = False, say: Callable[[str], None] = prin
     due = due_essays(publication)
     if dry_run:
         return _dry_run(publication, due, report, say)
-    _step(report, say, f"built {build_site(root)}")
+    _step(report, say, f"built {build_site(root, publication=publication)}")  # read above, not again
     _step(report, say, deploy(publication.settings, root / "site"))
     _send_due(publication, due, report, say)
     if report.sent:

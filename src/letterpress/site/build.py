@@ -2,6 +2,8 @@
 
 A failed build leaves the previous site untouched: MkDocs writes into a
 temporary sibling folder, which replaces ``site/`` only when the build succeeded.
+The essays are read once: the publication read (and checked) here is handed to
+the plugin, which reads by itself only in a bare ``mkdocs build``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ..model.files import swap_directory
 from ..model.publication import Publication, load_publication
 from ..model.settings import CONFIG_FILE
 from .loader import load_settings
+from .plugin import hand_over
 
 MKDOCS_ERRORS = (PluginError, ConfigurationError, Abort)
 
@@ -28,8 +31,11 @@ class BuildError(LetterpressError):
     """MkDocs could not build the site; the message says why."""
 
 
-def build_site(root: Path, site_dir: Path | None = None, strict: bool = False) -> Path:
+def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
+               publication: Publication | None = None) -> Path:
     """Build the publication at ``root`` into ``site_dir`` (default ``root/site``).
+
+    ``publication``: the caller's, already read and checked (``publish``); default: read here.
 
     Returns:
         The folder holding the built site.
@@ -38,11 +44,12 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False) -
         BuildError: with MkDocs' or Letterpress' message; the old site is kept.
     """
     target = (site_dir or root / "site").resolve()
-    build_and_swap(root, target, strict=strict)
+    build_and_swap(root, target, strict=strict, publication=publication)
     return target
 
 
-def build_and_swap(root: Path, target: Path, strict: bool = False) -> Publication:
+def build_and_swap(root: Path, target: Path, strict: bool = False,
+                   publication: Publication | None = None) -> Publication:
     """Build into a temporary sibling of ``target``, then swap it into place.
 
     Returns:
@@ -52,7 +59,7 @@ def build_and_swap(root: Path, target: Path, strict: bool = False) -> Publicatio
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        publication = build_into(root, staging, strict=strict)
+        publication = build_into(root, staging, strict=strict, publication=publication)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -60,19 +67,24 @@ def build_and_swap(root: Path, target: Path, strict: bool = False) -> Publicatio
     return publication
 
 
-def build_into(root: Path, site_dir: Path, strict: bool = False) -> Publication:
+def build_into(root: Path, site_dir: Path, strict: bool = False,
+               publication: Publication | None = None) -> Publication:
     """Run ``mkdocs build`` for ``root`` into ``site_dir`` (no swap); returns the publication.
 
-    The publication is checked first, so its problems reach the caller as a
-    :class:`ProblemsError` (one line each) rather than inside MkDocs' log.
+    Without ``publication`` it is read and checked first, so its problems reach
+    the caller as a :class:`ProblemsError` (one line each) rather than inside
+    MkDocs' log; one given was read and checked by the caller. Either way the
+    plugin builds from it and reads no essay again.
     """
-    publication = load_publication(load_settings(root))
-    raise_for_errors(publication, SITE_CHECKS)
+    if publication is None:
+        publication = load_publication(load_settings(root))
+        raise_for_errors(publication, SITE_CHECKS)
     try:
         config = load_config(str(root / CONFIG_FILE), site_dir=str(site_dir), strict=strict)
     except MKDOCS_ERRORS as error:
         raise BuildError(str(error)) from None
     # As `mkdocs build` does: Material's blog removes its temporary folder on shutdown.
+    hand_over(config, publication)
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)

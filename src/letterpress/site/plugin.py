@@ -55,6 +55,8 @@ class LetterpressConfig(base.Config):
 class LetterpressPlugin(BasePlugin[LetterpressConfig]):
     def __init__(self):
         super().__init__()
+        # Set by hand_over() before an in-process build: the caller's publication, read and checked.
+        self.handed: Publication | None = None
         self.publication: Publication | None = None
         self.essays_by_source: dict[str, Essay] = {}
 
@@ -62,7 +64,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return
-        self.publication = self._resolve_publication(config)
+        self.publication = self.handed or self._resolve_publication(config)
         self.essays_by_source = {os.path.normcase(str(e.path)): e for e in self.publication.essays}
         config.markdown_extensions.append(EpigraphExtension())
         escape_values(config, TEXT_CONFIG)
@@ -171,6 +173,17 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         view = essay_view(essay, publication.settings, publication.authors)
         view["draft"] = essay.draft
         return view
+
+
+def hand_over(config, publication: Publication) -> None:
+    """Give the build of ``config`` a publication already read and checked, so it reads no essay again.
+
+    For in-process builds (``letterpress build``, ``publish``, ``serve``); a bare
+    ``mkdocs build`` has no caller's publication and reads its own in ``on_config``.
+    """
+    for plugin in config.plugins.values():
+        if isinstance(plugin, LetterpressPlugin):
+            plugin.handed = publication
 
 
 def _previews_drafts() -> bool:

@@ -1,0 +1,101 @@
+"""Read once, render once (DESIGN.md, data flow), counted on the real code paths.
+
+Spies wrap the real functions (they still run): :meth:`EssayRenderer.html`, the one
+place an essay's Markdown becomes HTML outside MkDocs' own page rendering, and
+``read_essay`` as :func:`load_publication` calls it, the one place an essay file is
+opened. Each test runs a real build (and a real ``publish``) and counts per essay file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+import test_publish as publish_setup
+from letterpress.cli import cli
+from letterpress.model import publication as publication_module
+from letterpress.model.publication import load_publication
+from letterpress.render.markdown import EssayRenderer
+from letterpress.site.loader import load_settings
+
+# The scratch repository, SMTP server and subscribers of tests/test_publish.py.
+remote = publish_setup.remote
+server_clone = publish_setup.server_clone
+smtp = publish_setup.smtp
+
+
+@pytest.fixture
+def conversions(monkeypatch) -> Counter:
+    """Essay file -> how many times its Markdown was converted by letterpress.render."""
+    counts: Counter = Counter()
+    real = EssayRenderer.html
+
+    def counting(self, essay, *args, **kwargs):
+        counts[essay.path.resolve()] += 1
+        return real(self, essay, *args, **kwargs)
+
+    monkeypatch.setattr(EssayRenderer, "html", counting)
+    return counts
+
+
+@pytest.fixture
+def reads(monkeypatch) -> Counter:
+    """Essay file -> how many times it was read."""
+    counts: Counter = Counter()
+    real = publication_module.read_essay
+
+    def counting(path, *args, **kwargs):
+        counts[Path(path).resolve()] += 1
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(publication_module, "read_essay", counting)
+    return counts
+
+
+def essay_files(root: Path) -> set[Path]:
+    return {path.resolve() for path in (root / "docs/essays/posts").rglob("*.md")}
+
+
+def published_files(root: Path) -> set[Path]:
+    return {essay.path.resolve() for essay in load_publication(load_settings(root)).published()}
+
+
+def test_a_mkdocs_build_converts_each_published_essay_once(sample_root, tmp_path, conversions, reads):
+    published = published_files(sample_root)
+    reads.clear()
+    config = load_config(str(sample_root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    assert (tmp_path / "site/rss.xml").is_file() and (tmp_path / "site/newsletter/index.html").is_file()
+    # The feeds and the email web versions both carry the full text; one conversion serves both.
+    assert published and set(conversions) == published
+    assert max(conversions.values()) == 1, conversions
+    # A bare `mkdocs build` has no caller's publication: the plugin reads each essay, once.
+    assert set(reads) == essay_files(sample_root) and set(reads.values()) == {1}
+
+
+def test_letterpress_build_reads_each_essay_once(publication_copy, monkeypatch, conversions, reads):
+    monkeypatch.chdir(publication_copy)
+    result = CliRunner().invoke(cli, ["build"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert (publication_copy / "site/feed.json").is_file()
+    assert set(reads) == essay_files(publication_copy) and set(reads.values()) == {1}, reads
+    assert set(conversions) == published_files(publication_copy) and set(conversions.values()) == {1}
+
+
+def test_publish_reads_and_converts_each_essay_once(server_clone, smtp, conversions, reads):
+    result = publish_setup.publish()
+    assert result.exit_code == 0, result.output
+    assert "sent 'a-new-letter'" in result.output and publish_setup.recipients(smtp)
+    # Pull, check, build, deploy and send all work from one read ...
+    assert set(reads) == essay_files(server_clone) and set(reads.values()) == {1}, reads
+    # ... and the letter sent reuses the HTML its web version was written from.
+    assert set(conversions) == published_files(server_clone) and set(conversions.values()) == {1}
