@@ -18,6 +18,7 @@ from urllib.parse import quote
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from .errors import LetterpressError
+from .model import urls
 from .model.settings import Settings
 
 SECRET_VARIABLE = "LETTERPRESS_SECRET"
@@ -134,7 +135,7 @@ def service_url(settings: Settings) -> str:
         LetterpressError: the config does not name it.
     """
     url = settings.service.url.strip().rstrip("/")
-    if not url.startswith(("https://", "http://")):
+    if not urls.is_web_url(url):
         raise LetterpressError(
             "mkdocs.yml: config 'plugins.letterpress.service.url' is missing; the unsubscribe link needs "
             "the sign-up service's address, e.g. 'url: https://example.org/service'."

@@ -12,6 +12,7 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 
 from ..errors import Problem
+from ..model import urls
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE, PodcastOptions, Settings
 from .artwork import artwork_problem
@@ -58,7 +59,7 @@ def _site_url_problems(settings: Settings) -> list[Problem]:
     if not settings.site_url:
         return [_config("site_url", "is missing; feeds need absolute URLs. Add the address the site is "
                         "published at to mkdocs.yml, e.g. 'site_url: https://example.org/'.")]
-    if not settings.site_url.startswith(("https://", "http://")):
+    if not urls.is_web_url(settings.site_url):
         return [_config("site_url", f"'{settings.site_url}' is not an absolute URL; "
                         "write it with https://, e.g. 'site_url: https://example.org/'.")]
     return []

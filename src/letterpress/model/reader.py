@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from pymdownx.slugs import slugify
 
 from ..errors import Problem
+from . import urls
 from .audio import MIME_BY_SUFFIX, NotAudioError, parse_timecode, read_facts
 from .characters import find_unusable
 from .essay import Audio, Chapter, Essay
@@ -197,7 +198,7 @@ class _Reader:
         image = self._text("image")
         if not image:
             return ""
-        if image.startswith("https://"):
+        if urls.is_https(image):
             return self._remote(image, "image")
         local = self._local_file(image, "image")
         return self._site_path(local) if local else ""
@@ -218,7 +219,7 @@ class _Reader:
         narrator = self._text("audio.narrator", required=True, meta=raw)
         if not src:
             return None
-        facts = self._remote_audio(src, raw) if src.startswith(("https://", "http://")) \
+        facts = self._remote_audio(src, raw) if urls.is_web_url(src) \
             else self._local_audio(src)
         if facts is None:
             return None
@@ -316,12 +317,7 @@ class _Reader:
 
     def _site_path(self, path: Path) -> str:
         """Where MkDocs (with Material's blog) publishes a file from docs/."""
-        relative = path.relative_to(self.settings.docs_dir).as_posix()
-        posts = f"{self.settings.blog_dir}/posts/"
-        # Material's blog drops the purely functional posts/ folder from media paths.
-        if relative.startswith(posts):
-            relative = f"{self.settings.blog_dir}/" + relative[len(posts):]
-        return relative
+        return urls.published_path(path.relative_to(self.settings.docs_dir).as_posix(), self.settings.blog_dir)
 
 
 def _unknown(key, known) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import Problem, ProblemsError
+from . import urls
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -150,7 +151,7 @@ class Settings:
 
     @property
     def posts_dir(self) -> Path:
-        return self.docs_dir / self.blog_dir / "posts"
+        return self.docs_dir / self.blog_dir / urls.POSTS
 
     @property
     def config_path(self) -> Path:
@@ -158,7 +159,7 @@ class Settings:
 
     def absolute_url(self, path: str) -> str:
         """``path`` (site-relative, no leading slash) joined to ``site_url``."""
-        return self.site_url.rstrip("/") + "/" + path.lstrip("/")
+        return urls.join(self.site_url, path)
 
 
 SECTIONS = {

@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from .. import tokens
 from ..errors import LetterpressError, Problem, ProblemsError
+from ..model import urls
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE, Settings
 
@@ -46,7 +47,7 @@ def config_problems(settings: Settings) -> list[Problem]:
     if not options.postal_address.strip():
         problems.append(_problem("newsletter.postal_address", "is missing; bulk mail must carry a postal "
                                  "address (CAN-SPAM). Add 'postal_address: \"PO Box 1, Town, Country\"'."))
-    if not settings.service.url.strip().startswith(("https://", "http://")):
+    if not urls.is_web_url(settings.service.url.strip()):
         problems.append(_problem("service.url", "is missing; the unsubscribe link needs the sign-up service's "
                                  "address, e.g. 'url: https://example.org/service'."))
     for key in ("postal_address", "reason", "subject_prefix", "list_id", "unsubscribe_mailto"):

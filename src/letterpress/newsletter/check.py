@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 
 from .. import tokens
 from ..errors import Problem, ProblemsError
+from ..model import urls
 from ..model.essay import Essay, State
 from ..model.publication import Publication
 from ..model.settings import Settings
@@ -233,9 +234,9 @@ def _docs_has(settings: Settings, path: str) -> bool:
     docs = settings.docs_dir
     stem = path.rstrip("/")
     candidates = [docs / path, docs / f"{stem}.md", docs / stem / "index.md", docs / f"{stem}/README.md"]
-    blog = settings.blog_dir + "/"
-    if path.startswith(blog):  # Material's blog serves files beside posts without the posts/ folder
-        candidates.append(docs / blog / "posts" / path[len(blog):])
+    source = urls.post_source_path(path, settings.blog_dir)
+    if source is not None:
+        candidates.append(docs / source)
     return any(candidate.resolve().is_relative_to(docs) and candidate.is_file() for candidate in candidates)
 
 

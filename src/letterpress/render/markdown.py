@@ -21,6 +21,7 @@ import lxml.html
 from markdown import Markdown
 from markdown.treeprocessors import Treeprocessor
 
+from ..model import urls
 from ..model.essay import Essay
 from ..model.publication import docs_path
 from ..model.settings import Settings
@@ -219,9 +220,7 @@ class _SourceLinks(Treeprocessor):
         return stem + "/"
 
     def file_url(self, target: str) -> str:
-        posts = f"{self.settings.blog_dir}/posts/"
-        # Material's blog drops the posts/ folder from the paths of files beside posts.
-        return f"{self.settings.blog_dir}/" + target[len(posts):] if target.startswith(posts) else target
+        return urls.published_path(target, self.settings.blog_dir)
 
 
 def _relative_url(site_path: str, page_path: str) -> str:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from .. import tokens
 from ..errors import Problem, ProblemsError
+from ..model import urls
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE, Settings
 from ..subscribers import store_path
@@ -119,7 +120,7 @@ def _required_problems(settings: Settings) -> list[Problem]:
     from ..newsletter.addresses import config_problems  # sender, postal address, service.url
 
     problems = list(config_problems(settings))
-    if not settings.site_url.startswith(("https://", "http://")):
+    if not urls.is_web_url(settings.site_url):
         problems.append(Problem(CONFIG_FILE, "site_url", "is missing; the service sends people back to the "
                                 "site's pages. Add e.g. 'site_url: https://example.org/'."))
     return problems

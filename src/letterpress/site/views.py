@@ -10,6 +10,7 @@ import html
 import json
 import re
 
+from ..model import urls
 from ..model.audio import format_clock, human_size, iso_duration
 from ..model.authors import Author
 from ..model.essay import Audio, Essay
@@ -143,6 +144,4 @@ def _normalise(text: str) -> str:
 
 
 def _absolute(url: str, settings: Settings) -> str:
-    if url.startswith("https://") or not settings.site_url:
-        return url
-    return settings.absolute_url(url)
+    return urls.absolute(url, settings.site_url) if settings.site_url else url

@@ -1,0 +1,80 @@
+"""The package's shape: one home for each repeated helper, a flat top level, short modules.
+
+A rule written out twice drifts apart; these tests fail when a copy of the
+atomic write or of a URL rule appears outside its module, so the fix is to call
+``letterpress.model.files`` or ``letterpress.model.urls`` instead.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "letterpress"
+FILES_MODULE = PACKAGE / "model" / "files.py"
+URLS_MODULE = PACKAGE / "model" / "urls.py"
+MAX_LOOSE_MODULES = 8
+MAX_LINES = 500
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def _name(path: Path) -> str:
+    return path.relative_to(PACKAGE).as_posix()
+
+
+def _outside(home: Path, found) -> list[str]:
+    return sorted(_name(path) for path in MODULES if path != home and found(path))
+
+
+def _code_strings(path: Path) -> list[str]:
+    """String constants in ``path``, docstrings left out (they may describe a rule)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+def test_atomic_write_module_writes_through_a_temporary_file():
+    text = FILES_MODULE.read_text(encoding="utf-8")
+    assert "mkstemp(" in text and "os.replace(" in text
+
+
+@pytest.mark.parametrize("marker", ["os.replace(", "mkstemp(", "NamedTemporaryFile("])
+def test_atomic_write_has_one_home(marker):
+    assert _outside(FILES_MODULE, lambda path: marker in path.read_text(encoding="utf-8")) == [], (
+        f"{marker!r} outside model/files.py: use write_atomic or swap_directory")
+
+
+HTTPS_CHECK = re.compile(r"""startswith\(\(?\s*["']https?://""")
+
+
+def test_web_url_check_has_one_home():
+    assert HTTPS_CHECK.search(URLS_MODULE.read_text(encoding="utf-8"))
+    assert _outside(URLS_MODULE, lambda path: HTTPS_CHECK.search(path.read_text(encoding="utf-8"))) == [], (
+        "an https/http check outside model/urls.py: use urls.absolute, is_web_url or is_https")
+
+
+def _names_posts(path: Path) -> bool:
+    return any(text == "posts" or "/posts" in text or "posts/" in text for text in _code_strings(path))
+
+
+def test_posts_path_rule_has_one_home():
+    assert _names_posts(URLS_MODULE)
+    assert _outside(URLS_MODULE, _names_posts) == [], (
+        "the posts/ folder named outside model/urls.py: use urls.POSTS, published_path or post_source_path")
+
+
+def test_top_level_holds_packages_and_few_modules():
+    loose = sorted(path.name for path in PACKAGE.glob("*.py") if path.name != "__init__.py")
+    assert len(loose) <= MAX_LOOSE_MODULES, f"loose top-level modules: {loose}; move some into a package"
+
+
+def test_modules_are_short():
+    long = {_name(path): lines for path in MODULES
+            if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}, f"modules over {MAX_LINES} lines: {long}"
