@@ -45,4 +45,4 @@ def archive_html(publication: Publication, letters: list[Essay]) -> str:
 
 def _write(path: Path, text: str) -> None:
     """Write through a temporary file, so a failed build leaves no half-written page."""
-    write_atomic(path, text, 0o600)  # the mode its temporary file always had
+    write_atomic(path, text)  # a public page: the mode of every other page of the site
