@@ -71,6 +71,9 @@ class Essay:
     image: str = ""  # site-relative path or https URL
     audio: Audio | None = None
     meta: dict = field(default_factory=dict, compare=False, repr=False)
+    # The file's text before the body, so checks that report file lines (TK/TODO
+    # markers) read the essay as loaded instead of opening the file again.
+    front_matter: str = field(default="", compare=False, repr=False)
 
     def state(self, now: datetime) -> State:
         """Draft, scheduled (dated after ``now``) or published."""
@@ -83,6 +86,11 @@ class Essay:
     def url_path(self, blog_dir: str) -> str:
         """Site-relative URL of the essay page, e.g. ``essays/the-slug/``."""
         return f"{blog_dir}/{self.slug}/"
+
+    @property
+    def text(self) -> str:
+        """The whole file as read (front matter and body, line endings as LF)."""
+        return self.front_matter + self.body
 
     @property
     def words(self) -> int:

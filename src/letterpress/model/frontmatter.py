@@ -38,12 +38,14 @@ class Source:
         body: the Markdown after the front matter.
         lines: dotted key (``audio.chapters.0.start``) -> 1-based line in the file.
         body_line: the line where the body starts.
+        front_matter: the text before the body, its '---' lines included.
     """
 
     meta: dict
     body: str
     lines: dict[str, int]
     body_line: int
+    front_matter: str = ""
 
 
 class FrontMatterError(Exception):
@@ -88,7 +90,7 @@ def split(text: str, path: str) -> Source:
         ))
     meta, lines = _parse(yaml_text, path)
     body_line = text.count("\n", 0, match.end()) + 1
-    return Source(meta, text[match.end():], lines, body_line)
+    return Source(meta, text[match.end():], lines, body_line, text[:match.end()])
 
 
 def _parse(yaml_text: str, path: str) -> tuple[dict, dict[str, int]]:

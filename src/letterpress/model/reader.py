@@ -81,7 +81,7 @@ class _Reader:
         return Essay(path=self.path, source_path=self.shown, slug=slug, date=created,
                      updated=updated, body=source.body, meta=meta, title=title, description=description,
                      subtitle=subtitle, authors=authors, categories=categories, tags=tags, draft=draft,
-                     newsletter=newsletter, image=image, audio=audio)
+                     newsletter=newsletter, image=image, audio=audio, front_matter=source.front_matter)
 
     def _check_body(self, source: Source) -> None:
         body, first = source.body, source.body_line

@@ -23,8 +23,8 @@ from ..model.essay import Essay, State
 from ..model.publication import Publication
 from ..model.settings import Settings
 from . import addresses, templates
-from .message import PLACEHOLDERS
-from .render import budget_bytes, fit_budget, prepare, subject
+from .message import PLACEHOLDERS, RenderedIssue
+from .render import Letter, Rendition, budget_bytes, issue_from, render_letter, subject
 from .web import letter_essays
 
 MARKER = re.compile(r"\b(TK|TODO)\b")
@@ -43,31 +43,53 @@ class CheckReport:
     html_bytes: int = 0
     budget: int = 0  # bytes
     sections: tuple[int, int] = (0, 0)
+    # The letter as rendered for the check: the one a send sends (see issue()).
+    rendered: tuple[Letter, Rendition] | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
 
+    def issue(self) -> RenderedIssue:
+        """The checked letter, ready to send; renders nothing again.
+
+        Raises:
+            ProblemsError: the letter could not be rendered (its problems are
+                among the report's), missing config, an audio attachment over its cap.
+        """
+        if self.rendered is None:
+            raise ProblemsError(self.errors)
+        return issue_from(*self.rendered)
+
 
 def check_issue(publication: Publication, essay: Essay) -> CheckReport:
-    """Every problem of the letter for ``essay``; renders it but sends nothing."""
+    """Every problem of the letter for ``essay``: renders it once, reads no file again, sends nothing.
+
+    The essay's text comes from ``essay`` as loaded; the letter is kept in
+    the report, so a send passes :meth:`CheckReport.issue` on without rendering again.
+    """
     settings = publication.settings
     report = CheckReport(budget=settings.newsletter.budget_kb * 1024)
     report.problems += addresses.config_problems(settings) + _secret_problems()
     report.problems += _state_problems(publication, essay) + marker_problems(essay)
     report.problems += _subject_problems(publication, essay) + contrast_problems(settings)
     try:
-        letter = prepare(publication, essay, web_version=False)
-        rendition = fit_budget(letter)
+        report.rendered = render_letter(publication, essay)
     except ProblemsError as error:
         report.problems += error.problems
         return report
-    report.html_bytes = budget_bytes(rendition.html, settings)
-    report.sections = (rendition.sections, len(letter.body.sections))
-    report.problems += _size_problems(essay, report)
-    report.problems += link_problems(publication, essay, rendition.html) + removed_link_problems(essay, letter.body)
-    report.problems += image_problems(essay, [e for s in letter.body.sections for e in s.elements])
+    report.problems += _rendered_problems(publication, essay, report, *report.rendered)
     return report
+
+
+def _rendered_problems(publication: Publication, essay: Essay, report: CheckReport,
+                       letter: Letter, rendition: Rendition) -> list[Problem]:
+    """Size, links and images of the rendered letter (sets the report's size and sections)."""
+    report.html_bytes = budget_bytes(rendition.html, publication.settings)
+    report.sections = (rendition.sections, len(letter.body.sections))
+    return (_size_problems(essay, report) + link_problems(publication, essay, rendition.html)
+            + removed_link_problems(essay, letter.body)
+            + image_problems(essay, [e for s in letter.body.sections for e in s.elements]))
 
 
 def config_check(publication: Publication) -> list[Problem]:
@@ -101,13 +123,9 @@ def _state_problems(publication: Publication, essay: Essay) -> list[Problem]:
 
 
 def marker_problems(essay: Essay) -> list[Problem]:
-    """'TK' and 'TODO' left in the essay file, by line."""
-    try:
-        lines = essay.path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError:
-        lines = essay.body.splitlines()
+    """'TK' and 'TODO' left in the essay file (front matter included), by line of the file as loaded."""
     problems = []
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(essay.text.splitlines(), start=1):
         match = MARKER.search(line)
         if match:
             problems.append(Problem(essay.source_path, "", f"'{match.group(1)}' marker left in the text; "

@@ -216,15 +216,16 @@ def _refuse_unsendable(publication: Publication, essay: Essay) -> None:
         raise SendRefused(f"{essay.source_path}: front matter 'newsletter': false; this essay is never emailed.")
 
 
-def _checked_issue(publication: Publication, essay: Essay):
-    from ..newsletter import render_issue
+def _checked_issue(publication: Publication, essay: Essay) -> RenderedIssue:
+    """The letter the pre-send check rendered and passed: rendered once, checked, then sent as is."""
     from ..newsletter.check import check_issue
 
-    errors = check_issue(publication, essay).errors
-    if errors:
-        raise ProblemsError(errors + [Problem(essay.source_path, "", "the letter has errors (see "
-                                              f"`letterpress newsletter check {essay.slug}`); nothing was sent.")])
-    return render_issue(publication, essay)
+    report = check_issue(publication, essay)
+    if report.errors:
+        raise ProblemsError(report.errors + [Problem(essay.source_path, "", "the letter has errors (see "
+                                                     f"`letterpress newsletter check {essay.slug}`); "
+                                                     "nothing was sent.")])
+    return report.issue()
 
 
 def _prepare(publication: Publication, essay: Essay, issue, messenger: str | None,
