@@ -15,45 +15,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import scratch_publication
 from letterpress.cli import cli
 from letterpress.newsletter import mjml_html
 from letterpress.subscribers import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
-MKDOCS_YML = """\
-site_name: Test Rooms
-site_url: https://test.example.org/
-plugins:
-  - blog:
-      blog_dir: essays
-      post_url_format: "{slug}"
-  - letterpress:
-      timezone: Europe/Lisbon
-      newsletter:
-        sender: "Test Rooms <letters@test.example.org>"
-        postal_address: "Test Rooms, PO Box 1, Testville"
-      service:
-        url: https://test.example.org/service
-      sending:
-        messenger: maildir
-markdown_extensions:
-  - footnotes
-  - attr_list
-"""
-ESSAY = """\
----
-title: A Letter
-description: A short essay, sent once.
-date: 2026-01-10
-authors: [julia]
----
-
-Attention is the rarest and purest form of generosity.
-
-## A second thought
-
-And it asks for time.
-"""
 
 
 @pytest.fixture
@@ -62,10 +29,11 @@ def essay_file(tmp_path, monkeypatch) -> Path:
     root = tmp_path / "publication"
     posts = root / "docs" / "essays" / "posts"
     posts.mkdir(parents=True)
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(scratch_publication.config("messenger: maildir"), encoding="utf-8")
     (root / "docs" / "index.md").write_text("# Test Rooms\n", encoding="utf-8")
     shutil.copy(FIXTURES / "minimal" / "docs" / "essays" / ".authors.yml", root / "docs" / "essays")
-    (posts / "a-letter.md").write_text(ESSAY, encoding="utf-8")
+    (posts / "a-letter.md").write_text(
+        scratch_publication.essay("A Letter", "2026-01-10", description="A short essay, sent once."), encoding="utf-8")
     monkeypatch.chdir(root)
     monkeypatch.setenv("LETTERPRESS_SECRET", "a-test-secret-that-is-long-enough")
     for variable in ("LETTERPRESS_SMTP_URL", "LETTERPRESS_SMTP_PASSWORD", "LETTERPRESS_DKIM_KEY"):

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import scratch_publication
 from letterpress.cli import cli
 from letterpress.sending import Ledger
 from letterpress.subscribers import open_store
@@ -23,44 +24,8 @@ from smtp_server import SmtpTestServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SECRET = "a-test-secret-that-is-long-enough"
-MKDOCS_YML = """\
-site_name: Test Rooms
-site_url: https://test.example.org/
-plugins:
-  - blog:
-      blog_dir: essays
-      post_url_format: "{slug}"
-  - letterpress:
-      timezone: Europe/Lisbon
-      newsletter:
-        sender: "Test Rooms <letters@test.example.org>"
-        postal_address: "Test Rooms, PO Box 1, Testville"
-      service:
-        url: https://test.example.org/service
-      sending:
-        retry_backoff_seconds: 0.02
-        reconnect_delay_seconds: 0.01
-        pause_after_errors: 3
-        return_path: bounces@test.example.org
-markdown_extensions:
-  - footnotes
-  - attr_list
-"""
-ESSAY = """\
----
-title: {title}
-description: A short essay for the send tests.
-date: {date}
-authors: [julia]
-{extra}
----
-
-Attention is the rarest and purest form of generosity.
-
-## A second thought
-
-And it asks for time.
-"""
+CONFIG = scratch_publication.config("retry_backoff_seconds: 0.02", "reconnect_delay_seconds: 0.01",
+                                    "pause_after_errors: 3", "return_path: bounces@test.example.org")
 ESSAYS = {
     "a-letter": ("A Letter", "2026-01-10", ""),
     "a-draft": ("A Draft", "2026-01-11", "draft: true"),
@@ -77,12 +42,12 @@ def publication(tmp_path, monkeypatch) -> Path:
     root = tmp_path / "publication"
     posts = root / "docs" / "essays" / "posts"
     posts.mkdir(parents=True)
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
     (root / "docs" / "index.md").write_text("# Test Rooms\n", encoding="utf-8")
     shutil.copy(FIXTURES / "minimal" / "docs" / "essays" / ".authors.yml", root / "docs" / "essays")
     shutil.copytree(FIXTURES / "minimal" / "docs" / "essays" / "images", root / "docs" / "essays" / "images")
     for slug, (title, date, extra) in ESSAYS.items():
-        text = ESSAY.format(title=title, date=date, extra=extra)
+        text = scratch_publication.essay(title, date, extra)
         if slug == "an-unfinished-letter":
             text += "\nTK: the ending.\n"
         (posts / f"{slug}.md").write_text(text, encoding="utf-8")
