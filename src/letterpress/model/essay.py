@@ -70,6 +70,9 @@ class Essay:
     newsletter: bool = True
     image: str = ""  # site-relative path or https URL
     audio: Audio | None = None
+    # Old URL paths (decoded, e.g. "/p/my-slug") that redirect here once published.
+    aliases: tuple[str, ...] = ()
+    imported_from: str = ""  # "<source>:<id>" of an imported essay, e.g. "substack:171234567"
     meta: dict = field(default_factory=dict, compare=False, repr=False)
     # The file's text before the body, so checks that report file lines (TK/TODO
     # markers) read the essay as loaded instead of opening the file again.

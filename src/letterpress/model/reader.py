@@ -16,6 +16,7 @@ from pymdownx.slugs import slugify
 
 from ..errors import Problem
 from . import urls
+from .aliases import MAX_ALIASES, AliasError, check_imported_from, parse_alias
 from .audio import MIME_BY_SUFFIX, NotAudioError, parse_timecode, read_facts
 from .characters import find_unusable
 from .essay import Audio, Chapter, Essay
@@ -23,7 +24,7 @@ from .frontmatter import FrontMatterError, Source, read_text, split
 from .settings import Settings
 
 ESSAY_KEYS = ("title", "subtitle", "description", "date", "authors", "categories", "tags",
-              "draft", "newsletter", "image", "audio")
+              "draft", "newsletter", "image", "audio", "aliases", "imported_from")
 MATERIAL_KEYS = ("slug", "readtime", "pin", "links", "hide", "template", "search", "status")
 AUDIO_KEYS = ("src", "narrator", "length", "duration", "chapters")
 CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
@@ -74,6 +75,7 @@ class _Reader:
         categories, tags = self._list("categories"), self._list("tags")
         draft, newsletter = self._flag("draft", False), self._flag("newsletter", True)
         image, audio = self._image(), self._audio()
+        aliases, imported_from = self._aliases(), self._imported_from()
         slug = self._slug(title)
         self._check_body(source)
         if any(p.is_error for p in self.problems):
@@ -81,7 +83,8 @@ class _Reader:
         return Essay(path=self.path, source_path=self.shown, slug=slug, date=created,
                      updated=updated, body=source.body, meta=meta, title=title, description=description,
                      subtitle=subtitle, authors=authors, categories=categories, tags=tags, draft=draft,
-                     newsletter=newsletter, image=image, audio=audio, front_matter=source.front_matter)
+                     newsletter=newsletter, image=image, audio=audio, aliases=aliases,
+                     imported_from=imported_from, front_matter=source.front_matter)
 
     def _check_body(self, source: Source) -> None:
         body, first = source.body, source.body_line
@@ -202,6 +205,40 @@ class _Reader:
             return self._remote(image, "image")
         local = self._local_file(image, "image")
         return self._site_path(local) if local else ""
+
+    def _aliases(self) -> tuple[str, ...]:
+        raw = self.meta.get("aliases")
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            self.problem("aliases", "expected a list of old paths, e.g. 'aliases: [/p/my-slug]'.")
+            return ()
+        if len(raw) > MAX_ALIASES:
+            self.problem("aliases", f"lists {len(raw)} old paths, more than {MAX_ALIASES}; keep the ones "
+                         "readers still follow.")
+            return ()
+        aliases: list[str] = []
+        for index, value in enumerate(raw):
+            try:
+                alias = parse_alias(value)
+            except AliasError as error:
+                self.problem(f"aliases.{index}", str(error))
+                continue
+            if alias in aliases:
+                self.problem(f"aliases.{index}", f"'{value}' is listed twice; remove one of them.")
+                continue
+            aliases.append(alias)
+        return tuple(aliases)
+
+    def _imported_from(self) -> str:
+        raw = self.meta.get("imported_from")
+        if raw is None:
+            return ""
+        try:
+            return check_imported_from(raw)
+        except AliasError as error:
+            self.problem("imported_from", str(error))
+            return ""
 
     # -- audio -------------------------------------------------------------
 
