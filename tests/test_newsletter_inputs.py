@@ -60,54 +60,30 @@ def test_a_template_overrides_file_by_file(publication_copy):
 
 # -- template and MJML errors ---------------------------------------------------------------
 
-def test_template_syntax_error_names_file_and_line(publication_copy):
-    write_template(publication_copy, "author.mjml.j2", "<mj-section>\n{% for author in authors %}\n</mj-section>\n")
-    [problem] = problems_of(publication_copy)
-    assert problem.startswith("newsletter/templates/author.mjml.j2:")
-    assert "template syntax error" in problem and "endfor" in problem
-
-
-def test_unknown_variable_names_file_and_line(publication_copy):
-    write_template(publication_copy, "author.mjml.j2",
-                   "    <mj-section><mj-column>\n      <mj-text>{{ autor.name }}</mj-text>\n"
-                   "    </mj-column></mj-section>\n")
-    [problem] = problems_of(publication_copy)
-    assert problem.startswith("newsletter/templates/author.mjml.j2:2:")
-    assert "'autor' is undefined" in problem
-
-
-def test_unknown_mjml_tag_names_the_template_and_line(publication_copy):
-    write_template(publication_copy, "author.mjml.j2",
-                   "    <mj-section>\n      <mj-column>\n        <mj-txt>{{ byline }}</mj-txt>\n"
-                   "      </mj-column>\n    </mj-section>\n")
-    [problem] = problems_of(publication_copy)
-    assert problem.startswith("newsletter/templates/author.mjml.j2:3:")
-    assert "<mj-txt>" in problem
-
-
-def test_bad_nesting_names_the_template(publication_copy):
-    write_template(publication_copy, "author.mjml.j2",
-                   "    <mj-section>\n      <mj-text>{{ byline }}</mj-text>\n    </mj-section>\n")
-    [problem] = problems_of(publication_copy)
-    assert problem.startswith("newsletter/templates/author.mjml.j2:2:")
-    assert "<mj-text> inside <mj-section>" in problem
-
-
-def test_unclosed_mjml_tag_names_the_template(publication_copy):
-    write_template(publication_copy, "author.mjml.j2",
-                   "    <mj-section>\n      <mj-column>\n        <mj-text>{{ byline }}</mj-text>\n"
-                   "    </mj-section>\n")
-    [problem] = problems_of(publication_copy)
-    assert "newsletter/templates/author.mjml.j2" in problem
-    assert "malformed MJML" in problem
-
-
-def test_mrml_error_is_passed_on_with_the_template_name(publication_copy):
+# author.mjml.j2 as written -> (the line the problem must name, words it must hold)
+BAD_TEMPLATES = {
+    "template-syntax-error": ("<mj-section>\n{% for author in authors %}\n</mj-section>\n",
+                              3, ("template syntax error", "endfor")),
+    "unknown-variable": ("    <mj-section><mj-column>\n      <mj-text>{{ autor.name }}</mj-text>\n"
+                         "    </mj-column></mj-section>\n", 2, ("'autor' is undefined",)),
+    "unknown-mjml-tag": ("    <mj-section>\n      <mj-column>\n        <mj-txt>{{ byline }}</mj-txt>\n"
+                         "      </mj-column>\n    </mj-section>\n", 3, ("<mj-txt>",)),
+    "bad-nesting": ("    <mj-section>\n      <mj-text>{{ byline }}</mj-text>\n    </mj-section>\n",
+                    2, ("<mj-text> inside <mj-section>",)),
+    "unclosed-mjml-tag": ("    <mj-section>\n      <mj-column>\n        <mj-text>{{ byline }}</mj-text>\n"
+                          "    </mj-section>\n", 4, ("malformed MJML",)),
     # Well-formed for our structure check, but mj-include of a missing file fails inside MRML.
-    write_template(publication_copy, "author.mjml.j2", '    <mj-include path="missing-part.mjml" />\n')
+    "mrml-error": ('    <mj-include path="missing-part.mjml" />\n', 1, ("MJML error from mjml-python",)),
+}
+
+
+@pytest.mark.parametrize("case", BAD_TEMPLATES)
+def test_a_bad_template_is_one_problem_naming_file_and_line(publication_copy, case):
+    text, line, words = BAD_TEMPLATES[case]
+    write_template(publication_copy, "author.mjml.j2", text)
     [problem] = problems_of(publication_copy)
-    assert "MJML error from mjml-python" in problem
-    assert "author.mjml.j2" in problem
+    assert problem.startswith(f"newsletter/templates/author.mjml.j2:{line}: "), problem
+    assert all(word in problem for word in words), problem
 
 
 # -- config --------------------------------------------------------------------------
