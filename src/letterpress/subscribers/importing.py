@@ -90,13 +90,18 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
 
 
-def import_csv(store: SubscriberStore, path: Path, skip_invalid: bool = False) -> ImportReport:
+def import_csv(store: SubscriberStore, path: Path, skip_invalid: bool = False, *, text: str | None = None,
+               source: str | None = None) -> ImportReport:
     """Import the subscribers in the CSV file at ``path``.
 
     Args:
         store: the subscriber store.
         path: a CSV file with a header naming an email column.
         skip_invalid: import the valid rows even when some are not.
+        text: the file's text, when it was read already (e.g. from an export's zip; ``path``
+            then only names it in messages).
+        source: the consent source recorded for rows that name none (default: the file and
+            the service whose export it looks like).
 
     Returns:
         The counts of what happened (and the problems of skipped rows).
@@ -105,12 +110,12 @@ def import_csv(store: SubscriberStore, path: Path, skip_invalid: bool = False) -
         ProblemsError: the file cannot be read, has no email column, or has bad
             rows and ``skip_invalid`` is False; then nothing is imported.
     """
-    text = _read_text(path)
+    text = _read_text(path) if text is None else text
     reader = csv.reader(io.StringIO(text, newline=""), **_dialect(text))
     header = next(reader, None)
     header = header or []
     columns = _columns(header, path)
-    report = ImportReport(source=f"import of {path.name} ({_service(header)})")
+    report = ImportReport(source=source or f"import of {path.name} ({_service(header)})")
     rows = _valid_rows(reader, _Columns(columns, header, str(path)), report)
     errors = [p for p in report.problems if p.is_error]
     if errors and not skip_invalid:
