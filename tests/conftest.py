@@ -60,6 +60,19 @@ def built_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory) -> Path:
+    """The sample publication built by ``letterpress build --engine zensical`` (once per session)."""
+    site = tmp_path_factory.mktemp("zensical") / "site"
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "letterpress"), "build", "--engine", "zensical", "--site-dir", str(site)],
+        cwd=REPO, capture_output=True, text=True,
+        env={**os.environ, "LETTERPRESS_NOW": SAMPLE_NOW, "LETTERPRESS_GIT_DATES": "0"},
+    )
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="session")
 def site_server(built_site):
     """Base URL of ``letterpress serve``'s app serving ``built_site`` on 127.0.0.1."""
     from browser_helpers import serving

@@ -13,6 +13,7 @@ import click
 
 from .. import __version__
 from ..errors import LetterpressError, ProblemsError
+from ..model.settings import ENGINES
 from . import send as cli_send
 from .common import load_current_publication
 from .newsletter import newsletter as _newsletter_group
@@ -49,11 +50,25 @@ def cli():
 @cli.command()
 @click.argument("title")
 def new(title):
-    """Scaffold a draft essay titled TITLE in docs/<blog>/posts/."""
+    """Start a new essay titled TITLE, as a draft with today's date.
+
+    The file is named after the title in plain letters, digits and dashes
+    ("Café — été" becomes cafe-ete.md, in the folder of your essays), and the
+    same name is the essay's slug: its web address and the name the other
+    commands know it by. Replace every TK in it before you publish. An
+    existing file is never overwritten.
+    """
     from ..model.scaffold import new_essay
 
-    path = new_essay(load_current_publication(), title)
-    click.echo(f"created {path.relative_to(Path.cwd())} (draft: true; replace every TK before publishing)")
+    created = new_essay(load_current_publication(), title)
+    click.echo(f"created {_shown(created.path)}: a draft (draft: true) with TK markers to replace.")
+    click.echo(f"its slug is {created.slug} (the file name without .md): the page's address ends in "
+               f"/{created.slug}/, and other commands take {created.slug} or the file name.")
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it."""
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
 
 @cli.command()
@@ -80,8 +95,10 @@ def _summary(errors, problems) -> int:
 @cli.command()
 @click.option("--site-dir", type=click.Path(path_type=Path), default=None,
               help="Where to write the site (default: site/).")
-@click.option("--strict", is_flag=True, help="Treat MkDocs warnings as errors.")
-def build(site_dir, strict):
+@click.option("--strict", is_flag=True, help="Treat the engine's warnings as errors.")
+@click.option("--engine", type=click.Choice(ENGINES), default=None,
+              help="The site engine: mkdocs or zensical (default: the site.engine setting, else mkdocs).")
+def build(site_dir, strict, engine):
     """Build the site (pages, feeds, email web versions) into site/.
 
     The old site stays in place until the new one is complete.
@@ -89,7 +106,7 @@ def build(site_dir, strict):
     from ..site.build import build_site
     from ..site.loader import find_root
 
-    target = build_site(find_root(), site_dir, strict=strict)
+    target = build_site(find_root(), site_dir, strict=strict, engine=engine)
     click.echo(f"built {target}")
 
 
@@ -98,7 +115,9 @@ def build(site_dir, strict):
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
 @click.option("--drafts/--no-drafts", default=True, show_default=True,
               help="Show drafts (marked as such) in the preview.")
-def serve(host, port, drafts):
+@click.option("--engine", type=click.Choice(ENGINES), default=None,
+              help="The site engine: mkdocs or zensical (default: the site.engine setting, else mkdocs).")
+def serve(host, port, drafts, engine):
     """Preview the site at http://HOST:PORT, rebuilding and reloading when files change.
 
     Also writes every essay's email to newsletter/preview/. Answers HTTP Range
@@ -107,7 +126,7 @@ def serve(host, port, drafts):
     from ..site.loader import find_root
     from ..site.serve import serve_publication
 
-    serve_publication(find_root(), host=host, port=port, drafts=drafts)
+    serve_publication(find_root(), host=host, port=port, drafts=drafts, engine=engine)
 
 
 @cli.command()

@@ -114,6 +114,16 @@ class ServiceOptions:
     welcome_email: bool = True  # a short letter after confirming
 
 
+ENGINES = ("mkdocs", "zensical")
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """Which site engine builds the pages (Letterpress's writers run after either)."""
+
+    engine: str = "mkdocs"  # mkdocs (Material for MkDocs) or zensical
+
+
 @dataclass(frozen=True)
 class PublishOptions:
     """Who deploys the built site, for ``letterpress publish``."""
@@ -146,6 +156,7 @@ class Settings:
     sending: SendingOptions = field(default_factory=SendingOptions)
     service: ServiceOptions = field(default_factory=ServiceOptions)
     publish: PublishOptions = field(default_factory=PublishOptions)
+    site: SiteOptions = field(default_factory=SiteOptions)
     markdown_extensions: tuple = ()
     mdx_configs: dict = field(default_factory=dict)
 
@@ -169,6 +180,7 @@ SECTIONS = {
     "sending": SendingOptions,
     "service": ServiceOptions,
     "publish": PublishOptions,
+    "site": SiteOptions,
 }
 TOP_LEVEL_KEYS = ("enabled", "timezone", "media_hosts", "authors", *SECTIONS)
 
@@ -206,6 +218,9 @@ def build_settings(root: Path, mkdocs: dict, plugin: dict) -> Settings:
         mdx_configs=_extension_configs(mkdocs.get("markdown_extensions")),
         **sections,
     )
+    if settings.site.engine not in ENGINES:
+        problems.append(_problem("plugins.letterpress.site.engine",
+                                 f"'{settings.site.engine}' is not a site engine; use one of: {', '.join(ENGINES)}."))
     if problems:
         raise ProblemsError(problems)
     return settings

@@ -1,9 +1,10 @@
-"""Build the site with MkDocs into a fresh folder and swap it into place.
+"""Build the site with its engine into a fresh folder and swap it into place.
 
-A failed build leaves the previous site untouched: MkDocs writes into a
+A failed build leaves the previous site untouched: the engine writes into a
 temporary sibling folder, which replaces ``site/`` only when the build succeeded.
-The essays are read once: the publication read (and checked) here is handed to
-the plugin, which reads by itself only in a bare ``mkdocs build``.
+The essays are read and checked once, here, whatever the engine: MkDocs gets the
+publication handed to its plugin (which reads by itself only in a bare ``mkdocs
+build``); Zensical, which runs no plugin, a staged copy (:mod:`.zensical`).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from ..checks import SITE_CHECKS, raise_for_errors
 from ..errors import LetterpressError
 from ..model.files import swap_directory
 from ..model.publication import Publication, load_publication
-from ..model.settings import CONFIG_FILE
+from ..model.settings import CONFIG_FILE, ENGINES
 from .loader import load_settings
 from .plugin import hand_over
+from .zensical import build_with_zensical
 
 MKDOCS_ERRORS = (PluginError, ConfigurationError, Abort)
 
@@ -32,10 +34,11 @@ class BuildError(LetterpressError):
 
 
 def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
-               publication: Publication | None = None) -> Path:
+               publication: Publication | None = None, engine: str | None = None) -> Path:
     """Build the publication at ``root`` into ``site_dir`` (default ``root/site``).
 
     ``publication``: the caller's, already read and checked (``publish``); default: read here.
+    ``engine``: ``mkdocs`` or ``zensical``; default: the ``site.engine`` setting.
 
     Returns:
         The folder holding the built site.
@@ -44,12 +47,12 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
         BuildError: with MkDocs' or Letterpress' message; the old site is kept.
     """
     target = (site_dir or root / "site").resolve()
-    build_and_swap(root, target, strict=strict, publication=publication)
+    build_and_swap(root, target, strict=strict, publication=publication, engine=engine)
     return target
 
 
 def build_and_swap(root: Path, target: Path, strict: bool = False,
-                   publication: Publication | None = None) -> Publication:
+                   publication: Publication | None = None, engine: str | None = None) -> Publication:
     """Build into a temporary sibling of ``target``, then swap it into place.
 
     Returns:
@@ -59,7 +62,7 @@ def build_and_swap(root: Path, target: Path, strict: bool = False,
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        publication = build_into(root, staging, strict=strict, publication=publication)
+        publication = build_into(root, staging, strict=strict, publication=publication, engine=engine)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -68,17 +71,29 @@ def build_and_swap(root: Path, target: Path, strict: bool = False,
 
 
 def build_into(root: Path, site_dir: Path, strict: bool = False,
-               publication: Publication | None = None) -> Publication:
-    """Run ``mkdocs build`` for ``root`` into ``site_dir`` (no swap); returns the publication.
+               publication: Publication | None = None, engine: str | None = None) -> Publication:
+    """Build ``root`` into the empty folder ``site_dir`` (no swap); returns the publication.
 
     Without ``publication`` it is read and checked first, so its problems reach
     the caller as a :class:`ProblemsError` (one line each) rather than inside
-    MkDocs' log; one given was read and checked by the caller. Either way the
-    plugin builds from it and reads no essay again.
+    the engine's log; one given was read and checked by the caller. Either way
+    no essay is read again.
     """
     if publication is None:
         publication = load_publication(load_settings(root))
         raise_for_errors(publication, SITE_CHECKS)
+    engine = engine or publication.settings.site.engine
+    if engine == "zensical":
+        build_with_zensical(publication, site_dir, strict=strict)
+    elif engine == "mkdocs":
+        build_with_mkdocs(root, publication, site_dir, strict=strict)
+    else:
+        raise BuildError(f"'{engine}' is not a site engine; use one of: {', '.join(ENGINES)}.")
+    return publication
+
+
+def build_with_mkdocs(root: Path, publication: Publication, site_dir: Path, strict: bool = False) -> None:
+    """Run ``mkdocs build`` for ``root`` into ``site_dir``, its plugin handed ``publication``."""
     try:
         config = load_config(str(root / CONFIG_FILE), site_dir=str(site_dir), strict=strict)
     except MKDOCS_ERRORS as error:
@@ -92,4 +107,3 @@ def build_into(root: Path, site_dir: Path, strict: bool = False,
         raise BuildError(str(error)) from None
     finally:
         config.plugins.on_shutdown()
-    return publication

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import posixpath
 from pathlib import Path
 
 from material.plugins.blog.plugin import BlogPlugin
@@ -26,19 +25,12 @@ from ..model.essay import Essay, State
 from ..model.letters import previewing_drafts
 from ..model.publication import Publication, load_publication
 from ..render.epigraphs import EpigraphExtension
-from ..render.markdown import link_url
 from ..writers import write_all
 from .escaping import TEXT_CONFIG, TEXT_META, escape_authors, escape_links, escape_values, view_markdown
 from .loader import load_settings
-from .views import add_listen_controls, essay_view
+from .views import LIVE_RELOAD, add_listen_controls, audio_href, essay_view, reload_script, site_facts
 
 log = logging.getLogger("mkdocs.plugins.letterpress")
-LIVE_RELOAD = "LETTERPRESS_LIVE_RELOAD"  # set by `letterpress serve` to its build-counter path
-RELOAD_SCRIPT = """<script>(function(){var seen=null;setInterval(function(){
-fetch("%s",{cache:"no-store"}).then(function(r){return r.text()}).then(function(v){
-if(seen!==null&&v!==seen)location.reload();seen=v}).catch(function(){})},1000)})();</script>"""
-
-
 class LetterpressConfig(base.Config):
     enabled = c.Type(bool, default=True)
     timezone = c.Type(str, default="UTC")
@@ -50,6 +42,7 @@ class LetterpressConfig(base.Config):
     sending = c.Type(dict, default={})
     service = c.Type(dict, default={})
     publish = c.Type(dict, default={})
+    site = c.Type(dict, default={})
 
 
 class LetterpressPlugin(BasePlugin[LetterpressConfig]):
@@ -67,6 +60,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         self.publication = self.handed or self._resolve_publication(config)
         self.essays_by_source = {os.path.normcase(str(e.path)): e for e in self.publication.essays}
         config.markdown_extensions.append(EpigraphExtension())
+        config.extra["letterpress"] = site_facts(self.publication.settings)
         escape_values(config, TEXT_CONFIG)
         if _previews_drafts():
             # Material's blog drops drafts from every build but its own `mkdocs serve`'s.
@@ -110,13 +104,13 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         essay = self._essay_for(page.file.abs_src_path)
         if essay is None or essay.audio is None or not essay.audio.chapters:
             return
-        return add_listen_controls(html, essay.audio, _audio_href(essay, page.url))
+        return add_listen_controls(html, essay.audio, audio_href(essay, page.url))
 
     def on_post_page(self, output, *, page, config):
         path = os.environ.get(LIVE_RELOAD)
         if not self.config.enabled or not path:
             return
-        return output.replace("</body>", RELOAD_SCRIPT % path + "</body>", 1)
+        return reload_script(output, path)
 
     def on_post_build(self, *, config):
         if not self.config.enabled:
@@ -209,12 +203,3 @@ def _listing_excerpt_renderer(excerpt):
         excerpt.more = None
         excerpt.toc = get_toc([])
     return render
-
-
-def _audio_href(essay: Essay, page_url: str) -> str:
-    if essay.audio is None:
-        return ""
-    url = link_url(essay.audio.url)  # as the player's source has it
-    if essay.audio.is_remote:
-        return url
-    return posixpath.relpath(url, posixpath.dirname(page_url.rstrip("/") + "/x") or ".")

@@ -40,7 +40,7 @@ from ..model.letters import PREVIEW_DRAFTS
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE
 from .build import build_and_swap
-from .plugin import LIVE_RELOAD
+from .views import LIVE_RELOAD
 
 BUILD_PATH = "/__letterpress/build"
 # What the site is made of; mkdocs.yml is watched by name (the root holds logs, site/, .git).
@@ -67,8 +67,8 @@ def shared_paths(publication: Publication) -> frozenset[str]:
 class Preview:
     """The previewed site: its folder, how many builds finished, what other origins may read."""
 
-    def __init__(self, root: Path, site_dir: Path):
-        self.root, self.site_dir = root, site_dir
+    def __init__(self, root: Path, site_dir: Path, engine: str | None = None):
+        self.root, self.site_dir, self.engine = root, site_dir, engine
         self.builds = 0
         self.shared: frozenset[str] = frozenset()
         self._lock = threading.Lock()  # held while a build writes into the folder
@@ -84,7 +84,7 @@ class Preview:
         """Build and swap the new site in; on an error the last good build stays (and it is raised)."""
         with self._lock:
             if not self._stopped:
-                self.adopt(build_and_swap(self.root, self.site_dir))
+                self.adopt(build_and_swap(self.root, self.site_dir, engine=self.engine))
 
     def rebuild_soon(self, reason: str) -> None:
         """Rebuild once changes have stopped for a moment; ``reason`` is the path that changed."""
@@ -191,14 +191,15 @@ def watch(root: Path, preview: Preview) -> tuple[BaseObserver, SourceWatcher]:
     return observer, watcher
 
 
-def serve_publication(root: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True) -> None:
-    """Build the publication and serve it until interrupted (Ctrl+C), then remove the build."""
+def serve_publication(root: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True,
+                      engine: str | None = None) -> None:
+    """Build the publication (with ``engine``, default its setting) and serve it until Ctrl+C."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     if drafts:
         os.environ[PREVIEW_DRAFTS] = "1"
     os.environ[LIVE_RELOAD] = BUILD_PATH
     folder = Path(tempfile.mkdtemp(prefix="letterpress-serve-"))
-    preview = Preview(root, folder / "site")
+    preview = Preview(root, folder / "site", engine)
     try:
         preview.build()
         write_email_previews(root)

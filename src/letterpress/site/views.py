@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 
 from ..model import urls
@@ -17,8 +18,13 @@ from ..model.essay import Audio, Essay
 from ..model.settings import Settings
 from ..render.markdown import link_url
 
-HEADING = re.compile(r'(<h([2-4]) id="([^"]+)"[^>]*>)(.*?)(</h\2>)', re.DOTALL)
+# A heading of the essay's text; ours (player, author note, sign-up) have ids starting "lp-".
+HEADING = re.compile(r'(<h([2-4]) id="(?!lp-)([^"]+)"[^>]*>)(.*?)(</h\2>)', re.DOTALL)
 TAGS = re.compile(r"<[^>]+>")
+LIVE_RELOAD = "LETTERPRESS_LIVE_RELOAD"  # set by `letterpress serve` to its build-counter path
+RELOAD_SCRIPT = """<script>(function(){var seen=null;setInterval(function(){
+fetch("%s",{cache:"no-store"}).then(function(r){return r.text()}).then(function(v){
+if(seen!==null&&v!==seen)location.reload();seen=v}).catch(function(){})},1000)})();</script>"""
 SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
@@ -33,6 +39,23 @@ def essay_view(essay: Essay, settings: Settings, authors: dict[str, Author]) -> 
         "authors": [author_view(authors[key]) for key in essay.authors if key in authors],
         "og": open_graph(essay, settings, page_url),
         "jsonld": json_ld(essay, settings, authors, page_url),
+    }
+
+
+def site_facts(settings: Settings) -> dict:
+    """What the templates need from the config, as ``config.extra.letterpress``, for every engine.
+
+    Computed here, so templates only print it: feed links need a ``site_url``, the
+    sign-up form an http(s) service address.
+    """
+    service = (settings.service.url or "").strip().rstrip("/")
+    has_url = bool(settings.site_url)
+    return {
+        "feeds": bool(settings.feeds.enabled and has_url),
+        "podcast": bool(settings.podcast.enabled and has_url),
+        "podcast_title": settings.podcast.title or settings.site_name,
+        "podcast_url": settings.absolute_url("podcast.xml") if has_url else "",
+        "subscribe_action": f"{service}/subscribe" if urls.is_web_url(service) else "",
     }
 
 
@@ -145,3 +168,18 @@ def _normalise(text: str) -> str:
 
 def _absolute(url: str, settings: Settings) -> str:
     return urls.absolute(url, settings.site_url) if settings.site_url else url
+
+
+def audio_href(essay: Essay, page_url: str) -> str:
+    """The narration's address as the player on the page at ``page_url`` links it."""
+    if essay.audio is None:
+        return ""
+    url = link_url(essay.audio.url)  # as the player's source has it
+    if essay.audio.is_remote:
+        return url
+    return posixpath.relpath(url, posixpath.dirname(page_url.rstrip("/") + "/x") or ".")
+
+
+def reload_script(page: str, counter_url: str) -> str:
+    """``page`` with the preview's reload script (it polls ``counter_url``) before ``</body>``."""
+    return page.replace("</body>", RELOAD_SCRIPT % counter_url + "</body>", 1)
