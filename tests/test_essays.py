@@ -87,6 +87,30 @@ def run_check(root: Path, monkeypatch):
     return CliRunner().invoke(cli, ["check"], catch_exceptions=False)
 
 
+def assert_reported(root: Path, monkeypatch, lines: dict[str, str]) -> None:
+    """``letterpress check`` with these fixture essays added fails and names each one's line.
+
+    ``lines``: fixture file -> how its message goes on after ``docs/essays/posts/<file>:``,
+    from the line number (``"10: the text contains"``).
+    """
+    for name in lines:
+        add_essay(root, name)
+    result = run_check(root, monkeypatch)
+    assert result.exit_code == 1, result.stderr
+    for name, rest in lines.items():
+        assert f"docs/essays/posts/{name}:{rest}" in result.stderr, result.stderr
+
+
+def refused_build(root: Path, monkeypatch) -> str:
+    """``letterpress build`` in ``root``, which must fail with no traceback and no site; its stderr."""
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["build"], catch_exceptions=False)
+    assert result.exit_code == 1, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert not (root / "site").exists()
+    return result.stderr
+
+
 @pytest.mark.parametrize("name", sorted(BAD_ESSAYS))
 def test_bad_essay_is_refused_by_check(minimal, monkeypatch, name):
     add_essay(minimal, name)
@@ -115,14 +139,11 @@ def test_bad_essay_fails_mkdocs_build_and_keeps_old_site(minimal, name):
 
 
 def test_yaml_error_names_the_line(minimal, monkeypatch):
-    add_essay(minimal, "essay_with_yaml_syntax_error.md")
-    result = run_check(minimal, monkeypatch)
-    assert "essay_with_yaml_syntax_error.md:2:" in result.stderr
+    assert_reported(minimal, monkeypatch, {"essay_with_yaml_syntax_error.md": "2:"})
 
 
 def test_unknown_key_names_its_line(minimal, monkeypatch):
-    add_essay(minimal, "essay_with_unknown_key.md")
-    assert "essay_with_unknown_key.md:6: front matter 'categries'" in run_check(minimal, monkeypatch).stderr
+    assert_reported(minimal, monkeypatch, {"essay_with_unknown_key.md": "6: front matter 'categries'"})
 
 
 def test_check_prints_every_problem_not_just_the_first(minimal, monkeypatch):
@@ -143,12 +164,8 @@ def test_bom_and_crlf_are_fine(minimal, monkeypatch):
 
 def test_letterpress_build_refuses_bad_essay_with_one_line_per_problem(minimal, monkeypatch):
     add_essay(minimal, "essay_with_missing_audio_file.md")
-    monkeypatch.chdir(minimal)
-    result = CliRunner().invoke(cli, ["build"], catch_exceptions=False)
-    assert result.exit_code == 1
-    assert "front matter 'audio.src': file '../audio/missing.mp3' not found" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert not (minimal / "site").exists()
+    stderr = refused_build(minimal, monkeypatch)
+    assert "front matter 'audio.src': file '../audio/missing.mp3' not found" in stderr
 
 
 def test_local_audio_facts_come_from_the_file(minimal):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
-from test_essays import add_essay, run_check
+from test_essays import add_essay, assert_reported, run_check
 
 BIN = Path(sys.executable).parent
 MEMORY_CAP = 1 << 30
@@ -57,13 +57,11 @@ def test_billion_laughs_fails_mkdocs_build_in_bounded_memory_and_keeps_old_site(
 
 
 def test_refusals_name_the_line_of_the_key(minimal, monkeypatch):
-    for name in ("essay_with_yaml_anchor_and_alias.md", "essay_with_python_tag.md",
-                 "essay_with_impossible_updated_date.md"):
-        add_essay(minimal, name)
-    stderr = run_check(minimal, monkeypatch).stderr
-    assert "essay_with_yaml_anchor_and_alias.md:3: front matter 'description'" in stderr
-    assert "essay_with_python_tag.md:6: front matter 'subtitle'" in stderr
-    assert "essay_with_impossible_updated_date.md:4: front matter 'date.updated'" in stderr
+    assert_reported(minimal, monkeypatch, {
+        "essay_with_yaml_anchor_and_alias.md": "3: front matter 'description'",
+        "essay_with_python_tag.md": "6: front matter 'subtitle'",
+        "essay_with_impossible_updated_date.md": "4: front matter 'date.updated'",
+    })
 
 
 def test_python_tag_is_not_executed(minimal, monkeypatch):
