@@ -31,7 +31,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         if self.field:
-            where += f": {self.field_label} '{self.field}'"
+            where += f": {self.field_label} {readable_field(self.field)}"
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{where}: {prefix}{self.message}"
 
@@ -44,6 +44,23 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+
+# A list's items are counted from one for people: 'audio.chapters.2.start' is chapter 3's start.
+ITEM_NAMES = {"chapters": "chapter", "aliases": "alias", "authors": "author", "tags": "tag",
+              "categories": "category"}
+
+
+def readable_field(field: str) -> str:
+    """``'audio.chapters.2.start'`` as ``'audio.chapters', chapter 3, 'start'``; other keys quoted as they are."""
+    parts = field.split(".")
+    for index, part in enumerate(parts[1:], start=1):
+        if part.isdigit():
+            item = ITEM_NAMES.get(parts[index - 1], "item")
+            rest = ".".join(parts[index + 1:])
+            return (f"'{'.'.join(parts[:index])}', {item} {int(part) + 1}"
+                    + (f", {readable_field(rest)}" if rest else ""))
+    return f"'{field}'"
 
 
 class LetterpressError(Exception):
