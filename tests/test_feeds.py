@@ -602,25 +602,26 @@ def test_a_stored_guid_wins_over_a_new_site_url(publication_copy):
     assert b"<podcast:guid>ac9a4cec-9dcd-5366-b8c1-694c9b81df1f</podcast:guid>" in podcast
 
 
-def test_build_fails_cleanly_on_bad_podcast_config(publication_copy, monkeypatch, tmp_path):
-    _edit_config(publication_copy, "owner_email: podcast@quietrooms.example.org", "owner_email: ''")
+# what is wrong: (a config edit, a bad essay to add or None, words the message must hold)
+BAD_BUILDS = {
+    "podcast-config": (("owner_email: podcast@quietrooms.example.org", "owner_email: ''"), None,
+                       ("mkdocs.yml: config 'plugins.letterpress.podcast.owner_email': is missing",)),
+    "remote-audio-without-length": (("media_hosts: []", "media_hosts: [media.example.org]"),
+                                    "essay_with_remote_audio_without_length.md",
+                                    ("essay_with_remote_audio_without_length.md", "'audio.length'", "bytes")),
+}
+
+
+@pytest.mark.parametrize("case", BAD_BUILDS)
+def test_build_fails_cleanly(publication_copy, monkeypatch, tmp_path, case):
+    edit, essay, words = BAD_BUILDS[case]
+    _edit_config(publication_copy, *edit)
+    if essay:
+        shutil.copy(Path(__file__).parent / "fixtures/essays" / essay, publication_copy / "docs/essays/posts/")
     site = tmp_path / "out"
     monkeypatch.chdir(publication_copy)
     result = CliRunner().invoke(cli, ["build", "--site-dir", str(site)])
     assert result.exit_code == 1
-    assert "mkdocs.yml: config 'plugins.letterpress.podcast.owner_email': is missing" in result.output
+    assert all(word in result.output for word in words), result.output
     assert not site.exists()  # nothing half-written
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out-")]
-
-
-def test_build_fails_cleanly_on_remote_audio_without_length(publication_copy, monkeypatch, tmp_path):
-    shutil.copy(Path(__file__).parent / "fixtures/essays/essay_with_remote_audio_without_length.md",
-                publication_copy / "docs/essays/posts/")
-    _edit_config(publication_copy, "media_hosts: []", "media_hosts: [media.example.org]")
-    site = tmp_path / "out"
-    monkeypatch.chdir(publication_copy)
-    result = CliRunner().invoke(cli, ["build", "--site-dir", str(site)])
-    assert result.exit_code == 1
-    assert "essay_with_remote_audio_without_length.md" in result.output
-    assert "'audio.length'" in result.output and "bytes" in result.output
-    assert not site.exists()
