@@ -115,7 +115,7 @@ def test_status_json_shows_every_state_and_uncommitted_changes(repo, monkeypatch
                                                "counts": {"sent": 41, "bounced": 1}}
     assert rows["a-good-essay"]["uncommitted"] is False
     assert set(rows["later"]) == {"slug", "title", "state", "date", "updated", "words", "audio",
-                                  "problems", "uncommitted", "emailed"}
+                                  "problems", "uncommitted", "uncommitted_files", "emailed"}
 
 
 def test_status_table_lists_problems_under_their_essay(repo, monkeypatch):

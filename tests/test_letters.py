@@ -63,8 +63,8 @@ def test_drafts_are_letters_only_in_the_preview(publication, monkeypatch):
 
 def test_publish_and_the_web_versions_use_this_module():
     from letterpress.newsletter import web
-    from letterpress.publishing import pipeline, status
+    from letterpress.publishing import plan, status
 
-    assert pipeline.due_essays is letters.due_essays
+    assert plan.due_essays is letters.due_essays
     assert web.letter_essays is letters.letter_essays
     assert status.sent_record is letters.sent_record

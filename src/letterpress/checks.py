@@ -21,6 +21,7 @@ Check = Callable[[Publication], list[Problem]]
 
 SITE_CHECKS = (
     "letterpress.model.symlinks:symlink_problems",
+    "letterpress.model.markers:unfinished_problems",
     "letterpress.feeds.checks:feed_problems",
     "letterpress.newsletter.check:config_check",
 )
@@ -28,6 +29,7 @@ CHECKS = SITE_CHECKS + (
     "letterpress.sending.checks:sending_problems",
     "letterpress.service.context:check_service",
     "letterpress.publishing.deploy:check_publication_options",
+    "letterpress.model.letters:since_problems",
 )
 
 

@@ -165,7 +165,7 @@ def publish(dry_run):
     from ..site.loader import find_root
 
     report = run_pipeline(find_root(), dry_run=dry_run, say=click.echo)
-    if not dry_run and not (report.sent or report.waiting):
+    if not dry_run and not (report.sent or report.waiting or report.held):
         click.echo("nothing to send.")
 
 

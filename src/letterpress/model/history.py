@@ -78,8 +78,11 @@ def with_git_dates(root: Path, essays: list[Essay], history: History) -> list[Es
 
 
 def uncommitted(root: Path, paths: list[Path]) -> set[Path]:
-    """The files among ``paths`` with changes git has not committed (or not tracked)."""
-    output = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--",
+    """The files among ``paths`` with changes git has not committed, untracked or ignored (resolved paths)."""
+    if not paths:
+        return set()
+    # An ignored file is missing from every clone just like an untracked one, hence --ignored.
+    output = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--ignored=matching", "--",
                   *[str(p) for p in paths])
     if output is None:
         return set()

@@ -10,7 +10,6 @@ send; warnings are for the author to weigh.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -20,6 +19,7 @@ from .. import tokens
 from ..errors import Problem, ProblemsError
 from ..model import urls
 from ..model.essay import Essay, State
+from ..model.markers import marker_problems
 from ..model.publication import Publication
 from ..model.settings import Settings
 from . import addresses, templates
@@ -27,7 +27,6 @@ from .message import PLACEHOLDERS, RenderedIssue
 from .render import Letter, Rendition, budget_bytes, issue_from, render_letter, subject
 from .web import letter_essays
 
-MARKER = re.compile(r"\b(TK|TODO)\b")
 SUBJECT_LIMIT = 70
 AA_CONTRAST = 4.5
 # Pages Material's blog plugin generates (not files in docs/).
@@ -119,17 +118,6 @@ def _state_problems(publication: Publication, essay: Essay) -> list[Problem]:
     if not essay.newsletter:
         problems.append(Problem(essay.source_path, "newsletter", "is false; this essay is never emailed.",
                                 severity="warning"))
-    return problems
-
-
-def marker_problems(essay: Essay) -> list[Problem]:
-    """'TK' and 'TODO' left in the essay file (front matter included), by line of the file as loaded."""
-    problems = []
-    for number, line in enumerate(essay.text.splitlines(), start=1):
-        match = MARKER.search(line)
-        if match:
-            problems.append(Problem(essay.source_path, "", f"'{match.group(1)}' marker left in the text; "
-                                    "finish or remove it.", line=number))
     return problems
 
 

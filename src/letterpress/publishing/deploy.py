@@ -44,23 +44,34 @@ def check_publish_options(options: PublishOptions) -> list[Problem]:
     return []
 
 
+NOT_DEPLOYED = "not deployed: publish.deploy is none"
+
+
+def describe_deploy(settings: Settings) -> str | None:
+    """What deploying does, in words (the dry run's promise and the real run's report); None for ``none``."""
+    options = settings.publish
+    if options.deploy == "directory":
+        return f"copy the site to {(settings.root / options.directory).resolve()}"
+    if options.deploy == "command":
+        return f"run: {options.command}"
+    if options.deploy == "pages":
+        return "leave it to GitHub Pages, which deploys the pushed commit"
+    return None
+
+
 def deploy(settings: Settings, site_dir: Path) -> str:
-    """Deploy ``site_dir`` as configured; return what was done, in words.
+    """Deploy ``site_dir`` as configured; return what was done, in words (see :func:`describe_deploy`).
 
     Raises:
         DeployError: the copy or the command failed.
     """
     options = settings.publish
     if options.deploy == "directory":
-        target = (settings.root / options.directory).resolve()
-        copy_site(site_dir, target)
-        return f"copied the site to {target}"
-    if options.deploy == "command":
+        copy_site(site_dir, (settings.root / options.directory).resolve())
+    elif options.deploy == "command":
         run_deploy_command(options.command, settings.root)
-        return f"ran: {options.command}"
-    if options.deploy == "pages":
-        return "GitHub Pages deploys the pushed commit"
-    return "not deployed (publish.deploy: none)"
+    described = describe_deploy(settings)
+    return f"deployed: {described}" if described else NOT_DEPLOYED
 
 
 def copy_site(site_dir: Path, target: Path) -> None:

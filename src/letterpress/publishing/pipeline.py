@@ -12,14 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..checks import raise_for_errors
-from ..errors import LetterpressError
-from ..model.essay import Essay
-from ..model.letters import SENT_DIR, due_essays
+from ..errors import LetterpressError, ProblemsError
+from ..model.letters import SENT_DIR
 from ..model.publication import Publication, load_publication
 from ..site.build import build_site
 from ..site.loader import load_settings
-from .deploy import deploy, page_answers
+from .deploy import NOT_DEPLOYED, deploy, page_answers
+from .plan import PublishPlan, plan_publish
 
 
 class PublishError(LetterpressError):
@@ -34,26 +33,64 @@ class PublishReport:
     sent: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
     paused: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)  # why due letters were (would be) held back
+    planned: dict[str, int] = field(default_factory=dict)  # slug -> recipients, of the letters to send
 
 
 def publish(root: Path, dry_run: bool = False, say: Callable[[str], None] = print) -> PublishReport:
-    """Run the pipeline for the publication at ``root``.
+    """Run the pipeline for the publication at ``root`` (with ``dry_run``: decide, report, do nothing).
+
+    Both make the same :class:`~letterpress.publishing.plan.PublishPlan`; the dry run reports it.
 
     Raises:
         PublishError: pull, build, deploy or send failed, or a send paused.
-        ProblemsError: the publication has errors (nothing built, nothing sent).
+        ProblemsError: a reason to stop before building (errors, uncommitted files, no secret...):
+            nothing built, deployed or sent.
     """
     report = PublishReport()
-    if not dry_run:
-        _step(report, say, git_pull(root))
+    _step(report, say, "dry run: nothing is pulled, built, deployed or sent" if dry_run else git_pull(root))
     publication = load_publication(load_settings(root))
-    raise_for_errors(publication)  # every check, the `publish` section's among them
-    due = due_essays(publication)
-    if dry_run:
-        return _dry_run(publication, due, report, say)
-    _step(report, say, f"built {build_site(root, publication=publication)}")  # read above, not again
-    _step(report, say, deploy(publication.settings, root / "site"))
-    _send_due(publication, due, report, say)
+    plan = plan_publish(publication)
+    try:
+        report.held = list(plan.held)
+        report.planned = {letter.essay.slug: letter.recipients for letter in plan.letters}
+        if plan.stops:
+            say(f"{'would stop' if dry_run else 'stopped'} before building: nothing "
+                f"{'would be' if dry_run else 'was'} built, deployed or sent, because of:")
+            raise ProblemsError(plan.stops)
+        if dry_run:
+            return _report_plan(root, plan, report, say)
+        return _carry_out(root, publication, plan, report, say)
+    finally:
+        plan.close()
+
+
+def _report_plan(root: Path, plan: PublishPlan, report: PublishReport, say) -> PublishReport:
+    shown = plan.site_dir.relative_to(root) if plan.site_dir.is_relative_to(root) else plan.site_dir
+    _step(report, say, f"would build the site into {shown}/ ({plan.published} published "
+                       f"essay{'s' if plan.published != 1 else ''})")
+    _step(report, say, f"would deploy: {plan.deploy}" if plan.deploy else NOT_DEPLOYED)
+    pages = plan.letters and plan.letters[0].publication.settings.publish.deploy == "pages"
+    for letter in plan.letters:
+        count = letter.recipients
+        say(f"would send '{letter.essay.slug}' ({letter.essay.title}) to {count} "
+            f"subscriber{'s' if count != 1 else ''}{' once its page answers' if pages else ''}")
+        for note in letter.notes:
+            say(f"  {note}")
+    for reason in plan.held:
+        say(f"not sending: {reason}")
+    if not plan.letters and not plan.held:
+        say("no newsletter is due")
+    return report
+
+
+def _carry_out(root: Path, publication: Publication, plan: PublishPlan, report: PublishReport,
+               say) -> PublishReport:
+    _step(report, say, f"built {build_site(root, plan.site_dir, publication=publication)}")  # read once, above
+    _step(report, say, deploy(publication.settings, plan.site_dir))
+    for reason in plan.held:
+        say(f"not sending: {reason}")
+    _send(publication, plan, report, say)
     if report.sent:
         _step(report, say, record_sent(root, report.sent, publication.settings.publish.git_push))
     if report.paused:
@@ -62,35 +99,15 @@ def publish(root: Path, dry_run: bool = False, say: Callable[[str], None] = prin
     return report
 
 
-def _dry_run(publication: Publication, due: list[Essay], report: PublishReport, say) -> PublishReport:
-    _step(report, say, "dry run: nothing pulled, built, deployed or sent")
-    _step(report, say, f"would build the site and deploy it ({publication.settings.publish.deploy})")
-    for essay in due:
-        report.waiting.append(essay.slug)
-        say(f"would send '{essay.slug}' ({essay.title})")
-    if not due:
-        say("no newsletter is due")
-    return report
+def _send(publication: Publication, plan: PublishPlan, report: PublishReport, say) -> None:
+    from ..sending import run_send
 
-
-def _send_due(publication: Publication, due: list[Essay], report: PublishReport, say) -> None:
-    from ..sending import plan_send, run_send
-    from ..sending.send import messenger_kind
-
-    if due and messenger_kind(publication.settings) == "maildir":
-        say("not sending: sending.messenger is maildir, where letters are only trials; "
-            "set LETTERPRESS_SMTP_URL (or sending.messenger: smtp) to send for real.")
-        report.waiting.extend(e.slug for e in due)
-        return
-    for essay in due:
+    for letter in plan.letters:
+        essay = letter.essay
         if not _page_is_live(publication, essay, say):
             report.waiting.append(essay.slug)
             continue
-        plan = plan_send(publication, essay.slug)
-        try:
-            result = run_send(plan)
-        finally:
-            plan.close()
+        result = run_send(letter)
         if result.paused:
             report.paused.append(essay.slug)
             say(f"'{essay.slug}' paused: {result.campaign.pause_reason}")
@@ -99,7 +116,7 @@ def _send_due(publication: Publication, due: list[Essay], report: PublishReport,
         say(f"sent '{essay.slug}': {_counts(result.counts)}")
 
 
-def _page_is_live(publication: Publication, essay: Essay, say) -> bool:
+def _page_is_live(publication: Publication, essay, say) -> bool:
     settings = publication.settings
     if settings.publish.deploy != "pages":
         return True

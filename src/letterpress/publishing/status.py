@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..checks import check_publication
-from ..model.history import uncommitted
 from ..model.letters import sent_record
 from ..model.publication import Publication
+from .tracked import shown, uncommitted_files
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,9 @@ class EssayStatus:
     words: int
     audio: dict | None
     problems: list[str]
-    uncommitted: bool
+    uncommitted: bool  # the essay or a file it needs (narration, images) is not committed
     emailed: dict | None
+    uncommitted_files: list[str] = field(default_factory=list)  # which, relative to the publication root
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -34,7 +35,7 @@ def essay_statuses(publication: Publication) -> list[EssayStatus]:
     """The status of every essay, newest first."""
     root = publication.settings.root
     problems = check_publication(publication)
-    changed = uncommitted(root, [e.path for e in publication.essays])
+    changed = uncommitted_files(publication, publication.essays)
     now = publication.now()
     rows = []
     for essay in publication.essays:
@@ -46,8 +47,9 @@ def essay_statuses(publication: Publication) -> list[EssayStatus]:
             words=essay.words,
             audio={"duration_seconds": round(essay.audio.duration, 3)} if essay.audio else None,
             problems=[str(p) for p in problems if p.path == essay.source_path],
-            uncommitted=essay.path.resolve() in changed,
+            uncommitted=essay.slug in changed,
             emailed={"finished": emailed.get("finished"), "counts": emailed.get("counts", {})} if emailed else None,
+            uncommitted_files=[shown(publication.settings, path) for path in changed.get(essay.slug, [])],
         ))
     return rows + _unreadable(publication, problems)
 
