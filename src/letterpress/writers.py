@@ -1,4 +1,4 @@
-"""Files the build writes beside the engine's pages: feeds, chapters, email web versions.
+"""Files the build writes beside the engine's pages: feeds, chapters, email web versions, redirects.
 
 Each writer is a plain function ``(publication, site_dir) -> None`` over the
 Essay model and an output folder; the MkDocs plugin calls :func:`write_all`
@@ -17,6 +17,8 @@ from .model.publication import Publication
 WRITERS = (
     "letterpress.feeds:write_feeds",
     "letterpress.newsletter.web:write_web_versions",
+    # Last: it refuses to write over any file the engine or another writer made.
+    "letterpress.site.redirects:write_redirects",
 )
 
 

@@ -62,8 +62,8 @@ def _check_written(text: str) -> None:
         raise AliasError(f"'{_shown(text)}' names a site, not a path; write only the path, '{_shown(path)}' "
                          "(a redirect can only be written on this site).")
     if not text.startswith("/"):
-        raise AliasError(f"'{_shown(text)}' does not start with '/'; write the old path from the site's root, "
-                         f"e.g. '/{_shown(text)}'.")
+        raise AliasError(f"'{_shown(text)}' does not start with '/'; write the old page's path from the "
+                         "site's root, e.g. '/p/my-slug'.")
     if "?" in text or "#" in text:
         raise AliasError(f"'{_shown(text)}' has a '?' query or '#' fragment; a redirect page answers a path "
                          "only: remove everything from the '?' or '#'.")
