@@ -16,6 +16,7 @@ from ..errors import LetterpressError, ProblemsError
 from ..model.settings import ENGINES
 from . import send as cli_send
 from .common import load_current_publication
+from .migrate import import_group as _import_group
 from .newsletter import newsletter as _newsletter_group
 from .service import service as _service_command
 from .subscribers import subscribers as _subscribers_group
@@ -151,6 +152,7 @@ for _command in (cli_send.send, cli_send.status, cli_send.bounces):
 cli.add_command(_newsletter_group)
 cli.add_command(_subscribers_group)
 cli.add_command(_service_command)
+cli.add_command(_import_group)
 
 
 @cli.command()

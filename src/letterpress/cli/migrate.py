@@ -1,0 +1,61 @@
+"""``letterpress import``: essays (and Substack's subscribers) from another platform."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def _common(command):
+    """The options every import command shares."""
+    command = click.option("--overwrite", is_flag=True,
+                           help="Replace essays imported before (recognised by their source id or old URL).")(command)
+    command = click.option("--dry-run", is_flag=True, help="Write nothing; print what would be written.")(command)
+    return click.option("--author", "author", default=None, metavar="KEY",
+                        help="Give every essay this author from .authors.yml (default: the export's author, "
+                             "added to .authors.yml when new).")(command)
+
+
+def _options(author, dry_run, overwrite):
+    from ..migrate.writing import Options
+
+    return Options(author=author, dry_run=dry_run, overwrite=overwrite)
+
+
+def _settings():
+    from ..site.loader import load_settings
+
+    return load_settings()
+
+
+def _print(report) -> None:
+    for line in report.lines():
+        click.echo(line)
+
+
+@click.group(name="import")
+def import_group():
+    """Bring essays in from Substack, WordPress, Ghost, any feed or article pages.
+
+    Each essay gets its old addresses as aliases (the built site redirects them),
+    `imported_from:` naming the source item, `newsletter: false`, and its images
+    and narration as local files. Running an import again writes nothing new.
+    """
+
+
+@import_group.command()
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--no-subscribers", is_flag=True, help="Import the essays only, not email_list*.csv.")
+@_common
+def substack(export, no_subscribers, author, dry_run, overwrite):
+    """Import a Substack EXPORT (.zip): posts, narrations and subscribers.
+
+    Subscribers come in as active with the consent source "imported from
+    Substack" and their sign-up date; disabled addresses as unsubscribed. Paid
+    subscriptions stay at Substack.
+    """
+    from ..migrate.substack import import_substack
+
+    _print(import_substack(export, _settings(), _options(author, dry_run, overwrite),
+                           subscribers=not no_subscribers))

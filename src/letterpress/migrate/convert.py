@@ -1,0 +1,266 @@
+"""A post's HTML, from any platform, as the clean Markdown of an essay.
+
+markdownify does the conversion; before it, the HTML tree (lxml) is cleaned here
+of what no essay carries — navigation, subscribe and share widgets, scripts,
+forms, embeds — and the parts markdownify has no rule for are put in the shape
+it converts well: figures become an image and its caption, footnotes (Substack's,
+WordPress's, Ghost's and Python-Markdown's markup) become ``[^1]`` references,
+links lose every scheme but http(s) and mailto, and images are made absolute so
+the writer can fetch them.
+
+The text of the old post is text: a ``<`` in it must not become raw HTML in the
+Markdown (Markdown passes HTML through), so it is written as ``&lt;``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+from markdownify import MarkdownConverter
+
+from ..model.characters import REFERENCE, find_unusable
+
+CHROME_TAGS = {"script", "style", "nav", "footer", "form", "button", "input", "select", "textarea", "noscript",
+               "aside", "template", "svg", "object", "embed", "link", "meta", "header"}
+# Class or id words of platform chrome: subscribe boxes, share bars, "recent posts", cookie banners.
+CHROME_WORDS = re.compile(r"subscri|share|social|newsletter-?(form|signup)|cookie|consent|related|recent-posts|"
+                          r"^comments?$|^footer|^nav|navbar|sidebar|paywall|button-wrapper|signup|sign-up|"
+                          r"advert|^promo|^ad$|post-ufi|like-button", re.IGNORECASE)
+FOOTNOTE_BODY = re.compile(r"^(footnote|footnote-item)$")
+FOOTNOTE_LIST = re.compile(r"footnotes|wp-block-footnotes")
+BACKREF = re.compile(r"footnote-(backref|number)|^fn-?back")
+LINK_SCHEMES = ("http", "https", "mailto")
+LT = "\ue000"  # a private-use character standing for '<' in the text while markdownify runs
+REF = "LPFNREF{}LPFN"
+REF_PATTERN = re.compile(r"LPFNREF(\d+)LPFN")
+
+
+@dataclass
+class Converted:
+    """The Markdown, the images it shows (absolute URLs, in order), its first text and what was dropped."""
+
+    markdown: str
+    images: list[str] = field(default_factory=list)
+    first_text: str = ""
+    dropped: list[str] = field(default_factory=list)
+
+
+class _Converter(MarkdownConverter):
+    """markdownify, with a figure's caption written as an italic line under its image."""
+
+    def convert_figcaption(self, el, text, parent_tags):
+        text = text.strip()
+        return f"\n\n_{text}_\n\n" if text else ""
+
+
+def to_markdown(html: str, base_url: str = "") -> Converted:
+    """Convert a post body to Markdown.
+
+    Args:
+        html: the body as the platform stored it (a fragment or a whole page's article).
+        base_url: the old address, against which relative links and images are resolved.
+    """
+    if not html.strip():
+        return Converted("")
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    converted = Converted("")
+    notes = _footnotes(root)
+    _drop_chrome(root, converted.dropped)
+    _links(root, base_url)
+    converted.images = _images(root, base_url, converted.dropped)
+    converted.first_text = _first_text(root)
+    _protect_text(root)
+    markdown = _Converter(heading_style="ATX", bullets="-", strong_em_symbol="*").convert(
+        etree.tostring(root, encoding="unicode", method="html"))
+    converted.markdown = _tidy(markdown, notes)
+    return converted
+
+
+def _words(element) -> list[str]:
+    return (element.get("class", "") + " " + element.get("id", "")).split()
+
+
+def _drop_chrome(root, dropped: list[str]) -> None:
+    for source in list(root.iter("source")):
+        source.drop_tag()  # libxml2 does not know <source> is empty: what follows it lands inside
+    for element in list(root.iter()):
+        if element is root or not isinstance(element.tag, str):
+            if not isinstance(element.tag, str) and element.getparent() is not None:
+                _remove(element)  # comments and processing instructions
+            continue
+        if element.tag == "iframe":
+            dropped.append(f"an embed from {urlsplit(element.get('src', '')).hostname or 'an unknown host'}")
+            _remove(element)
+        elif element.tag in CHROME_TAGS or any(CHROME_WORDS.search(word) for word in _words(element)):
+            _remove(element)
+
+
+def _remove(element) -> None:
+    """Take ``element`` out of the tree, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail or ""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _links(root, base_url: str) -> None:
+    for link in list(root.iter("a")):
+        href = (link.get("href") or "").strip()
+        if _only_image(link):
+            link.drop_tag()  # an image that links to its own bigger copy: the image is enough
+            continue
+        if href.startswith("#"):
+            continue
+        absolute = urljoin(base_url, href) if href else ""
+        if urlsplit(absolute).scheme.lower() not in LINK_SCHEMES:
+            link.drop_tag()  # javascript:, data: or nothing: keep the words, not the link
+            continue
+        link.attrib.clear()
+        link.set("href", _safe_url(absolute))
+
+
+def _only_image(link) -> bool:
+    images = list(link.iter("img"))
+    return bool(images) and not (link.text_content() or "").strip()
+
+
+def _safe_url(url: str) -> str:
+    """``url`` with the characters that would end a Markdown link target escaped."""
+    return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
+
+
+def _images(root, base_url: str, dropped: list[str]) -> list[str]:
+    found: list[str] = []
+    for image in list(root.iter("img")):
+        src = urljoin(base_url, (image.get("src") or image.get("data-src") or "").strip())
+        if urlsplit(src).scheme.lower() not in ("http", "https"):
+            dropped.append("an image with no web address" if not src else "an image inlined as data")
+            _remove(image)
+            continue
+        alt = " ".join((image.get("alt") or "").split())
+        image.attrib.clear()
+        image.set("src", _safe_url(src))
+        image.set("alt", alt)
+        if image.get("src") not in found:
+            found.append(image.get("src", ""))
+    for picture in list(root.iter("picture")):
+        picture.drop_tag()
+    return found
+
+
+def _first_text(root) -> str:
+    for paragraph in root.iter("p"):
+        text = " ".join(paragraph.text_content().split())
+        if len(text) > 20:
+            return text
+    return " ".join(root.text_content().split())
+
+
+def _protect_text(root) -> None:
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        inside_code = element.tag in ("pre", "code") or any(a.tag in ("pre", "code") for a in element.iterancestors())
+        if element.text and not inside_code:
+            element.text = element.text.replace("<", LT)
+        parent = element.getparent()
+        parent_code = parent is not None and (parent.tag in ("pre", "code")
+                                              or any(a.tag in ("pre", "code") for a in parent.iterancestors()))
+        if element.tail and not parent_code:
+            element.tail = element.tail.replace("<", LT)
+
+
+# -- footnotes -----------------------------------------------------------------
+
+
+def _footnotes(root) -> list[str]:
+    """Replace footnote references with placeholders; return the notes' Markdown, in order."""
+    bodies = [element for element in root.iter() if isinstance(element.tag, str) and _is_note(element)]
+    numbered = []
+    for body in bodies:
+        ids = {element.get("id") for element in body.iter() if isinstance(element.tag, str) and element.get("id")}
+        refs = [link for link in root.iter("a") if (link.get("href") or "")[1:] in ids
+                and (link.get("href") or "").startswith("#") and not _within(link, body)]
+        if refs:
+            numbered.append((_position(root, refs[0]), body, refs))
+    notes = []
+    for number, (_, body, refs) in enumerate(sorted(numbered, key=lambda entry: entry[0]), start=1):
+        for ref in refs:
+            _replace_with_text(ref, REF.format(number))
+        notes.append(_note_text(body))
+        _remove(body)
+    for container in list(root.iter()):
+        if isinstance(container.tag, str) and any(FOOTNOTE_LIST.search(w) for w in _words(container)) \
+                and not container.text_content().strip():
+            _remove(container)
+    return notes
+
+
+def _is_note(element) -> bool:
+    if any(FOOTNOTE_BODY.match(word) for word in _words(element)):
+        return True
+    parent = element.getparent()
+    lists = [parent, parent.getparent() if parent is not None else None]
+    return element.tag == "li" and any(
+        ancestor is not None and any(FOOTNOTE_LIST.search(w) for w in _words(ancestor)) for ancestor in lists)
+
+
+def _within(element, ancestor) -> bool:
+    return any(parent is ancestor for parent in element.iterancestors())
+
+
+def _position(root, element) -> int:
+    for index, candidate in enumerate(root.iter()):
+        if candidate is element:
+            return index
+    return 0
+
+
+def _replace_with_text(link, text: str) -> None:
+    target = link.getparent() if link.getparent() is not None and link.getparent().tag == "sup" \
+        and not (link.getparent().text or "").strip() else link
+    target.tail = text + (target.tail or "")
+    _remove(target)
+
+
+def _note_text(body) -> str:
+    for link in list(body.iter("a")):
+        if any(BACKREF.search(word) for word in _words(link)) or link.text_content().strip() in ("↩", "↩︎", "^"):
+            _remove(link)
+    content = next((el for el in body.iter() if "footnote-content" in _words(el)), body)
+    _protect_text(content)
+    html = etree.tostring(content, encoding="unicode", method="html", with_tail=False)
+    text = _Converter(heading_style="ATX", bullets="-").convert(html).strip()
+    return "\n\n    ".join(part.strip() for part in text.split("\n\n") if part.strip())
+
+
+# -- after markdownify -----------------------------------------------------------
+
+
+def _tidy(markdown: str, notes: list[str]) -> str:
+    markdown = markdown.replace(LT, "&lt;")
+    markdown = REF_PATTERN.sub(lambda match: f"[^{match.group(1)}]", markdown)
+    lines = [line.rstrip() for line in markdown.replace("\r", "").split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if notes:
+        text += "\n\n" + "\n".join(f"[^{n}]: {note.replace(LT, '&lt;')}" for n, note in enumerate(notes, 1))
+    return _without_unusable(text) + "\n"
+
+
+def _without_unusable(text: str) -> str:
+    """``text`` without control characters, raw or as references (no output can carry them)."""
+    for found in reversed(find_unusable(text)):
+        match = REFERENCE.match(text, found.offset)
+        end = match.end() if match else found.offset + 1
+        text = text[:found.offset] + text[end:]
+    return text

@@ -1,0 +1,64 @@
+"""What every source reader produces: the posts of an export, read and checked, nothing written yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..errors import LetterpressError
+
+
+class SourceError(LetterpressError):
+    """An export, feed or page that cannot be imported; the message names the file or URL."""
+
+
+@dataclass
+class Item:
+    """One post of another platform, ready to become an essay.
+
+    Attributes:
+        source: the platform's name in ``imported_from`` (``substack``, ``wordpress``, ...).
+        source_id: the item's id there (``imported_from: <source>:<source_id>``).
+        title: the post's title; html: its body as the platform stored it.
+        slug: the old address's slug, when the platform has one (else the title's).
+        created, updated: when it was published (or is scheduled) and last changed.
+        author: the author's display name as the export gives it ("" when unknown).
+        draft_reason: why the essay is written as a draft ("" for a published post).
+        aliases: the old URL paths (``/p/<slug>``), each starting with ``/``.
+        audio_url: a narration to download (Substack's ``podcast_url``).
+        base_url: the address relative links and images of the body are resolved against.
+    """
+
+    source: str
+    source_id: str
+    title: str
+    html: str
+    slug: str = ""
+    subtitle: str = ""
+    description: str = ""
+    created: datetime | None = None
+    updated: datetime | None = None
+    author: str = ""
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    draft_reason: str = ""
+    aliases: tuple[str, ...] = ()
+    audio_url: str = ""
+    base_url: str = ""
+
+    @property
+    def imported_from(self) -> str:
+        return f"{self.source}:{self.source_id}"
+
+    @property
+    def name(self) -> str:
+        """How the report names the item: its title and source id."""
+        return f"{self.title or '(untitled)'!r} ({self.imported_from})"
+
+
+@dataclass
+class Export:
+    """What a source reader found: the items to import and the ones it left out (name, reason)."""
+
+    items: list[Item] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)

@@ -1,0 +1,40 @@
+"""What an import did, in words: essays written and skipped, files fetched, subscribers, problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Report:
+    """The outcome of one import. It names items and files, never a subscriber's address."""
+
+    dry_run: bool = False
+    written: list[str] = field(default_factory=list)  # essay paths
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (item, why)
+    images: int = 0
+    narrations: int = 0
+    authors_added: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # what could not be converted or fetched
+    subscribers: str = ""  # one line, from the subscriber import
+
+    def lines(self) -> list[str]:
+        """The report, one line each, as the command prints it."""
+        verb = "would write" if self.dry_run else "wrote"
+        lines = [f"{verb} {path}" for path in self.written]
+        lines += [f"skipped {item}: {why}" for item, why in self.skipped]
+        lines += [f"problem: {problem}" for problem in self.problems]
+        lines += [f"added author '{key}' to .authors.yml" for key in self.authors_added]
+        if self.subscribers:
+            lines.append(self.subscribers)
+        lines.append(self.summary())
+        return lines
+
+    def summary(self) -> str:
+        if not self.written and not self.problems:
+            return f"nothing to do: {len(self.skipped)} skipped, no essay to write."
+        verb = "would be written" if self.dry_run else "written"
+        fetched = "to fetch" if self.dry_run else "fetched"
+        return (f"{len(self.written)} essays {verb}, {len(self.skipped)} skipped, "
+                f"{self.images} images and {self.narrations} narrations {fetched}, "
+                f"{len(self.problems)} problems.")

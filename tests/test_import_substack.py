@@ -1,0 +1,256 @@
+"""``letterpress import substack``: a Substack export (made from the documented format) into a real publication.
+
+The export's images and narration are served by a local HTTP server; the
+imported publication is checked with ``letterpress check`` and built for real.
+Regenerate the golden files with ``pytest tests/test_import_substack.py --update-golden``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from import_support import FIXTURES, GOLDEN, fixture_server, imported_text, run, snapshot, substack_zip
+from letterpress.model.frontmatter import read_text, split
+
+POSTS = Path("docs/essays/posts")
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _publication(target: Path) -> Path:
+    shutil.copytree(MINIMAL, target)
+    config = target / "mkdocs.yml"
+    config.write_text(config.read_text().replace("../../../overrides", str(REPO / "overrides")))
+    return target
+
+
+@pytest.fixture(scope="module")
+def server():
+    with fixture_server() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def export_zip(tmp_path_factory, server) -> Path:
+    return substack_zip(tmp_path_factory.mktemp("export") / "export.zip", server)
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory, export_zip):
+    """The minimal publication after one import of the fixture export: (root, result)."""
+    root = _publication(tmp_path_factory.mktemp("substack") / "pub")
+    result = run(root, "import", "substack", str(export_zip))
+    assert result.exit_code == 0, result.output
+    return root, result
+
+
+@pytest.fixture(scope="module")
+def built(imported, tmp_path_factory) -> Path:
+    root, _ = imported
+    site = tmp_path_factory.mktemp("substack-site")
+    result = run(root, "build", "--site-dir", str(site))
+    assert result.exit_code == 0, result.output
+    return site
+
+
+@pytest.fixture
+def fresh(tmp_path) -> Path:
+    return _publication(tmp_path / "pub")
+
+
+def _meta(root: Path, name: str) -> dict:
+    path = root / POSTS / name
+    return split(read_text(path.read_bytes(), str(path)), str(path)).meta
+
+
+def test_each_post_becomes_an_essay_and_the_thread_is_skipped(imported):
+    root, result = imported
+    written = sorted(path.name for path in (root / POSTS).glob("*.md"))
+    assert written == ["for-members.md", "good.md", "the-lost-picture.md", "the-quiet-hour.md",
+                       "unfinished-thoughts.md"]
+    assert "skipped 'Ask Me Anything' (substack:171234570): a thread, not an essay" in result.output
+    assert "4 essays written, 1 skipped, 1 images and 1 narrations fetched, 1 problems." in result.output
+
+
+def test_front_matter_of_a_published_post(imported):
+    meta = _meta(imported[0], "the-quiet-hour.md")
+    assert meta["title"] == "The Quiet Hour"
+    assert meta["subtitle"] == meta["description"] == "What an empty room teaches a listener"
+    assert str(meta["date"]) == "2024-03-10 09:30:00"  # 09:30 UTC is 09:30 in Lisbon in March
+    assert meta["authors"] == ["julia"]  # the export names no author: the publication's own
+    assert meta["newsletter"] is False and "draft" not in meta
+    assert meta["slug"] == "the-quiet-hour"
+    assert meta["aliases"] == ["/p/the-quiet-hour"]
+    assert meta["imported_from"] == "substack:171234567"
+    assert meta["audio"] == {"src": "../audio/the-quiet-hour.mp3", "narrator": "Julia Keller"}
+
+
+@pytest.mark.parametrize(("name", "why"), [("for-members.md", "paid-only"), ("unfinished-thoughts.md", "unpublished"),
+                                           ("the-lost-picture.md", "image not found")])
+def test_paid_unpublished_and_unfetchable_posts_are_drafts(imported, name, why):
+    meta = _meta(imported[0], name)
+    assert meta["draft"] is True, why
+    assert meta["newsletter"] is False
+
+
+def test_a_file_that_cannot_be_fetched_is_named_in_the_report(imported, server):
+    _, result = imported
+    assert (f"problem: 'The Lost Picture' (substack:171234571): image {server}/images/gone.png answered HTTP 404; "
+            "written as a draft until it is fixed") in result.output
+
+
+@pytest.mark.parametrize("name", ["the-quiet-hour.md", "for-members.md"])
+def test_markdown_matches_golden(imported, server, update_golden, name):
+    text = imported_text((imported[0] / POSTS / name).read_text(), server)
+    golden = GOLDEN / "substack" / name
+    if update_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text)
+    assert text == golden.read_text()
+
+
+def test_images_and_narration_are_local_files(imported):
+    root = imported[0]
+    image = root / "docs/essays/images/the-quiet-hour/lamp.png"
+    assert image.read_bytes() == (FIXTURES / "files" / "lamp.png").read_bytes()
+    narration = root / "docs/essays/audio/the-quiet-hour.mp3"
+    assert narration.read_bytes() == (Path(__file__).parent / "fixtures" / "short.mp3").read_bytes()
+
+
+def test_letterpress_check_accepts_the_imported_essays(imported):
+    result = run(imported[0], "check")
+    assert result.exit_code == 0, result.output
+    assert "ok: no errors" in result.output
+
+
+def test_the_built_site_has_the_essay_without_platform_chrome(built):
+    page = (built / "essays/the-quiet-hour/index.html").read_text()
+    assert "Listening without an agenda" in page and 'href="https://example.org/clocks"' in page
+    assert "../images/the-quiet-hour/lamp.png" in page or "images/the-quiet-hour/lamp.png" in page
+    assert "the-quiet-hour.mp3" in page
+    assert "Type your email" not in page and "action=share" not in page
+    assert "&lt;b&gt;in angle brackets&lt;/b&gt;" in page  # text, not a tag
+
+
+def test_old_addresses_redirect_and_drafts_get_none(built):
+    redirect = (built / "p/the-quiet-hour/index.html").read_text()
+    assert "essays/the-quiet-hour/" in redirect
+    assert not (built / "p/for-members").exists() and not (built / "p/the-lost-picture").exists()
+
+
+def _subscribers(root: Path) -> dict[str, tuple]:
+    with sqlite3.connect(root / "newsletter/subscribers.sqlite3") as connection:
+        rows = connection.execute("SELECT email, status, consent_source, consent_at FROM subscribers")
+        return {email: (status, source, consent_at) for email, status, source, consent_at in rows}
+
+
+def test_subscribers_arrive_with_consent_and_disabled_ones_unsubscribed(imported):
+    root, result = imported
+    people = _subscribers(root)
+    assert people["reader.one@example.org"] == ("active", "imported from Substack", "2023-01-05T10:00:00Z")
+    assert people["paying.reader@example.org"][0] == "active"
+    assert people["reader.two@example.org"][:2] == ("active", "imported from Substack")
+    assert people["gone.away@example.org"][0] == "unsubscribed"
+    assert "3 added" in result.output and "1 recorded as unsubscribed" in result.output
+    assert "1 paid subscriptions stay at Substack (billing did not move)" in result.output
+    assert "@" not in result.output  # no address is ever printed
+
+
+def test_running_again_changes_nothing(imported, export_zip):
+    root = imported[0]
+    before, people = snapshot(root), _subscribers(root)
+    result = run(root, "import", "substack", str(export_zip))
+    assert result.exit_code == 0, result.output
+    assert "nothing to do" in result.output
+    assert "skipped 'The Quiet Hour' (substack:171234567): already imported (docs/essays/posts/the-quiet-hour.md)" \
+        in result.output
+    assert "subscribers: 3 already on the list; 1 paid" in result.output
+    assert snapshot(root) == before and _subscribers(root) == people
+
+
+def test_overwrite_replaces_the_same_files(fresh, export_zip):
+    assert run(fresh, "import", "substack", str(export_zip), "--no-subscribers").exit_code == 0
+    (fresh / POSTS / "the-quiet-hour.md").write_text((fresh / POSTS / "the-quiet-hour.md").read_text() + "\nEdited.\n")
+    result = run(fresh, "import", "substack", str(export_zip), "--overwrite", "--no-subscribers")
+    assert result.exit_code == 0, result.output
+    assert "Edited." not in (fresh / POSTS / "the-quiet-hour.md").read_text()
+    assert len(list((fresh / POSTS).glob("*.md"))) == 5
+
+
+def test_dry_run_and_no_subscribers_write_nothing_of_theirs(fresh, export_zip):
+    before = snapshot(fresh)
+    result = run(fresh, "import", "substack", str(export_zip), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would write docs/essays/posts/the-quiet-hour.md" in result.output
+    assert "subscribers: would import 4 rows" in result.output
+    assert snapshot(fresh) == before
+    assert run(fresh, "import", "substack", str(export_zip), "--no-subscribers").exit_code == 0
+    assert not (fresh / "newsletter/subscribers.sqlite3").exists()
+
+
+def test_author_option_must_name_a_known_author(fresh, export_zip):
+    before = snapshot(fresh)
+    result = run(fresh, "import", "substack", str(export_zip), "--author", "nobody")
+    assert result.exit_code == 1
+    assert result.output.strip() == ("error: --author nobody: no such author in docs/essays/.authors.yml "
+                                     "(known: julia); add them there first or leave --author out.")
+    assert snapshot(fresh) == before
+
+
+def _zip(path: Path, members: dict[str, str], symlink: str = "") -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+        if symlink:
+            info = zipfile.ZipInfo(symlink)
+            info.external_attr = (0o120777 << 16)
+            archive.writestr(info, "/etc/passwd")
+    return path
+
+
+POSTS_CSV = (FIXTURES / "substack" / "posts.csv").read_text()
+
+
+@pytest.mark.parametrize(("case", "expected"), [
+    ("corrupt", "not a readable zip file"),
+    ("not_an_export", "no posts.csv inside; this is not a Substack export"),
+    ("dot_dot", "the entry '../../outside.html' would land outside the publication"),
+    ("absolute", "the entry '/etc/cron.d/x' would land outside the publication"),
+    ("symlink", "the entry 'posts/link.html' is a symbolic link"),
+    ("missing", "file not found"),
+    ("bad_list", "no email column; this is not Substack's subscriber list"),
+])
+def test_bad_exports_are_refused_with_one_line_and_nothing_written(fresh, tmp_path, case, expected):
+    target = tmp_path / f"{case}.zip"
+    if case == "corrupt":
+        target.write_bytes(b"PK\x03\x04 this is not really a zip file")
+    elif case == "not_an_export":
+        _zip(target, {"readme.txt": "hello", "data.csv": "a,b\n"})
+    elif case == "dot_dot":
+        _zip(target, {"posts.csv": POSTS_CSV, "../../outside.html": "<p>x</p>"})
+    elif case == "absolute":
+        _zip(target, {"posts.csv": POSTS_CSV, "/etc/cron.d/x": "* * * * * true"})
+    elif case == "symlink":
+        _zip(target, {"posts.csv": POSTS_CSV}, symlink="posts/link.html")
+    elif case == "bad_list":
+        _zip(target, {"posts.csv": POSTS_CSV, "email_list.csv": "name,created_at\nJo,2023-01-01\n"})
+    before = snapshot(fresh)
+    result = run(fresh, "import", "substack", str(target))
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {target}") and expected in lines[0], result.output
+    assert snapshot(fresh) == before
+
+
+def test_an_export_that_unpacks_too_big_is_refused(fresh, tmp_path, monkeypatch):
+    monkeypatch.setattr("letterpress.migrate.archive.MAX_UNPACKED", 1000)
+    target = _zip(tmp_path / "big.zip", {"posts.csv": POSTS_CSV, "posts/x.html": "<p>" + "a" * 5000 + "</p>"})
+    before = snapshot(fresh)
+    result = run(fresh, "import", "substack", str(target))
+    assert result.exit_code == 1 and "more than the 1,000 allowed" in result.output
+    assert snapshot(fresh) == before
