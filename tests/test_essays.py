@@ -87,20 +87,6 @@ def run_check(root: Path, monkeypatch):
     return CliRunner().invoke(cli, ["check"], catch_exceptions=False)
 
 
-def assert_reported(root: Path, monkeypatch, lines: dict[str, str]) -> None:
-    """``letterpress check`` with these fixture essays added fails and names each one's line.
-
-    ``lines``: fixture file -> how its message goes on after ``docs/essays/posts/<file>:``,
-    from the line number (``"10: the text contains"``).
-    """
-    for name in lines:
-        add_essay(root, name)
-    result = run_check(root, monkeypatch)
-    assert result.exit_code == 1, result.stderr
-    for name, rest in lines.items():
-        assert f"docs/essays/posts/{name}:{rest}" in result.stderr, result.stderr
-
-
 def refused_build(root: Path, monkeypatch) -> str:
     """``letterpress build`` in ``root``, which must fail with no traceback and no site; its stderr."""
     monkeypatch.chdir(root)
@@ -138,12 +124,27 @@ def test_bad_essay_fails_mkdocs_build_and_keeps_old_site(minimal, name):
     assert sorted(p.relative_to(minimal) for p in (minimal / "site").rglob("*")) == before
 
 
-def test_yaml_error_names_the_line(minimal, monkeypatch):
-    assert_reported(minimal, monkeypatch, {"essay_with_yaml_syntax_error.md": "2:"})
+# fixture file -> how its message goes on after "docs/essays/posts/<file>:", from the line number
+LINES = {
+    "essay_with_yaml_syntax_error.md": "2:",
+    "essay_with_unknown_key.md": "6: front matter 'categries'",
+    # front matter that exhausted memory or crashed: the line of the key
+    "essay_with_yaml_anchor_and_alias.md": "3: front matter 'description'",
+    "essay_with_python_tag.md": "6: front matter 'subtitle'",
+    "essay_with_impossible_updated_date.md": "4: front matter 'date.updated'",
+    # control characters in the text: the line they stand on
+    "essay_with_nul_in_body.md": "10: the text contains",
+    "essay_with_control_reference_in_img_alt.md": "10: the text contains '&#8;'",
+    "essay_with_control_reference_in_text.md": "10: the text contains '&#1;'",
+}
 
 
-def test_unknown_key_names_its_line(minimal, monkeypatch):
-    assert_reported(minimal, monkeypatch, {"essay_with_unknown_key.md": "6: front matter 'categries'"})
+@pytest.mark.parametrize("name", sorted(LINES))
+def test_check_names_the_line(minimal, monkeypatch, name):
+    add_essay(minimal, name)
+    result = run_check(minimal, monkeypatch)
+    assert result.exit_code == 1
+    assert f"docs/essays/posts/{name}:{LINES[name]}" in result.stderr, result.stderr
 
 
 def test_check_prints_every_problem_not_just_the_first(minimal, monkeypatch):
