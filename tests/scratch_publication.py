@@ -1,11 +1,13 @@
-"""The small "Test Rooms" publication the send tests write into a temporary folder."""
+"""The small "Test Rooms" publication the send, publish and subscriber tests write into a temporary folder."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 MKDOCS_YML = """\
 site_name: Test Rooms
 site_url: https://test.example.org/
-plugins:
+{theme}plugins:
   - blog:
       blog_dir: essays
       post_url_format: "{{slug}}"
@@ -14,11 +16,9 @@ plugins:
       newsletter:
         sender: "Test Rooms <letters@test.example.org>"
         postal_address: "Test Rooms, PO Box 1, Testville"
-      service:
+{newsletter}      service:
         url: https://test.example.org/service
-      sending:
-{sending}
-markdown_extensions:
+{sections}markdown_extensions:
   - footnotes
   - attr_list
 """
@@ -39,11 +39,28 @@ And it asks for time.
 """
 
 
-def config(*sending: str) -> str:
-    """``mkdocs.yml`` with these ``key: value`` lines in its ``sending`` section."""
-    return MKDOCS_YML.format(sending="\n".join(f"        {line}" for line in sending))
+def config(*sending: str, newsletter: Sequence[str] = (), publish: Sequence[str] = (),
+           theme: Sequence[str] = ()) -> str:
+    """``mkdocs.yml`` with these ``key: value`` lines in its ``sending`` section.
+
+    ``newsletter``: more lines for that section; ``publish``: the lines of a ``publish``
+    section; ``theme``: the lines of a ``theme`` section (none: MkDocs' default theme).
+    A section without lines is left out.
+    """
+    return MKDOCS_YML.format(theme=f"theme:\n{_indented(theme, 2)}" if theme else "",
+                             newsletter=_indented(newsletter, 8),
+                             sections=_section("sending", sending) + _section("publish", publish))
 
 
 def essay(title: str, date: str, extra: str = "", description: str = "A short essay for the send tests.") -> str:
     """An essay's file: front matter (``extra``: more lines of it) and two short sections."""
     return ESSAY.format(title=title, date=date, extra=extra, description=description)
+
+
+def _indented(lines: Sequence[str], indent: int) -> str:
+    return "".join(f"{' ' * indent}{line}\n" for line in lines)
+
+
+def _section(name: str, lines: Sequence[str]) -> str:
+    """A section of the plugin's config, or "" when it has no lines."""
+    return f"      {name}:\n{_indented(lines, 8)}" if lines else ""

@@ -17,6 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
 from click.testing import CliRunner
 
+import scratch_publication
 from browser_helpers import free_port
 from letterpress.cli import cli
 from letterpress.subscribers import open_store
@@ -24,44 +25,10 @@ from letterpress.subscribers import open_store
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
 PEOPLE = ("ada@example.org", "ben@example.org")
-MKDOCS_YML = """\
-site_name: Test Rooms
-site_url: https://test.example.org/
-theme:
-  name: material
-  custom_dir: {overrides}
-  font: false
-plugins:
-  - blog:
-      blog_dir: essays
-      post_url_format: "{{slug}}"
-  - letterpress:
-      timezone: Europe/Lisbon
-      newsletter:
-        sender: "Test Rooms <letters@test.example.org>"
-        postal_address: "Test Rooms, PO Box 1, Testville"
-        since: 2026-01-01
-      service:
-        url: https://test.example.org/service
-      sending:
-        retry_backoff_seconds: 0.02
-        return_path: bounces@test.example.org
-      publish:
-        deploy: directory
-        directory: ../www
-markdown_extensions:
-  - footnotes
-"""
-ESSAY = """\
----
-title: {title}
-description: A short essay for the publish tests.
-date: {date}
-authors: [julia]
----
-
-Attention is the rarest and purest form of generosity.
-"""
+CONFIG = scratch_publication.config(
+    "retry_backoff_seconds: 0.02", "return_path: bounces@test.example.org",
+    newsletter=["since: 2026-01-01"], publish=["deploy: directory", "directory: ../www"],
+    theme=["name: material", f"custom_dir: {REPO / 'overrides'}", "font: false"])
 
 
 def git(root: Path, *args: str) -> str:
@@ -72,7 +39,8 @@ def git(root: Path, *args: str) -> str:
 
 
 def write_essay(root: Path, slug: str, title: str, date: str) -> None:
-    (root / "docs/essays/posts" / f"{slug}.md").write_text(ESSAY.format(title=title, date=date))
+    text = scratch_publication.essay(title, date, description="A short essay for the publish tests.")
+    (root / "docs/essays/posts" / f"{slug}.md").write_text(text)
 
 
 @pytest.fixture
@@ -80,7 +48,7 @@ def remote(tmp_path) -> Path:
     """A bare remote holding a publication: one old essay (before `since`) and one new one."""
     seed = tmp_path / "seed"
     (seed / "docs/essays/posts").mkdir(parents=True)
-    (seed / "mkdocs.yml").write_text(MKDOCS_YML.format(overrides=REPO / "overrides"))
+    (seed / "mkdocs.yml").write_text(CONFIG)
     (seed / "docs/index.md").write_text("# Test Rooms\n")
     shutil.copy(FIXTURES / "minimal/docs/essays/.authors.yml", seed / "docs/essays")
     shutil.copytree(FIXTURES / "minimal/docs/essays/images", seed / "docs/essays/images")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import scratch_publication
 from letterpress.cli import cli
 from letterpress.errors import ProblemsError
 from letterpress.sending import Ledger
@@ -30,15 +31,7 @@ from letterpress.subscribers.importing import restore_cell
 from letterpress.subscribers.store import MIGRATIONS, SCHEMA_VERSION
 
 CSVS = Path(__file__).parent / "fixtures" / "subscribers"
-MKDOCS_YML = """\
-site_name: Test Rooms
-site_url: https://test.example.org/
-plugins:
-  - blog:
-      blog_dir: essays
-  - letterpress:
-      timezone: Europe/Lisbon
-"""
+MKDOCS_YML = scratch_publication.config()
 
 
 @pytest.fixture
