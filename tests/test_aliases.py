@@ -115,6 +115,8 @@ def test_front_matter_takes_aliases_and_imported_from(minimal):
     ("aliases:\n  - /p/moved\n  - {a: 1}\n", "aliases.1", "is not a path"),
     ("aliases: [/p/moved, /p/moved]\n", "aliases.1", "listed twice"),
     ("aliases: ['/p/a?b=1']\n", "aliases.0", "'?' query"),
+    ("aliases: [" + ", ".join(f"/p/{n}" for n in range(51)) + "]\n", "aliases", "more than 50"),
+    ("imported_from: substack:" + "9" * 300 + "\n", "imported_from", "more than 300"),
     ("imported_from: [substack]\n", "imported_from", "expected text '<source>:<id>'"),
     ("imported_from: just-an-id\n", "imported_from", "is not '<source>:<id>'"),
     ("imported_from: \"substack:\\u0085x\"\n", "imported_from", "control character"),
