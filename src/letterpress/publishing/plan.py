@@ -60,9 +60,12 @@ def plan_publish(publication: Publication) -> PublishPlan:
 def _uncommitted(publication: Publication) -> list[Problem]:
     """The published essays' files a fresh clone would lack: the site deployed from here would differ."""
     settings = publication.settings
-    found = uncommitted_files(publication, publication.published())
-    return [Problem(shown(settings, path), "", f"is not committed, and published essay '{slug}' needs it: a fresh "
-                    f"clone would not have it. Commit it ({COMMIT_HINT}), then publish.")
+    essays = publication.published()
+    found = uncommitted_files(publication, essays)
+    files = {essay.path.resolve() for essay in essays}
+    return [Problem(shown(settings, path), "", (
+        f"is not committed ({'the text of' if path in files else 'needed by'} published essay '{slug}'): a fresh "
+        f"clone would not have it, so the site would differ from git. Commit it ({COMMIT_HINT}), then publish."))
             for slug, paths in found.items() for path in paths]
 
 
@@ -79,7 +82,7 @@ def _plan_letters(publication: Publication, plan: PublishPlan) -> None:
                          f"(or sending.messenger: smtp) to send for real. Held: {', '.join(e.slug for e in due)}.")
         return
     stops = _sending_stops(publication)
-    if stops:
+    if stops or plan.stops:  # the run stops before sending: a letter's own check would only repeat the errors
         plan.stops += stops
         return
     for essay in due:
