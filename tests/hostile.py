@@ -102,10 +102,11 @@ def _yaml(data: dict) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
 
 
-def build(root: Path, site_dir: Path) -> Path:
-    """A real ``mkdocs build --strict`` of ``root`` into ``site_dir``."""
+def build(root: Path, site_dir: Path, engine: str = "mkdocs") -> Path:
+    """A real ``mkdocs build --strict`` of ``root`` into ``site_dir`` (or ``letterpress build --engine zensical``)."""
+    command = ["mkdocs", "build", "--strict"] if engine == "mkdocs" else ["letterpress", "build", "--engine", engine]
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],
+        [str(Path(sys.executable).parent / command[0]), *command[1:], "--site-dir", str(site_dir)],
         cwd=root, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert result.returncode == 0, result.stderr

@@ -263,11 +263,11 @@ def test_every_listing_entry_has_a_named_title_link(pages):
 
 # -- metadata is text -------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory) -> Path:
-    """A real build of a publication with markup in every metadata field (tests/hostile.py)."""
+@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+def hostile_site(tmp_path_factory, request) -> Path:
+    """A real build, with each engine, of a publication with markup in every metadata field (tests/hostile.py)."""
     root = hostile.hostile_publication(tmp_path_factory.mktemp("hostile") / "publication")
-    return hostile.build(root, root.parent / "site")
+    return hostile.build(root, root.parent / "site", engine=request.param)
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,16 @@ from pathlib import Path
 
 from ..model.files import write_atomic
 from ..model.publication import Publication
-from .staging import visible_essays
+from .staging import engine_text, visible_essays
 from .views import LIVE_RELOAD, add_listen_controls, audio_href, reload_script
+
+# MiniJinja's |e (Zensical's templates): HTML's five, and the slash.
+MINIJINJA_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                                   "'": "&#x27;", "/": "&#x2f;"})
 
 
 def finish_pages(publication: Publication, site_dir: Path) -> None:
-    """"Listen from here" links on narrated essays; in ``serve``, the reload script on every page."""
+    """"Listen from here" links on narrated essays; the logo's tooltip; in ``serve``, the reload script."""
     blog_dir = publication.settings.blog_dir
     for essay in visible_essays(publication):
         if essay.audio is None or not essay.audio.chapters:
@@ -26,7 +30,29 @@ def finish_pages(publication: Publication, site_dir: Path) -> None:
         if page.is_file():
             html = page.read_text(encoding="utf-8")
             write_atomic(page, add_listen_controls(html, essay.audio, audio_href(essay, page_url)))
-    counter = os.environ.get(LIVE_RELOAD)
-    if counter:
+    edits = [edit for edit in (_logo_title(publication), _reload_script()) if edit]
+    if edits:
         for page in site_dir.rglob("*.html"):
-            write_atomic(page, reload_script(page.read_text(encoding="utf-8"), counter))
+            html = page.read_text(encoding="utf-8")
+            for edit in edits:
+                html = edit(html)
+            write_atomic(page, html)
+
+
+def _logo_title(publication: Publication):
+    """The logo's tooltip as the site's name: Zensical prints the (escaped) name we handed it through |e.
+
+    Only a name with ``<``, ``>``, ``"`` or an entity was escaped for Zensical, so
+    only then is there something to put right.
+    """
+    name = publication.settings.site_name
+    if engine_text(name) == name:
+        return None
+    wrong = f'title="{engine_text(name).translate(MINIJINJA_ESCAPES)}"'
+    right = f'title="{name.translate(MINIJINJA_ESCAPES)}"'
+    return lambda html: html.replace(wrong, right)
+
+
+def _reload_script():
+    counter = os.environ.get(LIVE_RELOAD)
+    return (lambda html: reload_script(html, counter)) if counter else None

@@ -9,6 +9,10 @@ therefore decided before the build and handed over as files:
   the explicit slug, and ``letterpress:`` — the same view data the MkDocs plugin
   puts on ``page.meta``); drafts and scheduled essays are left out (drafts are
   kept, marked, when ``serve`` previews them);
+- text escaped on the way in: Zensical's templates print the site name, titles,
+  descriptions, author and category names bare, so the staged config, front
+  matter and ``.authors.yml`` hold them as escaped HTML (URLs percent-encoded),
+  and our templates print the raw text from ``letterpress:`` with ``|e``;
 - a generated config: the author's ``mkdocs.yml`` with ``docs_dir``/``site_dir``
   pointing at the staged copy and the output, ``custom_dir`` made absolute, our
   plugin taken out, the blog's ``draft_if_future_date`` switched off (Letterpress
@@ -22,24 +26,32 @@ temporary folder and is removed after the build.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import yaml
 
 from ..errors import LetterpressError
+from ..model.authors import authors_file
 from ..model.essay import Essay, State
 from ..model.files import write_atomic
 from ..model.letters import previewing_drafts
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE, Settings
+from ..render.markdown import link_url
+from .escaping import markdown_text
 from .loader import read_mkdocs_yml
 from .views import essay_view, site_facts
 
 PLUGIN = "letterpress"
 EPIGRAPHS = "letterpress.render.epigraphs"
 # Front-matter keys Material's blog reads that the author may set; copied as written.
-MATERIAL_KEYS = ("readtime", "pin", "links", "hide", "search", "status", "categories", "tags")
+MATERIAL_KEYS = ("readtime", "pin", "hide", "search", "status")
+TEXT_CONFIG = ("site_name", "site_description", "site_author")
+# A name made of these is the same as text, Markdown and HTML; any other becomes character references.
+PLAIN = frozenset(" -.,'&")
+ENTITY_START = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 
 
 def visible_essays(publication: Publication) -> list[Essay]:
@@ -60,7 +72,10 @@ def stage(publication: Publication, folder: Path) -> Path:
     docs = folder / "docs"
     shown = {e.path.resolve(): e for e in visible_essays(publication)}
     hidden = {e.path.resolve() for e in publication.essays} - set(shown)
-    _link_tree(settings.docs_dir, docs, skip=hidden | set(shown))
+    authors = authors_file(settings).resolve()
+    _link_tree(settings.docs_dir, docs, skip=hidden | set(shown) | {authors})
+    if authors.is_file():
+        write_atomic(docs / authors.relative_to(settings.docs_dir.resolve()), staged_authors(publication))
     for essay in shown.values():
         target = docs / essay.path.resolve().relative_to(settings.docs_dir.resolve())
         write_atomic(target, staged_markdown(essay, publication))
@@ -73,9 +88,12 @@ def staged_markdown(essay: Essay, publication: Publication) -> str:
     settings = publication.settings
     view = essay_view(essay, settings, publication.authors)
     view["draft"] = essay.draft
-    meta: dict = {"title": essay.title, "description": essay.description, "slug": essay.slug,
-                  "template": "essay.html", "date": _dates(essay), "authors": list(essay.authors)}
+    meta: dict = {"title": engine_text(essay.title), "description": engine_text(essay.description), "slug": essay.slug,
+                  "template": "essay.html", "date": _dates(essay), "authors": list(essay.authors),
+                  "categories": [_name_text(c) for c in essay.categories], "tags": [_name_text(t) for t in essay.tags]}
     meta.update({key: essay.meta[key] for key in MATERIAL_KEYS if key in essay.meta})
+    if "links" in essay.meta:
+        meta["links"] = _links(essay.meta["links"])
     meta["letterpress"] = view
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     return f"---\n{front}---\n\n{essay.body}"
@@ -97,12 +115,51 @@ def staged_config(settings: Settings) -> dict:
     if EPIGRAPHS not in [_name(e) for e in extensions]:
         extensions.append(EPIGRAPHS)
     config["markdown_extensions"] = extensions
+    for key in TEXT_CONFIG:
+        if isinstance(config.get(key), str):
+            config[key] = engine_text(config[key])
     config.setdefault("extra", {})
     if not isinstance(config["extra"], dict):
         raise LetterpressError(f"{CONFIG_FILE}: 'extra' must be a mapping of settings.")
     config["extra"]["letterpress"] = site_facts(settings)
     _check_dumpable(config)
     return config
+
+
+def staged_authors(publication: Publication) -> str:
+    """``.authors.yml`` with names and descriptions escaped and URLs percent-encoded."""
+    authors = {key: {"name": _name_text(a.name), "description": engine_text(a.description),
+                     "avatar": link_url(a.avatar), **({"url": link_url(a.url)} if a.url else {})}
+               for key, a in publication.authors.items()}
+    return yaml.safe_dump({"authors": authors}, allow_unicode=True, sort_keys=False)
+
+
+def engine_text(value: str) -> str:
+    """``value`` as HTML that prints as that text bare, inside elements and double-quoted attributes.
+
+    Only what could become markup is escaped (``<``, ``>``, ``"``, and ``&`` where it
+    would start a character reference): Zensical's templates also print a few of
+    these values through ``|e`` (the logo's tooltip, the footer's labels), where an
+    ordinary title or name with ``&`` or ``'`` must still read as written.
+    """
+    return ENTITY_START.sub("&amp;", str(value)).replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _name_text(name: str) -> str:
+    """A category, tag or author name that Zensical prints bare and converts as Markdown, as its text.
+
+    Plain names stay as written, so their pages keep the addresses MkDocs gives them.
+    """
+    return name if all(c.isalnum() or c in PLAIN for c in name) else markdown_text(name)
+
+
+def _links(items):
+    """Material's ``links:`` (titles printed bare in the sidebar) with the titles escaped."""
+    if isinstance(items, list):
+        return [_links(item) for item in items]
+    if isinstance(items, dict):
+        return {engine_text(title): _links(value) for title, value in items.items()}
+    return link_url(items) if isinstance(items, str) else items
 
 
 def _dates(essay: Essay):

@@ -33,6 +33,8 @@ def essay_view(essay: Essay, settings: Settings, authors: dict[str, Author]) -> 
     page_url = settings.absolute_url(essay.url_path(settings.blog_dir)) if settings.site_url else ""
     return {
         "slug": essay.slug,
+        "title": essay.title,
+        "categories": list(essay.categories),
         "subtitle": essay.subtitle,
         "description": essay.description,
         "audio": audio_view(essay.audio) if essay.audio else None,
@@ -51,6 +53,7 @@ def site_facts(settings: Settings) -> dict:
     service = (settings.service.url or "").strip().rstrip("/")
     has_url = bool(settings.site_url)
     return {
+        "site_name": settings.site_name,
         "feeds": bool(settings.feeds.enabled and has_url),
         "podcast": bool(settings.podcast.enabled and has_url),
         "podcast_title": settings.podcast.title or settings.site_name,
