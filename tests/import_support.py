@@ -100,3 +100,29 @@ def snapshot(root: Path) -> dict[str, bytes]:
     """
     return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*"))
             if path.is_file() and ".sqlite3" not in path.name}
+
+
+def publication(target: Path) -> Path:
+    """A copy of tests/fixtures/minimal (one essay, author julia) at ``target``, using the repository's overrides/."""
+    import shutil
+
+    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", target)
+    config = target / "mkdocs.yml"
+    repo = Path(__file__).resolve().parent.parent
+    config.write_text(config.read_text().replace("../../../overrides", str(repo / "overrides")))
+    return target
+
+
+def front_matter(path: Path) -> dict:
+    """The front matter of the essay at ``path``, read by the model's own reader."""
+    from letterpress.model.frontmatter import read_text, split
+
+    return split(read_text(path.read_bytes(), str(path)), str(path)).meta
+
+
+def check_golden(text: str, golden: Path, update: bool) -> None:
+    """``text`` equals the golden file (rewritten first with --update-golden)."""
+    if update:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text)
+    assert text == golden.read_text(), f"{golden.name} differs; review and run pytest --update-golden"

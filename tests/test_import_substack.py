@@ -7,26 +7,26 @@ Regenerate the golden files with ``pytest tests/test_import_substack.py --update
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from import_support import FIXTURES, GOLDEN, fixture_server, imported_text, run, snapshot, substack_zip
-from letterpress.model.frontmatter import read_text, split
+from import_support import (
+    FIXTURES,
+    GOLDEN,
+    check_golden,
+    fixture_server,
+    front_matter,
+    imported_text,
+    publication,
+    run,
+    snapshot,
+    substack_zip,
+)
 
 POSTS = Path("docs/essays/posts")
-MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
-REPO = Path(__file__).resolve().parent.parent
-
-
-def _publication(target: Path) -> Path:
-    shutil.copytree(MINIMAL, target)
-    config = target / "mkdocs.yml"
-    config.write_text(config.read_text().replace("../../../overrides", str(REPO / "overrides")))
-    return target
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def export_zip(tmp_path_factory, server) -> Path:
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory, export_zip):
     """The minimal publication after one import of the fixture export: (root, result)."""
-    root = _publication(tmp_path_factory.mktemp("substack") / "pub")
+    root = publication(tmp_path_factory.mktemp("substack") / "pub")
     result = run(root, "import", "substack", str(export_zip))
     assert result.exit_code == 0, result.output
     return root, result
@@ -60,12 +60,11 @@ def built(imported, tmp_path_factory) -> Path:
 
 @pytest.fixture
 def fresh(tmp_path) -> Path:
-    return _publication(tmp_path / "pub")
+    return publication(tmp_path / "pub")
 
 
 def _meta(root: Path, name: str) -> dict:
-    path = root / POSTS / name
-    return split(read_text(path.read_bytes(), str(path)), str(path)).meta
+    return front_matter(root / POSTS / name)
 
 
 def test_each_post_becomes_an_essay_and_the_thread_is_skipped(imported):
@@ -106,12 +105,8 @@ def test_a_file_that_cannot_be_fetched_is_named_in_the_report(imported, server):
 
 @pytest.mark.parametrize("name", ["the-quiet-hour.md", "for-members.md"])
 def test_markdown_matches_golden(imported, server, update_golden, name):
-    text = imported_text((imported[0] / POSTS / name).read_text(), server)
-    golden = GOLDEN / "substack" / name
-    if update_golden:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(text)
-    assert text == golden.read_text()
+    check_golden(imported_text((imported[0] / POSTS / name).read_text(), server), GOLDEN / "substack" / name,
+                 update_golden)
 
 
 def test_images_and_narration_are_local_files(imported):

@@ -59,3 +59,18 @@ def substack(export, no_subscribers, author, dry_run, overwrite):
 
     _print(import_substack(export, _settings(), _options(author, dry_run, overwrite),
                            subscribers=not no_subscribers))
+
+
+@import_group.command()
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@_common
+def wordpress(export, author, dry_run, overwrite):
+    """Import a WordPress EXPORT (the .xml file of Tools → Export): posts, images, authors.
+
+    Pages, attachments and comments are not essays. Drafts, pending, private and
+    password-protected posts become drafts; scheduled ones keep their date.
+    """
+    from ..migrate.wordpress import read_wordpress
+    from ..migrate.writing import import_items
+
+    _print(import_items(read_wordpress(export), _settings(), _options(author, dry_run, overwrite), "WordPress"))

@@ -72,7 +72,7 @@ def to_markdown(html: str, base_url: str = "") -> Converted:
     _drop_chrome(root, converted.dropped)
     _links(root, base_url)
     converted.images = _images(root, base_url, converted.dropped)
-    converted.first_text = _first_text(root)
+    converted.first_text = REF_PATTERN.sub("", _first_text(root))
     _protect_text(root)
     markdown = _Converter(heading_style="ATX", bullets="-", strong_em_symbol="*").convert(
         etree.tostring(root, encoding="unicode", method="html"))
@@ -239,7 +239,9 @@ def _note_text(body) -> str:
             _remove(link)
     content = next((el for el in body.iter() if "footnote-content" in _words(el)), body)
     _protect_text(content)
-    html = etree.tostring(content, encoding="unicode", method="html", with_tail=False)
+    # The note's inside only: converted whole, an <li> would become a list item of its own.
+    html = (content.text or "") + "".join(etree.tostring(child, encoding="unicode", method="html")
+                                          for child in content)
     text = _Converter(heading_style="ATX", bullets="-").convert(html).strip()
     return "\n\n    ".join(part.strip() for part in text.split("\n\n") if part.strip())
 
@@ -250,7 +252,9 @@ def _note_text(body) -> str:
 def _tidy(markdown: str, notes: list[str]) -> str:
     markdown = markdown.replace(LT, "&lt;")
     markdown = REF_PATTERN.sub(lambda match: f"[^{match.group(1)}]", markdown)
-    lines = [line.rstrip() for line in markdown.replace("\r", "").split("\n")]
+    # Trailing spaces go, except the two that end a line with a break (<br>).
+    lines = [line.rstrip() + ("  " if line.endswith("  ") and line.strip() else "")
+             for line in markdown.replace("\r", "").split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if notes:
         text += "\n\n" + "\n".join(f"[^{n}]: {note.replace(LT, '&lt;')}" for n, note in enumerate(notes, 1))

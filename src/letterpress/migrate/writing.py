@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from ..model import clock
+from ..model.aliases import AliasError, parse_alias
 from ..model.audio import MIME_BY_SUFFIX, NotAudioError, read_facts
 from ..model.files import write_atomic
 from ..model.frontmatter import FrontMatterError, read_text, split
@@ -115,7 +116,7 @@ def _plans(items: list[Item], settings: Settings, options: Options, book: Author
 def _target(item: Item, existing: _Existing, settings: Settings, overwrite: bool) -> tuple[Path | None, str]:
     """Where the item's essay goes, or None and why it is skipped."""
     before = existing.by_source.get(item.imported_from) or next(
-        (existing.by_alias[alias] for alias in item.aliases if alias in existing.by_alias), None)
+        (existing.by_alias[alias] for alias in _aliases(item) if alias in existing.by_alias), None)
     if before is not None:
         if overwrite:
             return before, ""
@@ -237,10 +238,21 @@ def _front_matter(plan: _Plan, settings: Settings, book: AuthorBook, audio, draf
     meta["slug"] = plan.slug
     if audio:
         meta["audio"] = {**audio, "narrator": book.name_of(plan.author)}
-    if item.aliases:
-        meta["aliases"] = list(item.aliases)
+    if aliases := _aliases(item):
+        meta["aliases"] = aliases
     meta["imported_from"] = item.imported_from
     return meta
+
+
+def _aliases(item: Item) -> list[str]:
+    """The item's old paths that can be redirected (a path like ``/?p=42`` cannot), decoded as check keeps them."""
+    kept = []
+    for alias in item.aliases:
+        try:
+            kept.append(parse_alias(alias))
+        except AliasError:
+            continue
+    return list(dict.fromkeys(kept))
 
 
 def _line(text: str) -> str:
