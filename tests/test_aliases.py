@@ -283,7 +283,7 @@ def test_an_alias_that_is_a_page_of_the_site_is_refused(minimal, monkeypatch, al
     write_essay(minimal, "moved", "Moved Here", f"aliases: [/p/fine, '{alias}']\n")
     lines = check_lines(minimal, monkeypatch, "moved.md")
     assert len(lines) == 1, lines
-    assert lines[0].startswith(f"docs/essays/posts/moved.md: {field_label('aliases.1')}: '{alias}' is "), lines
+    assert lines[0].startswith(f"docs/essays/posts/moved.md:6: {field_label('aliases.1')}: '{alias}' is "), lines
     assert words in lines[0] and lines[0].endswith("choose another old path or remove the alias."), lines
 
 
@@ -291,7 +291,7 @@ def test_an_alias_of_another_essay_is_refused_naming_both(minimal, monkeypatch):
     write_essay(minimal, "moved", "Moved Here", "aliases: [/p/moved]\n")
     write_essay(minimal, "draft", "Unfinished", "draft: true\naliases: ['/p/moved/']\n", date="2025-06-01")
     lines = check_lines(minimal, monkeypatch, "/p/moved")
-    assert lines == [f"docs/essays/posts/moved.md: {field_label('aliases.0')}: '/p/moved' is also an alias "
+    assert lines == [f"docs/essays/posts/moved.md:6: {field_label('aliases.0')}: '/p/moved' is also an alias "
                      "of docs/essays/posts/draft.md; choose another old path or remove the alias."], lines
 
 
@@ -308,7 +308,7 @@ def test_the_build_refuses_an_alias_that_is_a_file_in_docs(minimal, monkeypatch)
     monkeypatch.chdir(minimal)
     result = CliRunner().invoke(cli, ["build"], catch_exceptions=False)
     assert result.exit_code == 1
-    assert (f"docs/essays/posts/moved.md: {field_label('aliases.0')}: '/extra.html' is the page of "
+    assert (f"docs/essays/posts/moved.md:6: {field_label('aliases.0')}: '/extra.html' is the page of "
             "docs/extra.html; choose another old path or remove the alias.") in result.stderr.splitlines()
     assert not (minimal / "site").exists()
 
@@ -327,7 +327,7 @@ def test_the_writer_never_replaces_a_file_the_build_wrote(minimal, tmp_path, ali
     (site / existing).write_text("the theme's\n")
     with pytest.raises(ProblemsError) as refused:
         write_redirects(publication, site)
-    assert str(refused.value) == (f"docs/essays/posts/moved.md: {field_label('aliases.0')}: '{alias}' would "
+    assert str(refused.value) == (f"docs/essays/posts/moved.md:6: {field_label('aliases.0')}: '{alias}' would "
                                   f"replace {existing}, which the build already wrote; choose another path "
                                   "or remove the alias.")
     assert (site / existing).read_text() == "the theme's\n"

@@ -77,6 +77,8 @@ class Essay:
     # The file's text before the body, so checks that report file lines (TK/TODO
     # markers) read the essay as loaded instead of opening the file again.
     front_matter: str = field(default="", compare=False, repr=False)
+    # Dotted front-matter key -> its line in the file, so checks after reading name the line too.
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def state(self, now: datetime) -> State:
         """Draft, scheduled (dated after ``now``) or published."""

@@ -84,7 +84,7 @@ class _Reader:
                      updated=updated, body=source.body, meta=meta, title=title, description=description,
                      subtitle=subtitle, authors=authors, categories=categories, tags=tags, draft=draft,
                      newsletter=newsletter, image=image, audio=audio, aliases=aliases,
-                     imported_from=imported_from, front_matter=source.front_matter)
+                     imported_from=imported_from, front_matter=source.front_matter, lines=source.lines)
 
     def _check_body(self, source: Source) -> None:
         body, first = source.body, source.body_line

@@ -77,7 +77,7 @@ def write_redirects(publication: Publication, site_dir: Path) -> None:
             if taken is not None:
                 raise ProblemsError([Problem(essay.source_path, f"aliases.{index}", (
                     f"'{alias}' would replace {taken.relative_to(site_dir).as_posix()}, which the build "
-                    "already wrote; choose another path or remove the alias."))])
+                    "already wrote; choose another path or remove the alias."), essay.lines.get(f"aliases.{index}"))])
             write_atomic(target, page)
 
 
@@ -122,7 +122,8 @@ def alias_problems(publication: Publication) -> list[Problem]:
             clash = _clash(file, taken, folders)
             if clash:
                 problems.append(Problem(essay.source_path, f"aliases.{index}", (
-                    f"'{alias}' is {clash}; choose another old path or remove the alias.")))
+                    f"'{alias}' is {clash}; choose another old path or remove the alias."),
+                    essay.lines.get(f"aliases.{index}")))
                 continue
             taken[file.as_posix()] = f"also an alias of {essay.source_path}"
     return problems
