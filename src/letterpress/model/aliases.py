@@ -45,6 +45,7 @@ def parse_alias(value: object) -> str:
         raise AliasError(f"{value!r} is not a path; write each old address as text, e.g. '/p/my-slug'.")
     text = value.strip()
     _check_written(text)
+    _check_escapes(text)
     decoded = unquote(text, errors="strict")
     _check_parts(text, decoded)
     return decoded
@@ -64,6 +65,9 @@ def _check_written(text: str) -> None:
     if not text.startswith("/"):
         raise AliasError(f"'{_shown(text)}' does not start with '/'; write the old page's path from the "
                          "site's root, e.g. '/p/my-slug'.")
+
+
+def _check_escapes(text: str) -> None:
     if "?" in text or "#" in text:
         raise AliasError(f"'{_shown(text)}' has a '?' query or '#' fragment; a redirect page answers a path "
                          "only: remove everything from the '?' or '#'.")
