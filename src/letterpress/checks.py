@@ -24,6 +24,7 @@ SITE_CHECKS = (
     "letterpress.model.markers:unfinished_problems",
     "letterpress.feeds.checks:feed_problems",
     "letterpress.newsletter.check:config_check",
+    "letterpress.site.checks:bare_build_problems",
     "letterpress.site.redirects:alias_problems",
 )
 CHECKS = SITE_CHECKS + (

@@ -62,9 +62,11 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         config.markdown_extensions.append(EpigraphExtension())
         config.extra["letterpress"] = site_facts(self.publication.settings)
         escape_values(config, TEXT_CONFIG)
-        if _previews_drafts():
-            # Material's blog drops drafts from every build but its own `mkdocs serve`'s.
-            for blog in _blogs(config):
+        for blog in _blogs(config):
+            # We schedule (in the publication's timezone, under LETTERPRESS_NOW), not Material (in UTC).
+            blog.config.draft_if_future_date = False
+            if _previews_drafts():
+                # Material's blog drops drafts from every build but its own `mkdocs serve`'s.
                 blog.config.draft = True
         return config
 

@@ -1,0 +1,94 @@
+"""Defence in depth: an engine run by hand, without Letterpress, publishes no draft or scheduled essay.
+
+The sample's blog sets ``draft_if_future_date: true``; a fixture essay dated 2099
+stays in the future whatever day the suite runs (the sample's scheduled essay
+stops being in the future on 2027-01-15). When Letterpress drives a build it
+schedules by itself (``LETTERPRESS_NOW``), with either engine.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+FAR = "far-future"
+DRAFT = "an-unfinished-letter"
+ESSAY = """---
+title: Far Future
+description: An essay dated long after any test run.
+date: 2099-01-01
+authors: [julia]
+categories: [Notes]
+---
+
+Words for later.
+"""
+
+
+@pytest.fixture
+def far_future(publication_copy) -> Path:
+    (publication_copy / "docs/essays/posts/far-future.md").write_text(ESSAY, encoding="utf-8")
+    return publication_copy
+
+
+def run(root: Path, *command: str, now: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "LETTERPRESS_NOW"}
+    env.update({"NO_MKDOCS_2_WARNING": "1", **({"LETTERPRESS_NOW": now} if now else {})})
+    return subprocess.run([str(BIN / command[0]), *command[1:]], cwd=root, capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def essay_pages(site: Path) -> set[str]:
+    return {p.parent.name for p in (site / "essays").glob("*/index.html")}
+
+
+def test_a_bare_zensical_build_publishes_no_scheduled_or_draft_essay(far_future):
+    result = run(far_future, "zensical", "build")
+    assert result.returncode == 0, result.stderr
+    pages = essay_pages(far_future / "site")
+    assert "the-listening-hour" in pages
+    assert FAR not in pages and DRAFT not in pages
+
+
+def test_a_bare_mkdocs_build_without_letterpress_publishes_none_either(far_future):
+    config = far_future / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - letterpress:\n", "  - letterpress:\n      enabled: false\n"))
+    result = run(far_future, "mkdocs", "build")
+    assert result.returncode == 0, result.stderr
+    pages = essay_pages(far_future / "site")
+    assert "the-listening-hour" in pages
+    assert FAR not in pages and DRAFT not in pages
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_letterpress_schedules_by_itself_with_either_engine(far_future, engine):
+    """Past the essay's date (LETTERPRESS_NOW), Letterpress publishes it: the engine's option is off."""
+    result = run(far_future, "letterpress", "build", "--engine", engine, "--site-dir", "out", now="2099-01-02T00:00:00")
+    assert result.returncode == 0, result.stderr
+    assert FAR in essay_pages(far_future / "out")
+    early = run(far_future, "letterpress", "build", "--engine", engine, "--site-dir", "early", now="2098-12-31T00:00:00")
+    assert early.returncode == 0, early.stderr
+    assert FAR not in essay_pages(far_future / "early")
+
+
+def test_check_warns_where_a_bare_build_would_publish(far_future):
+    essay = far_future / "docs/essays/posts/far-future.md"
+    essay.write_text(ESSAY.replace("date: 2099-01-01\n", "date: 2099-01-01\ndraft: false\n"), encoding="utf-8")
+    config = far_future / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      draft_if_future_date: true\n", ""))
+    result = run(far_future, "letterpress", "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "docs/essays/posts/far-future.md" in output and "remove the 'draft:' line" in output
+    assert "plugins.blog.draft_if_future_date" in output and "draft_if_future_date: true" in output
+
+
+def test_check_is_quiet_about_the_sample(sample_root):
+    result = run(sample_root, "letterpress", "check", now="2026-11-01T12:00:00")
+    assert "draft_if_future_date" not in result.stdout + result.stderr
+    assert "remove the 'draft:' line" not in result.stdout + result.stderr
