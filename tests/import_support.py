@@ -20,6 +20,8 @@ def routes() -> dict[str, tuple[int, str, bytes, dict[str, str]]]:
     table = {
         "/images/lamp.png": (200, "image/png", (files / "lamp.png").read_bytes(), {}),
         "/images/window.jpg": (200, "image/jpeg", (files / "window.jpg").read_bytes(), {}),
+        "/content/images/2023/05/lamp.png": (200, "image/png", (files / "lamp.png").read_bytes(), {}),
+        "/content/images/2023/05/window.jpg": (200, "image/jpeg", (files / "window.jpg").read_bytes(), {}),
         "/audio/quiet-hour.mp3": (200, "audio/mpeg", mp3, {}),
         "/audio/not-a-recording.mp3": (200, "audio/mpeg", b"this is text, not sound\n" * 20, {}),
         "/to-file": (302, "text/plain", b"", {"Location": "file:///etc/passwd"}),

@@ -74,3 +74,21 @@ def wordpress(export, author, dry_run, overwrite):
     from ..migrate.writing import import_items
 
     _print(import_items(read_wordpress(export), _settings(), _options(author, dry_run, overwrite), "WordPress"))
+
+
+@import_group.command()
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--url", "old_site", required=True, metavar="OLD_SITE",
+              help="The old site's address (Ghost writes it as __GHOST_URL__ in the export).")
+@_common
+def ghost(export, old_site, author, dry_run, overwrite):
+    """Import a Ghost EXPORT (.json, Settings → Labs → Export): posts, images, authors.
+
+    Pages are not essays. Drafts, email-only posts and posts for members or
+    paid tiers become drafts; scheduled ones keep their date. Internal #tags
+    are dropped.
+    """
+    from ..migrate.ghost import read_ghost
+    from ..migrate.writing import import_items
+
+    _print(import_items(read_ghost(export, old_site), _settings(), _options(author, dry_run, overwrite), "Ghost"))

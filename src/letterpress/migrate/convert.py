@@ -29,7 +29,7 @@ CHROME_TAGS = {"script", "style", "nav", "footer", "form", "button", "input", "s
 # Class or id words of platform chrome: subscribe boxes, share bars, "recent posts", cookie banners.
 CHROME_WORDS = re.compile(r"subscri|share|social|newsletter-?(form|signup)|cookie|consent|related|recent-posts|"
                           r"^comments?$|^footer|^nav|navbar|sidebar|paywall|button-wrapper|signup|sign-up|"
-                          r"advert|^promo|^ad$|post-ufi|like-button", re.IGNORECASE)
+                          r"advert|^promo|^ad$|post-ufi|like-button|footnotes-sep", re.IGNORECASE)
 FOOTNOTE_BODY = re.compile(r"^(footnote|footnote-item)$")
 FOOTNOTE_LIST = re.compile(r"footnotes|wp-block-footnotes")
 BACKREF = re.compile(r"footnote-(backref|number)|^fn-?back")
