@@ -174,7 +174,8 @@ def test_a_dry_run_counts_and_shows_a_sample_but_sends_nothing(publication, smtp
 def test_a_test_send_goes_to_one_address_and_is_not_recorded(publication, smtp):
     result = run("send", "a-draft", "--to", "me@example.net")
     assert result.exit_code == 0, result.output
-    assert "test letter sent" in result.output and "(not recorded)" in result.output
+    assert "test letter sent to me@example.net through smtp://127.0.0.1:" in result.output
+    assert "(not recorded as a send of a-draft)" in result.output and "250" not in result.output
     assert smtp.handler.recipients() == ["me@example.net"]
     message = email.message_from_bytes(smtp.accepted[0].data, policy=default)
     assert message["Subject"] == "[Draft] A Draft"

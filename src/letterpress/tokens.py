@@ -51,7 +51,7 @@ def secret_key() -> str:
         raise SecretMissingError(
             f"environment variable {SECRET_VARIABLE} is not set; unsubscribe and confirmation links "
             "are signed with it. Set it to a long random value, e.g. the output of "
-            "`python -c \"import secrets; print(secrets.token_urlsafe(32))\"`, and keep it out of git."
+            "`python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"`, and keep it out of git."
         )
     return value
 

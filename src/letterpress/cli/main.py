@@ -119,10 +119,11 @@ def build(site_dir, strict, engine):
 @click.option("--engine", type=click.Choice(ENGINES), default=None,
               help="The site engine: mkdocs or zensical (default: the site.engine setting, else mkdocs).")
 def serve(host, port, drafts, engine):
-    """Preview the site at http://HOST:PORT, rebuilding and reloading when files change.
+    """Preview your site in a browser while you write (http://127.0.0.1:8000).
 
-    Also writes every essay's email to newsletter/preview/. Answers HTTP Range
-    requests (206), so seeking in a narration and its chapters work.
+    Pages reload when you save; drafts are shown, marked as drafts, and the
+    narration plays and jumps to its chapters as it will on the real site.
+    Each essay's letter is written to newsletter/preview/ too. Press Ctrl+C to stop.
     """
     from ..site.loader import find_root
     from ..site.serve import serve_publication
@@ -135,7 +136,10 @@ def serve(host, port, drafts, engine):
 def status(as_json):
     """Where each essay stands: draft, scheduled, published or emailed.
 
-    Also: narration length, words, problems from `check`, and uncommitted changes.
+    One line per essay: its slug (the name other commands take), state, date,
+    narration length, words, notes (problems from `check`, changes not yet
+    committed) and title. At a terminal the title is shortened to fit; piped
+    into another program or a file, each line is plain text, the title whole.
     """
     from ..publishing.status import essay_statuses
     from .status_table import print_status_table
@@ -147,7 +151,7 @@ def status(as_json):
         print_status_table(rows)
 
 
-for _command in (cli_send.send, cli_send.status, cli_send.bounces):
+for _command in (cli_send.send, cli_send.status, cli_send.outbox, cli_send.bounces):
     _newsletter_group.add_command(_command)
 cli.add_command(_newsletter_group)
 cli.add_command(_subscribers_group)

@@ -13,10 +13,16 @@ PREVIEW_DIR = Path("newsletter") / "preview"
 
 @click.group()
 def newsletter():
-    """The email edition of each essay: preview it, check it before it is sent."""
+    """The letter each essay becomes: look at it, check it, send it, follow it up.
+
+    In the order you use them: render (see the letter), check (what to fix
+    before it goes out), send (a trial into newsletter/outbox/ until your mail
+    server is set up), outbox (which trial letter is whose), status (what was
+    sent, to how many) and bounces (letters that came back).
+    """
 
 
-@newsletter.command()
+@newsletter.command(short_help="See the letter of essay SLUG as subscribers will.")
 @click.argument("slug")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for SLUG.html, SLUG.txt and SLUG.eml (default: newsletter/preview/).")
@@ -34,26 +40,35 @@ def render(slug, out_dir):
         click.echo(line)
 
 
-@newsletter.command()
+@newsletter.command(short_help="What to fix before the letter of SLUG goes out.")
 @click.argument("slug")
 def check(slug):
-    """Check the email of essay SLUG before it is sent; exit 1 on any error.
+    """Check the letter of essay SLUG (or its file name) before it is sent.
 
-    Size against the budget, relative or broken links, images without alt
-    text or width, TK/TODO markers, sender and postal address, subject length,
-    and the contrast of the template's colours (light and dark).
+    It looks at what readers would trip over: the letter's size, links that
+    lead nowhere, pictures without a description, TK or TODO left in the text,
+    the sender and postal address, a subject too long for an inbox, and colours
+    hard to read. It says "ready to send" only when a send would start: not for
+    a draft, an essay already sent, or while LETTERPRESS_SECRET is not set.
     """
     from ..newsletter.check import check_issue
 
     publication = load_current_publication()
-    report = check_issue(publication, publication.essay(slug))
+    essay = publication.essay(slug)
+    report = check_issue(publication, essay)
     if report.html_bytes:
-        click.echo(f"{slug}: HTML {report.html_bytes / 1024:.0f} KB of the {report.budget // 1024} KB budget.")
+        click.echo(f"{essay.slug}: HTML {report.html_bytes / 1024:.0f} KB of the {report.budget // 1024} KB budget.")
     for problem in report.problems:
         click.echo(str(problem), err=True)
     if report.errors:
         count = len(report.errors)
         click.echo(f"{count} error{'s' if count != 1 else ''}: fix before sending.", err=True)
+        raise click.exceptions.Exit(1)
+    if report.refusals:
+        # Never "ready" when the send would refuse: the letter is fine, the send is not possible yet.
+        count = len(report.refusals)
+        click.echo(f"not ready to send: the letter has no errors, but the send would refuse to start "
+                   f"({count} reason{'s' if count != 1 else ''} above).", err=True)
         raise click.exceptions.Exit(1)
     count = len(report.problems)
     noted = f" ({count} warning{'s' if count != 1 else ''})" if count else ""

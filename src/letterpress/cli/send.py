@@ -15,31 +15,33 @@ import click
 from .common import load_current_publication
 
 
-@click.command()
+@click.command(short_help="Send essay SLUG to your subscribers (a trial until mail is set up).")
 @click.argument("slug")
 @click.option("--yes", is_flag=True, help="Send without asking for confirmation.")
 @click.option("--rate", type=click.FloatRange(min=0.01), default=None, metavar="N",
-              help="At most N messages per second for this run.")
-@click.option("--dry-run", is_flag=True, help="Check and count, show a sample; send nothing.")
+              help="At most N letters per second for this run.")
+@click.option("--dry-run", is_flag=True, help="Say what would be sent and to how many; send nothing.")
 @click.option("--to", "test_address", metavar="EMAIL", default=None,
-              help="Send one test letter to EMAIL only; not recorded as the campaign.")
+              help="Send one test letter to EMAIL only; it does not count as the essay's send.")
 @click.option("--force", is_flag=True, help="Send again an essay that was already sent (everyone gets it twice).")
 @click.option("--retry-failed", is_flag=True, help="Try again the recipients whose letters failed.")
-@click.option("--messenger", type=click.Choice(["smtp", "maildir"]), default=None,
-              help="Override the configured messenger (maildir: a trial into newsletter/outbox/).")
-def send(slug, yes, rate, dry_run, test_address, force, retry_failed, messenger):
-    """Send essay SLUG to every active subscriber, or resume its paused send.
+@click.option("--trial", is_flag=True, help="Write the letters to newsletter/outbox/ instead; nobody receives them.")
+# The README's "Where letters go" explains it; --trial says the same for an author.
+@click.option("--messenger", type=click.Choice(["smtp", "maildir"]), default=None, hidden=True)
+def send(slug, yes, rate, dry_run, test_address, force, retry_failed, trial, messenger):
+    """Send essay SLUG to your subscribers, or finish a send that stopped.
 
-    The recipients are fixed when the send starts; each outcome is recorded as
-    it happens, so an interrupted send resumes where it stopped (a crash can
-    repeat at most one letter per connection: the one the server took just
-    before). Through SMTP (LETTERPRESS_SMTP_URL, password in
-    LETTERPRESS_SMTP_PASSWORD) or, by default, into the Maildir
-    newsletter/outbox/ as a trial.
+    SLUG is the essay's slug or its file name. Until your mail server is set up
+    (LETTERPRESS_SMTP_URL, see the README), every send is a trial: the letters
+    are written to newsletter/outbox/ for you to open with any mail program, and
+    nobody receives anything. A real send asks before it starts, notes each
+    letter as it goes out, and, if it is stopped, goes on where it stopped when
+    you run the same command again.
     """
     from ..sending import plan_send, plan_test_send
 
     publication = load_current_publication()
+    messenger = "maildir" if trial else messenger
     if test_address:
         _test_send(plan_test_send(publication, slug, messenger), test_address)
         return
@@ -53,9 +55,23 @@ def send(slug, yes, rate, dry_run, test_address, force, retry_failed, messenger)
             click.echo("nothing to send: no active subscribers (add some with `letterpress subscribers add`).")
         else:
             if not yes and plan.recipients:
-                click.confirm(f"Send '{plan.issue.subject}' to {plan.recipients:,} recipients through "
-                              f"{plan.messenger_description}?", abort=True)
+                click.confirm(_question(plan), abort=True)
             _run(plan)
+
+
+def _question(plan) -> str:
+    if plan.trial:
+        return (f"Write {_letters(plan.recipients)} of '{plan.issue.subject}' to {_outbox(plan)} "
+                "(a trial: nobody receives them)?")
+    return f"Send '{plan.issue.subject}' to {plan.recipients:,} recipients through {plan.messenger_description}?"
+
+
+def _letters(count: int) -> str:
+    return f"{count:,} letter{'s' if count != 1 else ''}"
+
+
+def _outbox(plan) -> str:
+    return plan.messenger_description.rstrip("/") + "/"
 
 
 def _describe(plan) -> None:
@@ -97,7 +113,7 @@ def _run(plan) -> None:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]}"), TextColumn("ETA"), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task("sending", total=plan.recipients, rate="")
+        task = progress.add_task("writing" if plan.trial else "sending", total=plan.recipients, rate="")
 
         def update(snapshot: dict) -> None:
             elapsed = max(time.monotonic() - started, 1e-6)
@@ -121,6 +137,9 @@ def _summary(plan, result, seconds: float) -> None:
         click.echo(f"so far: {settled}; {open_rows} left. Fix the cause, then run "
                    f"`letterpress newsletter send {plan.essay.slug}` again to resume.", err=True)
         raise click.exceptions.Exit(1)
+    if plan.trial:
+        _trial_summary(plan, counts)
+        return
     click.echo(f"finished in {seconds:.1f} s: {settled}.")
     if counts["failed"]:
         click.echo(f"{counts['failed']} failed; try them again later with "
@@ -129,24 +148,42 @@ def _summary(plan, result, seconds: float) -> None:
         click.echo(f"recorded in newsletter/sent/{plan.essay.slug}.json (counts only; commit it).")
 
 
+def _trial_summary(plan, counts: dict) -> None:
+    """What a trial did, in the author's words: where the letters are, and that nobody got one."""
+    written = counts["sent"]
+    click.echo(f"trial: {_letters(written)} written to {_outbox(plan)} (open them with any mail program; "
+               "`letterpress newsletter outbox` lists whose is which); nothing was sent to anyone.")
+    left_out = counts["skipped"] + counts["failed"] + counts["bounced"]
+    if left_out:
+        click.echo(f"{left_out} not written (unsubscribed meanwhile, or refused); "
+                   f"`letterpress newsletter status {plan.essay.slug}` has the counts.")
+
+
 def _test_send(plan, address: str) -> None:
     from ..sending import send_test
 
     with plan:
         reply = send_test(plan, address)
     if not 200 <= reply.code < 300:
-        raise click.ClickException(f"the test letter was refused: {reply}")
-    click.echo(f"test letter sent through {plan.messenger_description}: {reply} (not recorded).")
+        raise click.ClickException(f"the mail server refused the test letter to {address}: {reply.text}")
+    if plan.trial:
+        click.echo(f"trial: 1 letter (to {address}) written to {_outbox(plan)} (open it with any mail program); "
+                   "nothing was sent to anyone.")
+    else:
+        click.echo(f"test letter sent to {address} through {plan.messenger_description} "
+                   f"(not recorded as a send of {plan.essay.slug}).")
 
 
-@click.command()
+@click.command(short_help="What was sent (of SLUG), to how many, and what is left.")
 @click.argument("slug", required=False)
 def status(slug):
-    """Every send (of SLUG): its state, counts by outcome, and what is left."""
+    """Every send (of essay SLUG, or its file name): when, how many letters went out, what is left."""
     from ..sending import Ledger
     from ..site.loader import load_settings
     from ..subscribers import open_subscribers
 
+    if slug and slug.endswith(".md"):  # a file name: the publication knows its slug
+        slug = load_current_publication().essay(slug).slug
     with open_subscribers(load_settings()) as store:
         ledger = Ledger(store)
         campaigns = ledger.campaigns(slug)
@@ -167,7 +204,38 @@ def _campaign_line(campaign, counts: dict) -> str:
     return f"#{campaign.id} {campaign.slug}{kind}: {campaign.status}{reason}, {when}: {settled}{left}"
 
 
-@click.command()
+@click.command(short_help="Which trial letter in newsletter/outbox/ is whose.")
+def outbox():
+    """List the trial letters in newsletter/outbox/: file, date, subject and recipient.
+
+    Any mail program opens them; this says which file is whose.
+    """
+    from ..sending.outbox import outbox_letters
+    from ..site.loader import load_settings
+    from ..subscribers import outbox_path
+
+    settings = load_settings()
+    folder = outbox_path(settings)
+    letters = outbox_letters(folder)
+    shown = folder.relative_to(settings.root) if folder.is_relative_to(settings.root) else folder
+    if not letters:
+        click.echo(f"{shown}/ holds no letters.")
+        return
+    click.echo(f"{shown}/ holds {_letters(len(letters))} (a trial: none was sent):")
+    for letter in letters:
+        click.echo(f"{letter.path.relative_to(folder)}  {letter.date}  '{letter.subject}'  to {_recipient(letter.to)}")
+
+
+def _recipient(header: str) -> str:
+    """``Ada <a***@example.org>``: the name, and the address masked (output may end up in logs)."""
+    from email.utils import getaddresses
+
+    name, address = next(iter(getaddresses([header])), ("", ""))
+    masked = _masked(address) if "@" in address else "(no address)"
+    return f"{name} <{masked}>" if name else masked
+
+
+@click.command(short_help="Read the reports of letters that came back, from PATH.")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def bounces(path):
     """Read late bounce and complaint reports from PATH (a Maildir, mbox, or folder of .eml).

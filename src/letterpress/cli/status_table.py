@@ -1,52 +1,93 @@
-"""The human-readable status table (rich)."""
+"""The human-readable status: a table at a terminal, plain lines when piped.
+
+The slug is what every other command takes, so it is never cut: the title
+gives way instead (shortened with an ellipsis at a terminal, whole when piped).
+"""
 
 from __future__ import annotations
 
+import click
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
 from ..model.audio import format_clock
 from ..publishing.status import EssayStatus
 
 STATE_STYLES = {"invalid": "red", "draft": "yellow", "scheduled": "cyan", "published": "green", "emailed": "bold green"}
+HEADERS = ("slug", "state", "date", "narrated", "words", "notes", "title")
+MIN_TITLE = 8  # columns the title keeps when the terminal is narrow
 
 
 def print_status_table(rows: list[EssayStatus], console: Console | None = None) -> None:
-    """One line per essay, then the problems of each essay that has any."""
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("essay", "state", "date", "narrated", "words", ""):
-        table.add_column(column, no_wrap=column != "essay")
-    for row in rows:
-        table.add_row(row.slug, _state(row), row.date[:10], _narrated(row), str(row.words or ""), _flags(row))
+    """One line per essay, then the problems of each essay that has any.
+
+    At a terminal the title is shortened to fit its width and states are coloured;
+    piped (or into a file) the lines are plain text, the title whole, the problems on stderr.
+    """
     console = console or Console()
-    console.print(table)
+    lines = [list(HEADERS)] + [_cells(row) for row in rows]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(HEADERS) - 1)]
+    if not console.is_terminal:
+        for line in lines:
+            click.echo(_joined(line, widths))
+        for row in rows:
+            for problem in row.problems:
+                click.echo(f"{row.slug}: {problem}", err=True)
+        return
+    title_room = max(console.width - sum(widths) - 2 * (len(widths)), MIN_TITLE)
+    for line, shown in zip(lines, [None, *rows], strict=True):
+        line[-1] = _shortened(line[-1], title_room)
+        console.print(_styled(_joined(line, widths), shown, widths), soft_wrap=True)
     for row in rows:
         if row.problems:
-            console.print(f"\n[bold]{row.slug}[/bold]")
+            console.print(Text(f"\n{row.slug}", style="bold"))
             for problem in row.problems:
-                console.print(f"  {problem}", style="red", soft_wrap=True, markup=False)
+                console.print(Text(f"  {problem}", style="red"), soft_wrap=True)
+
+
+def _joined(line: list[str], widths: list[int]) -> str:
+    """The cells padded to their column's width; the title last, unpadded."""
+    return "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)) + "  " + line[-1]
+
+
+def _shortened(title: str, room: int) -> str:
+    return title if len(title) <= room else title[:room - 1].rstrip() + "…"
+
+
+def _styled(text: str, row: EssayStatus | None, widths: list[int]) -> Text:
+    """The line as rich Text (never markup: a title is front matter), the header bold, state and notes coloured."""
+    styled = Text(text, style="bold" if row is None else "")
+    if row is not None:
+        starts = [sum(widths[:i]) + 2 * i for i in range(len(widths))]
+        styled.stylize(STATE_STYLES.get(row.state, ""), starts[1], starts[1] + widths[1])
+        styled.stylize(_notes_style(row), starts[5], starts[5] + widths[5])
+    return styled
+
+
+def _cells(row: EssayStatus) -> list[str]:
+    """The row's text, in the order of HEADERS."""
+    return [row.slug, _state(row), row.date[:10], _narrated(row), str(row.words or ""), _notes(row), row.title]
 
 
 def _state(row: EssayStatus) -> str:
-    text = row.state
-    if row.state == "scheduled":
-        text = f"scheduled for {row.date[:10]}"
-    if row.emailed:
-        sent = sum(row.emailed["counts"].get(k, 0) for k in ("sent",))
-        finished = (row.emailed.get("finished") or "")[:10]
-        text = f"emailed {finished} ({sent} sent)"
-    return f"[{STATE_STYLES.get(row.state, '')}]{text}[/]"
+    return "emailed" if row.emailed else row.state
 
 
 def _narrated(row: EssayStatus) -> str:
     return format_clock(row.audio["duration_seconds"]) if row.audio else "–"
 
 
-def _flags(row: EssayStatus) -> str:
-    flags = []
+def _notes(row: EssayStatus) -> str:
+    notes = []
+    if row.emailed:
+        finished = (row.emailed.get("finished") or "")[:10]
+        notes.append(f"{row.emailed['counts'].get('sent', 0)} sent{f' on {finished}' if finished else ''}")
     if row.uncommitted:
-        flags.append("[yellow]uncommitted[/]")
+        notes.append("uncommitted")
     if row.problems:
-        flags.append(f"[red]{len(row.problems)} problem{'s' if len(row.problems) > 1 else ''}[/]")
-    return " ".join(flags)
+        notes.append(f"{len(row.problems)} problem{'s' if len(row.problems) > 1 else ''}")
+    return ", ".join(notes) or "–"
 
+
+def _notes_style(row: EssayStatus) -> str:
+    return "red" if row.problems else "yellow" if row.uncommitted else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from pathlib import Path
 
 from ..errors import Problem, ProblemsError
 from . import clock
@@ -47,12 +48,31 @@ class Publication:
         now = now or self.now()
         return [e for e in self.essays if e.state(now) is State.PUBLISHED]
 
-    def essay(self, slug: str) -> Essay:
+    def essay(self, name: str) -> Essay:
+        """The essay named by its slug, or by its file's name or path (``unfinished-letter.md``).
+
+        The one place a command's SLUG argument is resolved, so every command takes the same names.
+
+        Raises:
+            ProblemsError: no essay has that slug or file (the message lists the known slugs).
+        """
         for essay in self.essays:
-            if essay.slug == slug:
+            if essay.slug == name:
                 return essay
+        by_file = self._essay_by_file(name)
+        if by_file is not None:
+            return by_file
         known = ", ".join(e.slug for e in self.essays) or "none"
-        raise ProblemsError([Problem(slug, "", f"no essay with this slug; known: {known}.")])
+        raise ProblemsError([Problem(name, "", f"no essay with this slug or file name; known: {known}.")])
+
+    def _essay_by_file(self, name: str) -> Essay | None:
+        if not name.endswith(".md"):
+            return None
+        wanted = Path(name)
+        if len(wanted.parts) == 1:
+            return next((e for e in self.essays if e.path.name == wanted.name), None)
+        target = wanted.resolve()
+        return next((e for e in self.essays if e.path.resolve() == target), None)
 
 
 def load_publication(settings: Settings) -> Publication:

@@ -19,9 +19,10 @@ from .. import tokens
 from ..errors import Problem, ProblemsError
 from ..model import urls
 from ..model.essay import Essay, State
+from ..model.letters import sent_record
 from ..model.markers import marker_problems
 from ..model.publication import Publication
-from ..model.settings import Settings
+from ..model.settings import CONFIG_FILE, Settings
 from . import addresses, templates
 from .message import PLACEHOLDERS, RenderedIssue
 from .render import Letter, Rendition, budget_bytes, issue_from, render_letter, subject
@@ -42,6 +43,8 @@ class CheckReport:
     html_bytes: int = 0
     budget: int = 0  # bytes
     sections: tuple[int, int] = (0, 0)
+    # Why a send would refuse to start (warnings among the problems): the check is not "ready" while any is left.
+    refusals: list[Problem] = field(default_factory=list)
     # The letter as rendered for the check: the one a send sends (see issue()).
     rendered: tuple[Letter, Rendition] | None = field(default=None, repr=False, compare=False)
 
@@ -69,8 +72,8 @@ def check_issue(publication: Publication, essay: Essay) -> CheckReport:
     """
     settings = publication.settings
     report = CheckReport(budget=settings.newsletter.budget_kb * 1024)
-    report.problems += addresses.config_problems(settings) + _secret_problems()
-    report.problems += _state_problems(publication, essay) + marker_problems(essay)
+    report.refusals = _secret_problems() + _state_problems(publication, essay) + _sent_problems(publication, essay)
+    report.problems += addresses.config_problems(settings) + report.refusals + marker_problems(essay)
     report.problems += _subject_problems(publication, essay) + contrast_problems(settings)
     try:
         report.rendered = render_letter(publication, essay)
@@ -106,7 +109,9 @@ def _secret_problems() -> list[Problem]:
     if os.environ.get(tokens.SECRET_VARIABLE, "").strip():
         return []
     return [Problem("environment", tokens.SECRET_VARIABLE, "is not set; the send will refuse to start "
-                    "without it (it signs the unsubscribe links).", severity="warning")]
+                    "without it (it signs the unsubscribe links). Set it to a long random value, e.g. "
+                    "export LETTERPRESS_SECRET=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')\"",
+                    severity="warning")]
 
 
 def _state_problems(publication: Publication, essay: Essay) -> list[Problem]:
@@ -118,7 +123,19 @@ def _state_problems(publication: Publication, essay: Essay) -> list[Problem]:
     if not essay.newsletter:
         problems.append(Problem(essay.source_path, "newsletter", "is false; this essay is never emailed.",
                                 severity="warning"))
+    if not publication.settings.newsletter.enabled:
+        problems.append(Problem(CONFIG_FILE, "plugins.letterpress.newsletter.enabled", "is false; no letter is "
+                                "sent. Set it to true to send.", severity="warning"))
     return problems
+
+
+def _sent_problems(publication: Publication, essay: Essay) -> list[Problem]:
+    record = sent_record(publication.settings.root, essay.slug)
+    if record is None:
+        return []
+    when = (record.get("finished") or "")[:10]
+    return [Problem(essay.source_path, "", f"this letter was already sent{f' ({when})' if when else ''}; a send "
+                    "refuses to mail everyone twice (`--force` sends it again).", severity="warning")]
 
 
 def _subject_problems(publication: Publication, essay: Essay) -> list[Problem]:

@@ -77,7 +77,7 @@ def prepare(settings: Settings) -> ServiceContext:
         raise WeakSecretError(
             f"environment variable {tokens.SECRET_VARIABLE} is only {len(secret)} characters; the service "
             f"needs at least {MIN_SECRET_LENGTH}. Use e.g. the output of "
-            "`python -c \"import secrets; print(secrets.token_urlsafe(32))\"`.")
+            "`python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"`.")
     problems = service_problems(settings, required=True)
     if problems:
         raise ProblemsError(problems)
