@@ -108,8 +108,11 @@ def staged_config(settings: Settings) -> dict:
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
     theme = config.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
-        theme["custom_dir"] = str((settings.root / theme["custom_dir"]).resolve())
+    if isinstance(theme, dict):
+        if theme.get("custom_dir"):
+            theme["custom_dir"] = str((settings.root / theme["custom_dir"]).resolve())
+        # Zensical's default look is its "modern" one; "classic" is Material's, which our styles are made for.
+        theme.setdefault("variant", "classic")
     config["plugins"] = [_without_future_drafts(p) for p in config.get("plugins") or [] if _name(p) != PLUGIN]
     extensions = list(config.get("markdown_extensions") or [])
     if EPIGRAPHS not in [_name(e) for e in extensions]:
