@@ -144,6 +144,9 @@ def test_status_flags_an_essay_whose_narration_or_images_are_not_committed(serve
     assert rows["on-waiting"]["uncommitted"] is True
     assert sorted(rows["on-waiting"]["uncommitted_files"]) == sorted(NARRATION_FILES)
     assert rows["a-new-letter"]["uncommitted"] is False and rows["a-new-letter"]["uncommitted_files"] == []
+    table = run("status").stdout.splitlines()  # piped: one plain line per essay
+    assert "uncommitted" in next(line for line in table if line.startswith("on-waiting "))
+    assert "uncommitted" not in next(line for line in table if line.startswith("a-new-letter "))
     essay.write_text(essay.read_text() + "\nOne more line.\n")
     rows = {row["slug"]: row for row in json.loads(run("status", "--json").stdout)}
     assert "docs/essays/posts/on-waiting.md" in rows["on-waiting"]["uncommitted_files"]

@@ -82,8 +82,9 @@ def uncommitted(root: Path, paths: list[Path]) -> set[Path]:
     if not paths:
         return set()
     # An ignored file is missing from every clone just like an untracked one, hence --ignored.
-    output = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--ignored=matching", "--",
-                  *[str(p) for p in paths])
+    # --no-optional-locks: a status read must not take the index lock from a commit running beside it.
+    output = _git(root, "--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=all",
+                  "--ignored=matching", "--", *[str(p) for p in paths])
     if output is None:
         return set()
     top = Path((_git(root, "rev-parse", "--show-toplevel") or str(root)).strip())
