@@ -7,7 +7,13 @@ it is. CPU time is user+sys of the build process (RUSAGE_CHILDREN deltas);
 one warm-up of each, then interleaved pairs (ours, plain), and the median of
 the per-pair ratios (ours / plain; below 1.0 means ours costs less).
 
-    scripts/bench site [--essays 1000] [--pairs 3]
+    scripts/bench site [--essays 1000] [--pairs 3] [--engine mkdocs|zensical]
+
+With ``--engine zensical`` each round has three builds: Letterpress on Zensical
+(``letterpress build --engine zensical``, the publication's mkdocs.yml), bare
+Zensical (``zensical build`` of the plain config) and plain Material; every
+Zensical run starts with its ``.cache`` deleted. Ratios are against bare
+Zensical and against plain Material.
 """
 
 from __future__ import annotations
@@ -28,7 +34,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-MKDOCS = Path(sys.executable).parent / "mkdocs"
+BIN = Path(sys.executable).parent
+MKDOCS = BIN / "mkdocs"
 NOW = "2026-11-01T12:00:00"
 WORDS = ("attention quiet room listening patience morning letter silence presence ordinary kitchen "
          "window breath waiting return ritual person small body therapy staying life grief habit "
@@ -152,6 +159,65 @@ def build(config: Path, site: Path) -> Run:
     return Run(cpu, wall, sum(1 for _ in site.rglob("*.html")), essays)
 
 
+def measured(command: list[str], cwd: Path, site: Path) -> Run:
+    """Run ``command`` in ``cwd`` (it writes ``site``), measured."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "LETTERPRESS_NOW": NOW}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    essays = sum(1 for _ in (site / "essays").glob("essay-number-*/index.html"))
+    return Run(cpu, wall, sum(1 for _ in site.rglob("*.html")), essays)
+
+
+def zensical_runs(folder: Path, ours: Path, plain: Path):
+    """The three builds of a Zensical round: Letterpress on Zensical, bare Zensical, plain Material."""
+    shutil.copy(ours, folder / "mkdocs.yml")  # letterpress reads the publication's mkdocs.yml
+    bare = folder / "zensical.yml"
+    config = yaml.safe_load(plain.read_text(encoding="utf-8"))
+    config["theme"]["variant"] = "classic"  # the look Letterpress asks Zensical for
+    bare.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    def ours_run() -> Run:
+        shutil.rmtree(folder / "site-ours", ignore_errors=True)
+        return measured([str(BIN / "letterpress"), "build", "--engine", "zensical", "--site-dir", "site-ours"],
+                        folder, folder / "site-ours")
+
+    def bare_run() -> Run:
+        for name in (".cache", "site"):
+            shutil.rmtree(folder / name, ignore_errors=True)
+        return measured([str(BIN / "zensical"), "build", "-f", str(bare)], folder, folder / "site")
+
+    return ours_run, bare_run, lambda: build(plain, folder / "site-plain")
+
+
+def measure_zensical(folder: Path, ours: Path, plain: Path, pairs: int) -> list[tuple[Run, ...]]:
+    runs = zensical_runs(folder, ours, plain)
+    print("warm-up…", flush=True)
+    for run in runs:
+        run()
+    rows = []
+    for pair in range(1, pairs + 1):
+        rows.append(tuple(run() for run in runs))
+        print(f"round {pair} done", flush=True)
+    return rows
+
+
+def report_zensical(essays: int, rows: list[tuple[Run, ...]]) -> None:
+    names = ("letterpress on Zensical", "bare Zensical", "plain Material")
+    print(f"{essays} essays" + "".join(f"{f'round {n}':>16}" for n in range(1, len(rows) + 1)) + f"{'median':>16}")
+    for side, name in enumerate(names):
+        runs = [row[side] for row in rows]
+        print(f"{name:<26}" + "".join(f"{r.cpu:>10.1f}/{r.wall:.1f} s" for r in runs)
+              + f"   median {statistics.median(r.cpu for r in runs):.1f}/{statistics.median(r.wall for r in runs):.1f} s"
+              + f"   pages {runs[0].pages} ({runs[0].essay_pages})")
+    for label, base in (("ours / bare Zensical", 1), ("ours / plain Material", 2), ("bare Zensical / Material", None)):
+        cpu = [(row[1] if base is None else row[0]).cpu / row[base or 2].cpu for row in rows]
+        print(f"{label:<26} CPU ratio median {statistics.median(cpu):.2f}  ({', '.join(f'{c:.2f}' for c in cpu)})")
+
+
 def measure(folder: Path, ours: Path, plain: Path, pairs: int) -> list[tuple[Run, Run]]:
     print("warm-up…", flush=True)
     build(ours, folder / "site-ours")
@@ -184,6 +250,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="scripts/bench site")
     parser.add_argument("--essays", type=int, default=1000, help="synthetic essays to build (default 1000)")
     parser.add_argument("--pairs", type=int, default=3, help="measured pairs after the warm-up (default 3)")
+    parser.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs",
+                        help="the engine Letterpress builds with (default mkdocs)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="letterpress-bench-site-") as name:
         folder = Path(name)
@@ -191,6 +259,9 @@ def main() -> None:
         words = sum(len(p.read_text(encoding="utf-8").split("\n---\n", 1)[1].split())
                     for p in (folder / "docs/essays/posts").iterdir())
         print(f"{args.essays} essays, {words / args.essays:,.0f} words each on average; {os.cpu_count()} cores")
+        if args.engine == "zensical":
+            report_zensical(args.essays, measure_zensical(folder, ours, plain, args.pairs))
+            return
         rows = measure(folder, ours, plain, args.pairs)
     report(args.essays, rows)
 

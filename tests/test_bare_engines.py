@@ -90,3 +90,29 @@ def test_check_is_quiet_about_the_sample(sample_root):
     result = run(sample_root, "letterpress", "check", now="2026-11-01T12:00:00")
     assert "draft_if_future_date" not in result.stdout + result.stderr
     assert "remove the 'draft:' line" not in result.stdout + result.stderr
+
+
+def test_a_check_error_stops_a_zensical_build_and_keeps_the_old_site(publication_copy):
+    first = run(publication_copy, "letterpress", "build", "--engine", "zensical", now="2026-11-01T12:00:00")
+    assert first.returncode == 0, first.stderr
+    before = sorted(p.relative_to(publication_copy) for p in (publication_copy / "site").rglob("*"))
+    essay = publication_copy / "docs/essays/posts/the-listening-hour.md"
+    essay.write_text(essay.read_text(encoding="utf-8").replace("authors: [tomas]", "authors: [tomasz]"))
+    result = run(publication_copy, "letterpress", "build", "--engine", "zensical", now="2026-11-01T12:00:00")
+    assert result.returncode == 1
+    assert "the-listening-hour.md" in result.stderr and "authors" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.relative_to(publication_copy) for p in (publication_copy / "site").rglob("*")) == before
+    assert not [p for p in publication_copy.iterdir() if p.name.startswith(".letterpress-zensical-")]
+
+
+def test_the_engine_setting_chooses_zensical(publication_copy):
+    config = publication_copy / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - letterpress:\n", "  - letterpress:\n      site:\n"
+                                                 "        engine: zensical\n"))
+    result = run(publication_copy, "letterpress", "build", "--site-dir", "out", now="2026-11-01T12:00:00")
+    assert result.returncode == 0, result.stderr
+    assert (publication_copy / "out/search.json").exists()  # Zensical's search index, not MkDocs'
+    config.write_text(config.read_text().replace("engine: zensical", "engine: hugo"))
+    wrong = run(publication_copy, "letterpress", "build", now="2026-11-01T12:00:00")
+    assert wrong.returncode == 1 and "plugins.letterpress.site.engine" in wrong.stderr
