@@ -44,7 +44,7 @@ audio:
 
 We wait, and the waiting is part of the work.
 
-![An empty waiting room](../images/waiting-room.png){ width=600 }
+![An empty waiting room](../images/waiting-room.png)
 """
 NARRATION_FILES = ["docs/essays/audio/on-waiting.mp3", "docs/essays/images/waiting-cover.png",
                    "docs/essays/images/waiting-room.png"]
