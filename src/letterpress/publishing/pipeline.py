@@ -55,6 +55,8 @@ def publish(root: Path, dry_run: bool = False, say: Callable[[str], None] = prin
         report.held = list(plan.held)
         report.planned = {letter.essay.slug: letter.recipients for letter in plan.letters}
         if plan.stops:
+            for reason in plan.held:  # worth knowing too: fixing the stops alone would not send these
+                say(f"not sending: {reason}")
             say(f"{'would stop' if dry_run else 'stopped'} before building: nothing "
                 f"{'would be' if dry_run else 'was'} built, deployed or sent, because of:")
             raise ProblemsError(plan.stops)
