@@ -28,6 +28,8 @@ def routes() -> dict[str, tuple[int, str, bytes, dict[str, str]]]:
     }
     for page in (FIXTURES / "pages").glob("*.html") if (FIXTURES / "pages").is_dir() else ():
         table[f"/pages/{page.name}"] = (200, "text/html; charset=utf-8", page.read_bytes(), {})
+    table["/feed.xml"] = (200, "application/rss+xml", (FIXTURES / "feed" / "rss.xml").read_bytes(), {})
+    table["/sitemap.xml"] = (200, "application/xml", (FIXTURES / "pages" / "sitemap.xml").read_bytes(), {})
     return table
 
 

@@ -92,3 +92,41 @@ def ghost(export, old_site, author, dry_run, overwrite):
     from ..migrate.writing import import_items
 
     _print(import_items(read_ghost(export, old_site), _settings(), _options(author, dry_run, overwrite), "Ghost"))
+
+
+@import_group.command()
+@click.argument("source", metavar="URL_OR_FILE")
+@_common
+def feed(source, author, dry_run, overwrite):
+    """Import every entry of an RSS or Atom feed (its address or a saved file).
+
+    Where an entry carries only a summary, its page is fetched and the article
+    taken from it; if that fails, the summary is imported as a draft.
+    """
+    from ..migrate.feed import read_feed
+    from ..migrate.fetch import Fetcher
+    from ..migrate.writing import import_items
+
+    with Fetcher() as fetcher:
+        export = read_feed(source, fetcher)
+    _print(import_items(export, _settings(), _options(author, dry_run, overwrite), "the feed"))
+
+
+@import_group.command()
+@click.argument("addresses", nargs=-1, metavar="[URL]...")
+@click.option("--sitemap", default=None, metavar="URL", help="Also import every article page this sitemap lists.")
+@_common
+def page(addresses, sitemap, author, dry_run, overwrite):
+    """Import article pages by their addresses (for a site with no export).
+
+    The article is taken from each page (navigation, banners, share buttons and
+    footers left out). With --sitemap, every page the sitemap lists; pages with
+    no article are skipped.
+    """
+    from ..migrate.fetch import Fetcher
+    from ..migrate.page import read_pages
+    from ..migrate.writing import import_items
+
+    with Fetcher() as fetcher:
+        export = read_pages(list(addresses), sitemap, fetcher)
+    _print(import_items(export, _settings(), _options(author, dry_run, overwrite), "the old site"))

@@ -12,6 +12,7 @@ class Report:
     dry_run: bool = False
     written: list[str] = field(default_factory=list)  # essay paths
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (item, why)
+    drafts: list[tuple[str, str]] = field(default_factory=list)  # (essay path, why it is a draft)
     images: int = 0
     narrations: int = 0
     authors_added: list[str] = field(default_factory=list)
@@ -22,6 +23,7 @@ class Report:
         """The report, one line each, as the command prints it."""
         verb = "would write" if self.dry_run else "wrote"
         lines = [f"{verb} {path}" for path in self.written]
+        lines += [f"draft {path}: {why}" for path, why in self.drafts]
         lines += [f"skipped {item}: {why}" for item, why in self.skipped]
         lines += [f"problem: {problem}" for problem in self.problems]
         lines += [f"added author '{key}' to .authors.yml" for key in self.authors_added]

@@ -166,6 +166,8 @@ def _write(plan: _Plan, settings: Settings, book: AuthorBook, fetcher: Fetcher, 
     text = "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000) + "---\n\n" + markdown
     write_atomic(plan.path, text)
     report.written.append(_shown(plan.path, settings))
+    if item.draft_reason:
+        report.drafts.append((_shown(plan.path, settings), item.draft_reason))
 
 
 def _local_images(plan: _Plan, settings: Settings, fetcher: Fetcher, report: Report, failures: list[str]) -> str:
@@ -276,6 +278,8 @@ def _description(item: Item, converted: Converted) -> str:
 def _date(item: Item, settings: Settings):
     """``created`` (or ``{created, updated}``) as a local time without offset, as the other essays have."""
     def local(moment: datetime) -> datetime:
+        if moment.tzinfo is None:  # already the publication's time (a page that gives only a date)
+            return moment.replace(microsecond=0)
         return moment.astimezone(settings.timezone).replace(tzinfo=None, microsecond=0)
 
     created = local(item.created) if item.created else local(clock.now(settings.timezone))
