@@ -113,6 +113,11 @@ def test_commands_take_the_file_name_or_path_for_the_slug(publication):
     assert rendered.exit_code == 0 and (publication / "newsletter/preview/an-unfinished-letter.html").is_file()
     unknown = run("newsletter", "check", "no-such-file.md")
     assert unknown.exit_code == 1 and "no essay with this slug or file name" in unknown.stderr
+    (publication / "docs/essays/posts/long.md").write_text(
+        scratch_publication.essay(LONG_TITLE, "2026-01-12", "colour: red"), encoding="utf-8")
+    broken = run("newsletter", "check", "long.md")
+    assert broken.exit_code == 1
+    assert "docs/essays/posts/long.md: cannot be used until its problems are fixed" in broken.stderr
 
 
 # -- 6. where the letters went ---------------------------------------------------------------------
@@ -123,6 +128,8 @@ def test_a_trial_send_says_where_the_letters_are_and_that_nobody_got_one(publica
     assert result.exit_code == 0, result.output
     assert ("trial: 2 letters written to newsletter/outbox/ (open them with any mail program; "
             "`letterpress newsletter outbox` lists whose is which); nothing was sent to anyone.") in result.stdout
+    assert "recipients: 2 (new send, a trial): one letter each, written to newsletter/outbox/; nobody receives them."\
+        in result.stdout and "DKIM" not in result.stdout
     assert "2 sent" not in result.output and not MACHINE_NAME.search(result.output)
     assert not any(address in result.output for address in PEOPLE)
     listing = run("newsletter", "outbox")

@@ -78,11 +78,15 @@ def _describe(plan) -> None:
     click.echo(f"letter: '{plan.issue.subject}' ({plan.issue.html_bytes / 1024:.0f} KB of HTML"
                f"{', an excerpt' if plan.issue.excerpted else ''})")
     action = "resume" if plan.campaign else "new send"
-    click.echo(f"recipients: {plan.recipients:,} ({action}) through {plan.messenger_description} "
-               f"(pool {plan.policy.pool}, {f'{plan.policy.rate:g}/s' if plan.policy.rate else 'no rate limit'})")
-    signer = plan.signer
-    click.echo(f"DKIM: signed as {signer.selector}._domainkey.{signer.domain}" if signer else
-               "DKIM: not signed here" if plan.kind == "smtp" else "DKIM: not needed for a trial")
+    if plan.trial:
+        click.echo(f"recipients: {plan.recipients:,} ({action}, a trial): one letter each, written to "
+                   f"{_outbox(plan)}; nobody receives them.")
+    else:
+        click.echo(f"recipients: {plan.recipients:,} ({action}) through {plan.messenger_description} "
+                   f"(pool {plan.policy.pool}, {f'{plan.policy.rate:g}/s' if plan.policy.rate else 'no rate limit'})")
+        signer = plan.signer
+        click.echo(f"DKIM: signed as {signer.selector}._domainkey.{signer.domain}" if signer else
+                   "DKIM: not signed here")
     for note in plan.notes:
         click.echo(f"note: {note}")
 

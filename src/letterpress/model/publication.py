@@ -62,6 +62,11 @@ class Publication:
         by_file = self._essay_by_file(name)
         if by_file is not None:
             return by_file
+        wanted = Path(name).name
+        unreadable = sorted({p.path for p in self.errors if wanted.endswith(".md") and Path(p.path).name == wanted})
+        if unreadable:
+            raise ProblemsError([Problem(unreadable[0], "", "cannot be used until its problems are fixed "
+                                         "(`letterpress check` lists them).")])
         known = ", ".join(e.slug for e in self.essays) or "none"
         raise ProblemsError([Problem(name, "", f"no essay with this slug or file name; known: {known}.")])
 
