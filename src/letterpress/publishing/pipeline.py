@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import LetterpressError, ProblemsError
 from ..model.letters import SENT_DIR
@@ -19,6 +20,9 @@ from ..site.build import build_site
 from ..site.loader import load_settings
 from .deploy import NOT_DEPLOYED, deploy, page_answers
 from .plan import PublishPlan, plan_publish
+
+if TYPE_CHECKING:
+    from ..sending import SendPlan
 
 
 class PublishError(LetterpressError):
@@ -72,18 +76,28 @@ def _report_plan(root: Path, plan: PublishPlan, report: PublishReport, say) -> P
     _step(report, say, f"would build the site into {shown}/ ({plan.published} published "
                        f"essay{'s' if plan.published != 1 else ''})")
     _step(report, say, f"would deploy: {plan.deploy}" if plan.deploy else NOT_DEPLOYED)
-    pages = plan.letters and plan.letters[0].publication.settings.publish.deploy == "pages"
-    for letter in plan.letters:
-        count = letter.recipients
-        say(f"would send '{letter.essay.slug}' ({letter.essay.title}) to {count} "
-            f"subscriber{'s' if count != 1 else ''}{' once its page answers' if pages else ''}")
-        for note in letter.notes:
-            say(f"  {note}")
+    _report_letters(plan.letters, say)
     for reason in plan.held:
         say(f"not sending: {reason}")
     if not plan.letters and not plan.held:
         say("no newsletter is due")
     return report
+
+
+def _report_letters(letters: list[SendPlan], say) -> None:
+    """Each letter with its recipient count and its own notes; a note every letter shares, once."""
+    pages = bool(letters) and letters[0].publication.settings.publish.deploy == "pages"
+    shared = set.intersection(*(set(letter.notes) for letter in letters)) if letters else set()
+    for letter in letters:
+        count = letter.recipients
+        say(f"would send '{letter.essay.slug}' ({letter.essay.title}) to {count} "
+            f"subscriber{'s' if count != 1 else ''}{' once its page answers' if pages else ''}")
+        for note in letter.notes:
+            if note not in shared:
+                say(f"  {note}")
+    for note in (letters[0].notes if letters else []):
+        if note in shared:
+            say(f"note: {note}")
 
 
 def _carry_out(root: Path, publication: Publication, plan: PublishPlan, report: PublishReport,
