@@ -108,7 +108,8 @@ def test_commands_take_the_file_name_or_path_for_the_slug(publication):
     assert check.stdout.startswith("an-unfinished-letter: HTML")
     sent = run("newsletter", "send", "docs/essays/posts/unfinished-letter.md", "--yes")
     assert sent.exit_code == 0, sent.output
-    assert "an-unfinished-letter (trial): finished" in run("newsletter", "status", "unfinished-letter.md").output
+    status = run("newsletter", "status", "unfinished-letter.md").output
+    assert "an-unfinished-letter (trial): finished" in status and "2 written to the outbox" in status
     rendered = run("newsletter", "render", "unfinished-letter.md")
     assert rendered.exit_code == 0 and (publication / "newsletter/preview/an-unfinished-letter.html").is_file()
     unknown = run("newsletter", "check", "no-such-file.md")

@@ -263,7 +263,7 @@ def test_status_lists_every_send(publication, smtp):
     run("send", "a-letter", "--yes", "--messenger", "maildir")
     lines = run("status").output.splitlines()
     assert len(lines) == 1 and lines[0].startswith("#1 a-letter (trial): finished")
-    assert "3 sent, 0 bounced, 0 failed, 0 skipped" in lines[0]
+    assert "3 written to the outbox, 0 bounced, 0 failed, 0 skipped" in lines[0]
 
 
 def test_a_test_send_to_something_that_is_not_an_address(publication, smtp):

@@ -200,7 +200,9 @@ def status(slug):
 
 def _campaign_line(campaign, counts: dict) -> str:
     kind = " (trial)" if campaign.trial else ""
-    settled = ", ".join(f"{counts[o]} {o}" for o in ("sent", "bounced", "failed", "skipped"))
+    # A trial's letters went into the outbox, not to anyone: say "written", never "sent".
+    words = {"sent": "written to the outbox" if campaign.trial else "sent"}
+    settled = ", ".join(f"{counts[o]} {words.get(o, o)}" for o in ("sent", "bounced", "failed", "skipped"))
     open_rows = counts["queued"] + counts["in_flight"] + counts["deferred"]
     left = f"; {open_rows} left ({counts['deferred']} waiting to retry)" if open_rows else ""
     when = f"{campaign.created_at} → {campaign.finished_at}" if campaign.finished_at else campaign.created_at
