@@ -332,3 +332,15 @@ def test_the_readme_workflow_in_a_fresh_clone_commits_what_builds_in_another(tmp
     assert built.returncode == 0, built.stdout + built.stderr
     page = (reader / "site/essays/on-waiting/index.html").read_text(encoding="utf-8")
     assert "on-waiting.mp3" in page and (reader / "site/essays/audio/on-waiting.mp3").is_file()
+
+
+def test_a_run_that_stops_still_says_which_letters_it_would_hold_back(server_clone, smtp):
+    config = server_clone / "mkdocs.yml"
+    config.write_text(config.read_text().replace("        since: 2026-01-01\n", ""))
+    publish_setup.write_essay(server_clone, "a-third-letter", "A Third Letter", "2026-10-01")  # not committed
+    for args in (("publish", "--dry-run"), ("publish",)):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert f"not sending: mkdocs.yml: '{SINCE_KEY}' is not set" in result.output
+        assert "docs/essays/posts/a-third-letter.md: is not committed" in result.output
+    assert recipients(smtp) == []
