@@ -84,6 +84,37 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
 
 
+@contextmanager
+def chromium_browser():
+    """One headless Chromium for a test module (a module fixture yields from this)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@contextmanager
+def page_opener(browser, base_url: str):
+    """``open_(path, **context_options)``: a page of ``base_url`` in a fresh context, closed after."""
+    contexts = []
+
+    def open_(path: str, **options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(base_url=base_url, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(path)
+        return page
+
+    try:
+        yield open_
+    finally:
+        for context in contexts:
+            context.close()
+
+
 def run_axe(page, axe) -> dict:
     """axe-core's results for the loaded page (default rules and best practices)."""
     return axe.run(page, options=AXE_OPTIONS).response

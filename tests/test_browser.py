@@ -11,10 +11,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
 import hostile
-from browser_helpers import AXE_OPTIONS, describe_violations, launch_chromium, rules_run, run_axe, serving
+from browser_helpers import AXE_OPTIONS, chromium_browser, describe_violations, page_opener, rules_run, run_axe, serving
 from letterpress.model.audio import format_clock, human_size
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
@@ -42,28 +41,15 @@ AT_LEAST = "start => document.querySelector('[data-lp-player]').currentTime >= s
 # Module scope: closed before other modules start their own Playwright.
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+    with chromium_browser() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def open_page(browser, site_server):
     """Open a site path in a fresh context: ``open_page(path, **context_options)``."""
-    contexts = []
-
-    def open_(path: str, **options):
-        options.setdefault("viewport", {"width": 1280, "height": 900})
-        context = browser.new_context(base_url=site_server, **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(path)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
+    with page_opener(browser, site_server) as open_:
+        yield open_
 
 
 @pytest.fixture(scope="session")

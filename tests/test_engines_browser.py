@@ -10,9 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
-from browser_helpers import describe_violations, launch_chromium, run_axe, serving
+from browser_helpers import chromium_browser, describe_violations, page_opener, run_axe, serving
 
 pytestmark = pytest.mark.browser
 
@@ -30,27 +29,14 @@ def zensical_server(zensical_site):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+    with chromium_browser() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def open_page(browser, zensical_server):
-    contexts = []
-
-    def open_(path: str, **options):
-        options.setdefault("viewport", {"width": 1280, "height": 900})
-        context = browser.new_context(base_url=zensical_server, **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(path)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
+    with page_opener(browser, zensical_server) as open_:
+        yield open_
 
 
 def test_a_chapter_link_seeks_the_player_and_plays(open_page):

@@ -44,6 +44,7 @@ from .escaping import markdown_text
 from .loader import read_mkdocs_yml
 from .views import essay_view, site_facts
 
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 PLUGIN = "letterpress"
 EPIGRAPHS = "letterpress.render.epigraphs"
 # Front-matter keys Material's blog reads that the author may set; copied as written.
@@ -80,7 +81,7 @@ def stage(publication: Publication, folder: Path) -> Path:
         target = docs / essay.path.resolve().relative_to(settings.docs_dir.resolve())
         write_atomic(target, staged_markdown(essay, publication))
     config = staged_config(settings)
-    return write_atomic(folder / CONFIG_FILE, yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    return write_atomic(folder / CONFIG_FILE, _config_text(config))
 
 
 def staged_markdown(essay: Essay, publication: Publication) -> str:
@@ -95,7 +96,7 @@ def staged_markdown(essay: Essay, publication: Publication) -> str:
     if "links" in essay.meta:
         meta["links"] = _links(essay.meta["links"])
     meta["letterpress"] = view
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    front = dump_yaml(meta)
     return f"---\n{front}---\n\n{essay.body}"
 
 
@@ -125,7 +126,6 @@ def staged_config(settings: Settings) -> dict:
     if not isinstance(config["extra"], dict):
         raise LetterpressError(f"{CONFIG_FILE}: 'extra' must be a mapping of settings.")
     config["extra"]["letterpress"] = site_facts(settings)
-    _check_dumpable(config)
     return config
 
 
@@ -134,7 +134,7 @@ def staged_authors(publication: Publication) -> str:
     authors = {key: {"name": _name_text(a.name), "description": engine_text(a.description),
                      "avatar": link_url(a.avatar), **({"url": link_url(a.url)} if a.url else {})}
                for key, a in publication.authors.items()}
-    return yaml.safe_dump({"authors": authors}, allow_unicode=True, sort_keys=False)
+    return dump_yaml({"authors": authors})
 
 
 def engine_text(value: str) -> str:
@@ -186,9 +186,14 @@ def _without_future_drafts(entry):
     return {"blog": options}
 
 
-def _check_dumpable(config: dict) -> None:
+def dump_yaml(data) -> str:
+    """``data`` as YAML, through libyaml where PyYAML has it (ten times the speed of its Python emitter)."""
+    return yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def _config_text(config: dict) -> str:
     try:
-        yaml.safe_dump(config)
+        return dump_yaml(config)
     except yaml.YAMLError as error:
         raise LetterpressError(
             f"{CONFIG_FILE}: a value cannot be handed to the other engine ({error}); "
