@@ -27,10 +27,12 @@ def newsletter():
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for SLUG.html, SLUG.txt and SLUG.eml (default: newsletter/preview/).")
 def render(slug, out_dir):
-    """Render the email of essay SLUG as HTML, text and a full message (.eml).
+    """See the letter of essay SLUG (or its file name) as your subscribers will.
 
-    Works on drafts too (marked as such). The message goes to a placeholder
-    recipient; its unsubscribe link is real only when LETTERPRESS_SECRET is set.
+    Writes it to newsletter/preview/ three ways: a web page (SLUG.html), plain
+    text (SLUG.txt) and a message any mail program opens (SLUG.eml). Works on
+    drafts too, marked as such. Nothing is sent; the unsubscribe link in it
+    works only when LETTERPRESS_SECRET is set.
     """
     from ..newsletter.preview import write_preview
 

@@ -244,10 +244,11 @@ def _recipient(header: str) -> str:
 @click.command(short_help="Read the reports of letters that came back, from PATH.")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def bounces(path):
-    """Read late bounce and complaint reports from PATH (a Maildir, mbox, or folder of .eml).
+    """Read the reports of letters that came back, from PATH (a mail folder, or a folder of .eml files).
 
-    Permanent failures mark the subscriber bounced; delays are left alone;
-    abuse complaints (ARF) mark them complained.
+    An address that no longer exists is marked bounced and gets no more
+    letters; a delay is left alone; someone who reported a letter as spam is
+    marked complained and gets no more letters either.
     """
     from ..sending import process_reports
     from ..site.loader import load_settings
