@@ -207,15 +207,17 @@ def measure_zensical(folder: Path, ours: Path, plain: Path, pairs: int) -> list[
 
 def report_zensical(essays: int, rows: list[tuple[Run, ...]]) -> None:
     names = ("letterpress on Zensical", "bare Zensical", "plain Material")
-    print(f"{essays} essays" + "".join(f"{f'round {n}':>16}" for n in range(1, len(rows) + 1)) + f"{'median':>16}")
+    print(f"{essays} essays: CPU/wall seconds per round, then the median")
     for side, name in enumerate(names):
         runs = [row[side] for row in rows]
-        print(f"{name:<26}" + "".join(f"{r.cpu:>10.1f}/{r.wall:.1f} s" for r in runs)
-              + f"   median {statistics.median(r.cpu for r in runs):.1f}/{statistics.median(r.wall for r in runs):.1f} s"
-              + f"   pages {runs[0].pages} ({runs[0].essay_pages})")
-    for label, base in (("ours / bare Zensical", 1), ("ours / plain Material", 2), ("bare Zensical / Material", None)):
-        cpu = [(row[1] if base is None else row[0]).cpu / row[base or 2].cpu for row in rows]
-        print(f"{label:<26} CPU ratio median {statistics.median(cpu):.2f}  ({', '.join(f'{c:.2f}' for c in cpu)})")
+        cpu, wall = statistics.median(r.cpu for r in runs), statistics.median(r.wall for r in runs)
+        cells = "".join(f"{r.cpu:>8.1f}/{r.wall:.1f}" for r in runs)
+        print(f"{name:<26}{cells}   median {cpu:.1f}/{wall:.1f}   pages {runs[0].pages} ({runs[0].essay_pages})")
+    for label, top, bottom in (("ours / bare Zensical", 0, 1), ("ours / plain Material", 0, 2),
+                               ("bare Zensical / Material", 1, 2)):
+        ratios = [row[top].cpu / row[bottom].cpu for row in rows]
+        each = ", ".join(f"{r:.2f}" for r in ratios)
+        print(f"{label:<26} CPU ratio median {statistics.median(ratios):.2f}  ({each})")
 
 
 def measure(folder: Path, ours: Path, plain: Path, pairs: int) -> list[tuple[Run, Run]]:
