@@ -25,6 +25,8 @@ def routes() -> dict[str, tuple[int, str, bytes, dict[str, str]]]:
         "/audio/quiet-hour.mp3": (200, "audio/mpeg", mp3, {}),
         "/audio/not-a-recording.mp3": (200, "audio/mpeg", b"this is text, not sound\n" * 20, {}),
         "/to-file": (302, "text/plain", b"", {"Location": "file:///etc/passwd"}),
+        "/loop": (302, "text/plain", b"", {"Location": "/loop"}),
+        "/to-lamp": (301, "text/plain", b"", {"Location": "/images/lamp.png"}),
     }
     for page in (FIXTURES / "pages").glob("*.html") if (FIXTURES / "pages").is_dir() else ():
         table[f"/pages/{page.name}"] = (200, "text/html; charset=utf-8", page.read_bytes(), {})

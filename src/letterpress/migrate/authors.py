@@ -106,6 +106,8 @@ def _with_entries(text: str, entries: dict[str, dict[str, str]], shown: str) -> 
         raise SourceError(f"{shown} has no 'authors:' block at the start of a line; add the new authors "
                           "by hand, or pass --author KEY.")
     end = next((i for i in range(start + 1, len(lines)) if re.match(r"[^\s#]", lines[i])), len(lines))
+    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+        end -= 1  # blank lines and comments after the last entry stay after the new ones
     indent = next((re.match(r"\s+", line).group() for line in lines[start + 1:end]  # type: ignore[union-attr]
                    if line.strip() and not line.lstrip().startswith("#")), "  ")
     block = "".join(f"{indent}{key}:\n" + "".join(f"{indent * 2}{name}: {json.dumps(value, ensure_ascii=False)}\n"

@@ -9,7 +9,10 @@ links lose every scheme but http(s) and mailto, and images are made absolute so
 the writer can fetch them.
 
 The text of the old post is text: a ``<`` in it must not become raw HTML in the
-Markdown (Markdown passes HTML through), so it is written as ``&lt;``.
+Markdown (Markdown passes HTML through), so it is written as ``&lt;``; and a ``[``
+or ``]`` must not become a link (``[x](javascript:…)`` typed in a post), so they are
+escaped. markdownify's own ``escape_misc`` escapes more characters than
+Python-Markdown takes back (an escaped ampersand would show its backslash), so this is done here.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from markdownify import MarkdownConverter
 
 from ..model.characters import REFERENCE, find_unusable
 
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 CHROME_TAGS = {"script", "style", "nav", "footer", "form", "button", "input", "select", "textarea", "noscript",
                "aside", "template", "svg", "object", "embed", "link", "meta", "header"}
 # Class or id words of platform chrome: subscribe boxes, share bars, "recent posts", cookie banners.
@@ -34,7 +39,10 @@ FOOTNOTE_BODY = re.compile(r"^(footnote|footnote-item)$")
 FOOTNOTE_LIST = re.compile(r"footnotes|wp-block-footnotes")
 BACKREF = re.compile(r"footnote-(backref|number)|^fn-?back")
 LINK_SCHEMES = ("http", "https", "mailto")
-LT = "\ue000"  # a private-use character standing for '<' in the text while markdownify runs
+# Private-use characters standing for '<', '[' and ']' in the text while markdownify runs.
+LT, OPEN, CLOSE = "\ue000", "\ue001", "\ue002"
+TEXT_MARKS = str.maketrans({"<": LT, "[": OPEN, "]": CLOSE})
+RESTORED = {LT: "&lt;", OPEN: "\\[", CLOSE: "\\]"}
 REF = "LPFNREF{}LPFN"
 REF_PATTERN = re.compile(r"LPFNREF(\d+)LPFN")
 
@@ -64,6 +72,7 @@ def to_markdown(html: str, base_url: str = "") -> Converted:
         html: the body as the platform stored it (a fragment or a whole page's article).
         base_url: the old address, against which relative links and images are resolved.
     """
+    html = CONTROL.sub("", html)  # libxml2 refuses them, and no output could carry them
     if not html.strip():
         return Converted("")
     root = lxml.html.fragment_fromstring(html, create_parent="div")
@@ -147,7 +156,7 @@ def _images(root, base_url: str, dropped: list[str]) -> list[str]:
             dropped.append("an image with no web address" if not src else "an image inlined as data")
             _remove(image)
             continue
-        alt = " ".join((image.get("alt") or "").split())
+        alt = " ".join((image.get("alt") or "").replace("[", " ").replace("]", " ").split())
         image.attrib.clear()
         image.set("src", _safe_url(src))
         image.set("alt", alt)
@@ -172,12 +181,12 @@ def _protect_text(root) -> None:
             continue
         inside_code = element.tag in ("pre", "code") or any(a.tag in ("pre", "code") for a in element.iterancestors())
         if element.text and not inside_code:
-            element.text = element.text.replace("<", LT)
+            element.text = CONTROL.sub("", element.text).translate(TEXT_MARKS)
         parent = element.getparent()
         parent_code = parent is not None and (parent.tag in ("pre", "code")
                                               or any(a.tag in ("pre", "code") for a in parent.iterancestors()))
         if element.tail and not parent_code:
-            element.tail = element.tail.replace("<", LT)
+            element.tail = CONTROL.sub("", element.tail).translate(TEXT_MARKS)
 
 
 # -- footnotes -----------------------------------------------------------------
@@ -250,15 +259,21 @@ def _note_text(body) -> str:
 
 
 def _tidy(markdown: str, notes: list[str]) -> str:
-    markdown = markdown.replace(LT, "&lt;")
+    markdown = _restored(markdown)
     markdown = REF_PATTERN.sub(lambda match: f"[^{match.group(1)}]", markdown)
     # Trailing spaces go, except the two that end a line with a break (<br>).
     lines = [line.rstrip() + ("  " if line.endswith("  ") and line.strip() else "")
              for line in markdown.replace("\r", "").split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if notes:
-        text += "\n\n" + "\n".join(f"[^{n}]: {note.replace(LT, '&lt;')}" for n, note in enumerate(notes, 1))
+        text += "\n\n" + "\n".join(f"[^{n}]: {_restored(note)}" for n, note in enumerate(notes, 1))
     return _without_unusable(text) + "\n"
+
+
+def _restored(text: str) -> str:
+    for mark, written in RESTORED.items():
+        text = text.replace(mark, written)
+    return text
 
 
 def _without_unusable(text: str) -> str:

@@ -73,12 +73,12 @@ class Fetcher:
                 raise FetchError(f"answered HTTP {response.status_code}")
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(f"is {int(declared) // 1024} KiB, more than the {max_bytes // 1024} KiB allowed")
+                raise FetchError(f"is {int(declared):,} bytes, more than the {max_bytes:,} allowed")
             content = bytearray()
             for chunk in response.iter_bytes():
                 content += chunk
                 if len(content) > max_bytes:
-                    raise FetchError(f"is more than the {max_bytes // 1024} KiB allowed")
+                    raise FetchError(f"is more than the {max_bytes:,} bytes allowed")
             kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
             return Fetched(str(response.url), bytes(content), kind), ""
 

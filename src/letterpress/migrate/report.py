@@ -26,7 +26,8 @@ class Report:
         lines += [f"draft {path}: {why}" for path, why in self.drafts]
         lines += [f"skipped {item}: {why}" for item, why in self.skipped]
         lines += [f"problem: {problem}" for problem in self.problems]
-        lines += [f"added author '{key}' to .authors.yml" for key in self.authors_added]
+        added = "would add" if self.dry_run else "added"
+        lines += [f"{added} author '{key}' to .authors.yml" for key in self.authors_added]
         if self.subscribers:
             lines.append(self.subscribers)
         lines.append(self.summary())
