@@ -249,3 +249,18 @@ def test_an_export_that_unpacks_too_big_is_refused(fresh, tmp_path, monkeypatch)
     result = run(fresh, "import", "substack", str(target))
     assert result.exit_code == 1 and "more than the 1,000 allowed" in result.output
     assert snapshot(fresh) == before
+
+
+def test_a_narration_that_is_not_a_recording_leaves_the_essay_a_draft(fresh, tmp_path, server):
+    rows = POSTS_CSV.splitlines()
+    header, quiet = rows[0], rows[1].replace("/audio/quiet-hour.mp3", "/audio/not-a-recording.mp3")
+    html = (FIXTURES / "substack/posts/171234567.the-quiet-hour.html").read_text()
+    target = _zip(tmp_path / "export.zip", {"posts.csv": f"{header}\n{quiet}\n".replace("__SERVER__", server),
+                                            "posts/171234567.the-quiet-hour.html": html.replace("__SERVER__", server)})
+    result = run(fresh, "import", "substack", str(target))
+    assert result.exit_code == 0, result.output
+    meta = front_matter(fresh / POSTS / "the-quiet-hour.md")
+    assert meta["draft"] is True and "audio" not in meta
+    assert "narration " in result.output and "is not a recording" in result.output
+    assert not (fresh / "docs/essays/audio/the-quiet-hour.mp3").exists()
+    assert run(fresh, "check").exit_code == 0

@@ -62,6 +62,8 @@ def test_posts_become_essays_and_pages_do_not(imported):
         "a-draft-about-doors.md", "for-clients.md", "good.md", "next-spring.md", "notes-on-listening.md", "old-post.md"]
     assert "skipped 'About' (wordpress:2): a page, not an essay" in result.output
     assert "window" not in result.output  # the attachment is no essay and no news
+    assert "problem: 'The Old Post' (wordpress:42): a [gallery] shortcode was left out (no Markdown for it)" \
+        in result.output
 
 
 def test_front_matter_of_a_published_classic_post(imported):

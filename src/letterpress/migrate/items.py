@@ -27,6 +27,7 @@ class Item:
         aliases: the old URL paths (``/p/<slug>``), each starting with ``/``.
         audio_url: a narration to download (Substack's ``podcast_url``).
         base_url: the address relative links and images of the body are resolved against.
+        left_out: what the source reader dropped, for the report.
     """
 
     source: str
@@ -45,10 +46,12 @@ class Item:
     aliases: tuple[str, ...] = ()
     audio_url: str = ""
     base_url: str = ""
+    left_out: tuple[str, ...] = ()  # what the reader could not carry over ("a [gallery] shortcode")
 
     @property
     def imported_from(self) -> str:
-        return f"{self.source}:{self.source_id}"
+        """``<source>:<id>`` on one line and short enough for the essay schema (at most 300 characters)."""
+        return " ".join(f"{self.source}:{self.source_id}".split())[:300]
 
     @property
     def name(self) -> str:

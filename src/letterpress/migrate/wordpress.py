@@ -91,10 +91,9 @@ def _add_item(export: Export, element, site: str, names: dict[str, str]) -> None
     if status in SKIPPED_STATUSES:
         export.skipped.append((name, f"in the WordPress {status}"))
         return
-    link = _text(element, "link")
+    link, content = _text(element, "link"), element.findtext(CONTENT) or ""
     export.items.append(Item(
-        source="wordpress", source_id=post_id, title=html.unescape(title), html=classic_to_html(
-            element.findtext(CONTENT) or ""),
+        source="wordpress", source_id=post_id, title=html.unescape(title), html=classic_to_html(content),
         slug=_text(element, f"{WP}post_name"), description=_plain(element.findtext(EXCERPT) or ""),
         created=_moment(_text(element, f"{WP}post_date_gmt")) or _moment(_text(element, f"{WP}post_date")),
         updated=_moment(_text(element, f"{WP}post_modified_gmt")),
@@ -102,6 +101,7 @@ def _add_item(export: Export, element, site: str, names: dict[str, str]) -> None
         categories=_terms(element, "category"), tags=_terms(element, "post_tag"),
         draft_reason=_draft_reason(status, _text(element, f"{WP}post_password")),
         aliases=_alias(link, status), base_url=link or site,
+        left_out=tuple(f"a [{match.group(1).lower()}] shortcode" for match in SHORTCODE.finditer(content)),
     ))
 
 

@@ -158,7 +158,7 @@ def _write(plan: _Plan, settings: Settings, book: AuthorBook, fetcher: Fetcher, 
     item, failures = plan.item, list[str]()
     markdown = _local_images(plan, settings, fetcher, report, failures)
     audio = _narration(plan, settings, fetcher, report, failures) if item.audio_url else None
-    for what in plan.converted.dropped:
+    for what in (*item.left_out, *plan.converted.dropped):
         report.problems.append(f"{item.name}: {what} was left out (no Markdown for it)")
     for failure in failures:
         report.problems.append(f"{item.name}: {failure}; written as a draft until it is fixed")
