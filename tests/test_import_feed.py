@@ -141,3 +141,18 @@ def test_unreachable_feeds_are_refused_naming_the_address(tmp_path, server, addr
     assert result.exit_code == 1 and len(lines) == 1 and lines[0].startswith(f"error: {address}: "), result.output
     assert expected in lines[0]
     assert snapshot(root) == before
+
+
+def test_an_atom_feed_with_a_new_author(tmp_path):
+    root = publication(tmp_path / "pub")
+    result = run(root, "import", "feed", str(FIXTURES / "feed" / "atom.xml"))
+    assert result.exit_code == 0, result.output
+    meta = front_matter(root / POSTS / "notes-and-pauses.md")
+    assert meta["title"] == "Notes & Pauses" and meta["authors"] == ["sam-ortiz"]
+    assert meta["aliases"] == ["/2021/04/notes-and-pauses.html"]
+    assert meta["imported_from"] == "feed:tag:listening.example.org,2021:post-77"
+    assert {key: str(value) for key, value in meta["date"].items()} == {
+        "created": "2021-04-17 17:00:00", "updated": "2021-04-18 10:00:00"}  # 16:00 and 09:00 UTC, in Lisbon
+    assert "### Counting" in (root / POSTS / "notes-and-pauses.md").read_text()
+    assert "added author 'sam-ortiz' to .authors.yml" in result.output
+    assert run(root, "check").exit_code == 0

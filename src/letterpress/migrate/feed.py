@@ -72,7 +72,7 @@ def _item(entry, site: str, fetcher: Fetcher) -> Item:
     content = entry.get("content") or []
     body = str(content[0].get("value") or "") if content else ""
     item = Item(
-        source="feed", source_id=source_id, title=str(entry.get("title") or ""), html=body,
+        source="feed", source_id=source_id, title=_title(entry), html=body,
         slug=page_slug(link), description=_plain(str(entry.get("summary") or "")) if body else "",
         # dict.get: feedparser's own get maps a missing 'updated' to 'published' (and warns)
         created=_moment(dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")),
@@ -101,6 +101,13 @@ def _from_page(item: Item, link: str, summary: str, fetcher: Fetcher) -> None:
         item.draft_reason = f"only the summary: no article found on {link}"
         return
     item.html, item.description = article.html, item.description or _plain(summary)
+
+
+def _title(entry) -> str:
+    """The entry's title as text (an Atom title may be HTML: ``Notes &amp; Pauses``)."""
+    title = str(entry.get("title") or "")
+    kind = str((entry.get("title_detail") or {}).get("type") or "")
+    return _plain(title) if "html" in kind else title
 
 
 def page_slug(link: str) -> str:
