@@ -264,3 +264,14 @@ def test_a_narration_that_is_not_a_recording_leaves_the_essay_a_draft(fresh, tmp
     assert "narration " in result.output and "is not a recording" in result.output
     assert not (fresh / "docs/essays/audio/the-quiet-hour.mp3").exists()
     assert run(fresh, "check").exit_code == 0
+
+
+def test_the_zensical_engine_builds_the_import_too(imported, tmp_path):
+    pytest.importorskip("zensical")
+    site = tmp_path / "zensical-site"
+    result = run(imported[0], "build", "--engine", "zensical", "--site-dir", str(site))
+    assert result.exit_code == 0, result.output
+    page = (site / "essays/the-quiet-hour/index.html").read_text()
+    assert "Listening without an agenda" in page and "the-quiet-hour.mp3" in page
+    assert (site / "essays/images/the-quiet-hour/lamp.png").is_file()
+    assert "essays/the-quiet-hour/" in (site / "p/the-quiet-hour/index.html").read_text()
