@@ -57,19 +57,40 @@ def parsed(message):
 
 # -- golden files --------------------------------------------------------------------
 
+HEAD_GOLDEN = "head.html"  # every letter's <head>, once; the .html goldens hold the rest
+TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
+# MJML adds this style sheet only to letters with a full-width image (the sample's long essay).
+FULL_WIDTH_MOBILE = re.compile(r'<style type="text/css">@media only screen and \(max-width:479px\).*?</style>', re.DOTALL)
+
+
+def split_head(html: str) -> tuple[str, str]:
+    """The letter's ``<head>`` (its title emptied) and what follows it."""
+    head, end, rest = html.partition("</head>")
+    return TITLE.sub("<title></title>", head + end), rest
+
+
+def check_golden(name: str, text: str, update_golden: bool) -> None:
+    golden = GOLDEN / name
+    if update_golden:
+        golden.write_text(text, encoding="utf-8")
+    assert golden.exists(), f"{golden} missing; run .venv/bin/python -m pytest --update-golden"
+    assert golden.read_text(encoding="utf-8") == text, \
+        f"{golden.name} differs; review, then .venv/bin/python -m pytest --update-golden"
+
+
 def test_every_sample_essay_matches_its_golden_files(sample, issues, messages, update_golden):
     url = reader_unsubscribe_url(sample)
     GOLDEN.mkdir(parents=True, exist_ok=True)
+    heads = {}
     for slug, issue in issues.items():
-        outputs = {".html": issue.html_for(READER, url), ".txt": issue.text_for(READER, url),
+        heads[slug], rest = split_head(issue.html_for(READER, url))
+        outputs = {".html": rest, ".txt": issue.text_for(READER, url),
                    ".eml": messages[slug].as_bytes().decode("ascii")}
         for suffix, text in outputs.items():
-            golden = GOLDEN / f"{slug}{suffix}"
-            if update_golden:
-                golden.write_text(text, encoding="utf-8")
-            assert golden.exists(), f"{golden} missing; run .venv/bin/python -m pytest --update-golden"
-            assert golden.read_text(encoding="utf-8") == text, \
-                f"{golden.name} differs; review, then .venv/bin/python -m pytest --update-golden"
+            check_golden(f"{slug}{suffix}", text, update_golden)
+    check_golden(HEAD_GOLDEN, heads[LONG], update_golden)
+    for slug, head in heads.items():
+        assert head in (heads[LONG], FULL_WIDTH_MOBILE.sub("", heads[LONG], count=1)), f"{slug}: its <head> differs"
 
 
 def test_rendering_twice_gives_identical_html_and_text(sample, issues):
