@@ -92,3 +92,15 @@ def test_author_names_match_known_authors_whatever_their_case(tmp_path):
     assert book.key_for("Sam Ortiz", None, "WordPress") == "sam-ortiz" and book.added == {"sam-ortiz": "Sam Ortiz"}
     assert book.key_for("", None, "feed") == "julia"  # no name: the publication's first author
     assert book.key_for("Sam Ortiz", "julia", "WordPress") == "julia"  # --author wins
+
+
+def test_no_author_anywhere_asks_for_one():
+    book = AuthorBook(settings=None, known={})  # type: ignore[arg-type]
+    book._shown = lambda: "docs/essays/.authors.yml"  # type: ignore[method-assign]  # no settings here
+    with pytest.raises(SourceError, match="pass --author KEY"):
+        book.key_for("", None, "Substack export")
+
+
+def test_a_file_without_authors_gets_its_block():
+    text = _with_entries("authors:\n", {"sam": {"name": "Sam", "description": "d", "avatar": "a.png"}}, "x")
+    assert text == 'authors:\n  sam:\n    name: "Sam"\n    description: "d"\n    avatar: "a.png"\n'
