@@ -60,7 +60,8 @@ def parsed(message):
 HEAD_GOLDEN = "head.html"  # every letter's <head>, once; the .html goldens hold the rest
 TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
 # MJML adds this style sheet only to letters with a full-width image (the sample's long essay).
-FULL_WIDTH_MOBILE = re.compile(r'<style type="text/css">@media only screen and \(max-width:479px\).*?</style>', re.DOTALL)
+FULL_WIDTH_MOBILE = re.compile(r'<style type="text/css">@media only screen and \(max-width:479px\).*?</style>',
+                               re.DOTALL)
 
 
 def split_head(html: str) -> tuple[str, str]:
