@@ -59,12 +59,33 @@ def test_web_url_check_has_one_home():
         "an https/http check outside model/urls.py: use urls.absolute, is_web_url or is_https")
 
 
+PATH_CALLS = {"Path", "PurePosixPath", "PurePath", "joinpath", "join"}
+
+
+def _is_posts(node) -> bool:
+    return isinstance(node, ast.Constant) and node.value == "posts"
+
+
 def _names_posts(path: Path) -> bool:
-    return any(text == "posts" or "/posts" in text or "posts/" in text for text in _code_strings(path))
+    """Whether ``path`` spells the posts/ folder: in a path string, or "posts" joined into a path.
+
+    A bare "posts" elsewhere (an export's table name, say) is not the folder.
+    """
+    if any("/posts" in text or "posts/" in text for text in _code_strings(path)):
+        return True
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        joined = isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div)
+        if joined and any(map(_is_posts, (node.left, node.right))):
+            return True
+        if isinstance(node, ast.Call) and any(_is_posts(arg) for arg in node.args):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in PATH_CALLS:
+                return True
+    return False
 
 
 def test_posts_path_rule_has_one_home():
-    assert _names_posts(URLS_MODULE)
+    assert 'POSTS = "posts"' in URLS_MODULE.read_text(encoding="utf-8")
     assert _outside(URLS_MODULE, _names_posts) == [], (
         "the posts/ folder named outside model/urls.py: use urls.POSTS, published_path or post_source_path")
 

@@ -18,9 +18,7 @@ from .items import Export, Item, SourceError
 
 GHOST_URL = "__GHOST_URL__"
 MAX_BYTES = 200 * 1024 * 1024
-# Ghost's table of posts. Spelt from its join table's name because tests/test_structure.py keeps the
-# literal name of our own posts/ folder in model/urls.py, and this is not that folder.
-POSTS_TABLE = "posts_tags".removesuffix("_tags")
+POSTS_TABLE = "posts"  # Ghost's table of posts (not our posts/ folder)
 DRAFT_STATUSES = {"draft": "a draft in Ghost", "sent": "sent by email only in Ghost (never on the site)"}
 
 
