@@ -116,3 +116,11 @@ def test_the_engine_setting_chooses_zensical(publication_copy):
     config.write_text(config.read_text().replace("engine: zensical", "engine: hugo"))
     wrong = run(publication_copy, "letterpress", "build", now="2026-11-01T12:00:00")
     assert wrong.returncode == 1 and "plugins.letterpress.site.engine" in wrong.stderr
+
+
+def test_a_config_not_named_mkdocs_yml_builds(publication_copy):
+    """``mkdocs build -f other.yml``: every check reads the config MkDocs was given, not mkdocs.yml."""
+    (publication_copy / "mkdocs.yml").rename(publication_copy / "other.yml")
+    result = run(publication_copy, "mkdocs", "build", "-f", "other.yml", now="2026-11-01T12:00:00")
+    assert result.returncode == 0, result.stderr
+    assert "the-listening-hour" in essay_pages(publication_copy / "site")

@@ -159,6 +159,8 @@ class Settings:
     site: SiteOptions = field(default_factory=SiteOptions)
     markdown_extensions: tuple = ()
     mdx_configs: dict = field(default_factory=dict)
+    blog_options: dict = field(default_factory=dict)  # Material's blog plugin, as mkdocs.yml gives it
+    use_directory_urls: bool = True
 
     @property
     def posts_dir(self) -> Path:
@@ -216,6 +218,8 @@ def build_settings(root: Path, mkdocs: dict, plugin: dict) -> Settings:
         authors=_authors(plugin.get("authors"), problems),
         markdown_extensions=tuple(_extension_names(mkdocs.get("markdown_extensions"))),
         mdx_configs=_extension_configs(mkdocs.get("markdown_extensions")),
+        blog_options=_blog_options(mkdocs),
+        use_directory_urls=mkdocs.get("use_directory_urls", True) is not False,
         **sections,
     )
     if settings.site.engine not in ENGINES:
@@ -326,6 +330,14 @@ def _blog_dir(mkdocs: dict) -> str:
         if name in ("blog", "material/blog"):
             return str((options or {}).get("blog_dir", "blog")).strip("/")
     return "essays"
+
+
+def _blog_options(mkdocs: dict) -> dict:
+    """The options of Material's blog plugin (``{}`` when it has none)."""
+    for name, options in _plugin_entries(mkdocs.get("plugins")):
+        if name in ("blog", "material/blog") and isinstance(options, dict):
+            return dict(options)
+    return {}
 
 
 def _language(mkdocs: dict) -> str:

@@ -14,7 +14,6 @@ from ..errors import Problem
 from ..model.essay import State
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE
-from .loader import read_mkdocs_yml
 
 OPTION = "draft_if_future_date"
 
@@ -22,7 +21,7 @@ OPTION = "draft_if_future_date"
 def bare_build_problems(publication: Publication) -> list[Problem]:
     """A warning when a bare engine build would publish a scheduled essay."""
     problems = []
-    if not _future_dates_are_drafts(publication):
+    if publication.settings.blog_options.get(OPTION) is not True:
         problems.append(Problem(
             CONFIG_FILE, f"plugins.blog.{OPTION}",
             f"not set: a bare 'zensical build' (or mkdocs without Letterpress) would publish scheduled "
@@ -35,10 +34,3 @@ def bare_build_problems(publication: Publication) -> list[Problem]:
                 "a scheduled essay with a 'draft:' line is published by a bare engine build "
                 "(Material judges it by that line alone); remove the 'draft:' line.", severity="warning"))
     return problems
-
-
-def _future_dates_are_drafts(publication: Publication) -> bool:
-    for entry in read_mkdocs_yml(publication.settings.root).get("plugins") or []:
-        if isinstance(entry, dict) and "blog" in entry:
-            return (entry["blog"] or {}).get(OPTION) is True
-    return False

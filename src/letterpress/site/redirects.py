@@ -31,7 +31,6 @@ from ..model.essay import Essay
 from ..model.files import write_atomic
 from ..model.publication import Publication
 from ..model.settings import Settings
-from .loader import read_mkdocs_yml
 
 # What the theme, the search plugin and the letters put in every site (files and folders).
 ENGINE_FILES = {"404.html": "the 'page not found' page", "sitemap.xml": "the sitemap",
@@ -112,21 +111,33 @@ def alias_problems(publication: Publication) -> list[Problem]:
 
     Drafts' and scheduled essays' aliases and pages count too: they are published one day.
     """
-    config = _mkdocs_config(publication.settings)
-    taken = site_paths(publication, config)
-    folders = dict(_reserved_folders(publication.settings, config))
+    taken = TakenPaths(publication)
     problems = []
     for essay in publication.essays:
         for index, alias in enumerate(essay.aliases):
-            file = alias_file(alias)
-            clash = _clash(file, taken, folders)
+            clash = taken.clash(alias)
             if clash:
                 problems.append(Problem(essay.source_path, f"aliases.{index}", (
                     f"'{alias}' is {clash}; choose another old path or remove the alias."),
                     essay.lines.get(f"aliases.{index}")))
                 continue
-            taken[file.as_posix()] = f"also an alias of {essay.source_path}"
+            taken.take(alias, f"also an alias of {essay.source_path}")
     return problems
+
+
+class TakenPaths:
+    """The site's files and reserved folders, which an alias may not be (the check's, and an import's)."""
+
+    def __init__(self, publication: Publication):
+        self.files = site_paths(publication)
+        self.folders = dict(_reserved_folders(publication.settings))
+
+    def clash(self, alias: str) -> str:
+        """What the redirect file of ``alias`` (or a folder on its way) already is, or ""."""
+        return _clash(alias_file(alias), self.files, self.folders)
+
+    def take(self, alias: str, what: str) -> None:
+        self.files[alias_file(alias).as_posix()] = what
 
 
 def _clash(file: PurePosixPath, taken: dict[str, str], folders: dict[str, str]) -> str:
@@ -140,14 +151,11 @@ def _clash(file: PurePosixPath, taken: dict[str, str], folders: dict[str, str]) 
     return ""
 
 
-def site_paths(publication: Publication, config: dict) -> dict[str, str]:
-    """Site-relative file path -> what it is, for every file the build is known to write.
-
-    ``config``: the parsed mkdocs.yml (``use_directory_urls`` decides where a page lands).
-    """
+def site_paths(publication: Publication) -> dict[str, str]:
+    """Site-relative file path -> what it is, for every file the build is known to write."""
     settings = publication.settings
     paths = dict(ENGINE_FILES)
-    paths.update(_docs_files(settings, config.get("use_directory_urls", True) is not False))
+    paths.update(_docs_files(settings, settings.use_directory_urls))
     for name, what in ((RSS_PATH, "the RSS feed"), (ATOM_PATH, "the Atom feed"), (JSON_PATH, "the JSON feed"),
                        (PODCAST_PATH, "the podcast feed")):
         paths[name] = f"{what} ({name})"
@@ -183,30 +191,14 @@ def _published(source: str, directory_urls: bool) -> str:
     return path.with_suffix(".html").as_posix()
 
 
-def _reserved_folders(settings: Settings, config: dict) -> Iterator[tuple[str, str]]:
+def _reserved_folders(settings: Settings) -> Iterator[tuple[str, str]]:
     """Folder prefixes (``assets/``, ``essays/archive/``) whose every file the build may write."""
     for folder, what in ENGINE_FOLDERS.items():
         yield f"{folder}/", f"inside /{folder}/, {what}"
-    blog = _blog_options(config)
+    blog = settings.blog_options
     for key, (default, what) in LISTING_FORMATS.items():
         value = blog.get(key, default)
         fixed = str(value if isinstance(value, str) else default).split("{", 1)[0]
         yield f"{settings.blog_dir}/{fixed}", f"inside /{settings.blog_dir}/{fixed}, {what} of the blog"
 
 
-def _blog_options(config: dict) -> dict:
-    """The options of Material's blog plugin in mkdocs.yml (``{}`` when it has none)."""
-    plugins = config.get("plugins", [])
-    for entry in plugins if isinstance(plugins, list) else [plugins]:
-        options = entry if isinstance(entry, dict) else {}
-        for name in ("blog", "material/blog"):
-            if isinstance(options.get(name), dict):
-                return options[name]
-    return {}
-
-
-def _mkdocs_config(settings: Settings) -> dict:
-    try:
-        return read_mkdocs_yml(settings.root)
-    except ProblemsError:
-        return {}  # the settings were read from it; a config that vanished since fails elsewhere
