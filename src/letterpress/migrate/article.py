@@ -3,16 +3,28 @@
 trafilatura finds the article among navigation, cookie banners, share bars,
 "recent posts" and footers, and gives it as HTML, which :mod:`.convert` turns
 into Markdown like any export's body. Its metadata (title, description, date,
-author, categories, tags) fills the front matter.
+authors, categories, tags) fills the front matter.
+
+trafilatura keeps images (``include_images``) with their ``alt`` and ``title``
+but has no element for a figure's caption: its output drops ``<figcaption>``
+(2.3 has no option that keeps it). So each caption is taken out of the page
+before extraction, its image marked with a key in ``title`` (one of the two
+attributes trafilatura carries over), and the figure is put together again
+around the marked image afterwards. The key holds a random token, so a page
+cannot name another figure's caption.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 
 import lxml.html
 from lxml import etree
+
+CAPTION_KEY = "letterpress-caption-{token}-{number}"
 
 
 @dataclass(frozen=True)
@@ -21,7 +33,7 @@ class Article:
     html: str  # the article's body, its title heading taken out
     description: str = ""
     created: datetime | None = None  # without offset: the day the page gives, in the publication's time
-    author: str = ""
+    authors: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
 
@@ -34,17 +46,74 @@ def extract_article(page: str, url: str) -> Article | None:
     """The article on ``page`` (HTML text) fetched from ``url``, or None when it has none."""
     import trafilatura  # imported here: it is slow to import and only these commands need it
 
-    body = trafilatura.extract(page, url=url, output_format="html", include_images=True, include_links=True,
+    marked, captions = _captions_marked(page)
+    body = trafilatura.extract(marked, url=url, output_format="html", include_images=True, include_links=True,
                                include_formatting=True, include_tables=True, include_comments=False)
     if not body:
         return None
     meta = trafilatura.extract_metadata(page, default_url=url)
     title = " ".join(((meta.title if meta else "") or "").split())
     return Article(
-        title=title, html=_without_title(body, title), description=(meta.description or "") if meta else "",
-        created=_day(meta.date if meta else None), author=(meta.author or "") if meta else "",
+        title=title, html=_with_captions(_without_title(body, title), captions),
+        description=(meta.description or "") if meta else "", created=_day(meta.date if meta else None),
+        authors=_authors(meta.author if meta else None),
         categories=tuple(meta.categories or ()) if meta else (), tags=tuple(meta.tags or ()) if meta else (),
     )
+
+
+def _authors(value: str | None) -> tuple[str, ...]:
+    """trafilatura's authors, which it joins with '; ', one by one."""
+    return tuple(dict.fromkeys(name.strip() for name in (value or "").split(";") if name.strip()))
+
+
+def _captions_marked(page: str) -> tuple[str, dict[str, str]]:
+    """The page with each figure's caption taken out and its image marked; key -> the caption's inner HTML."""
+    try:
+        document = lxml.html.document_fromstring(page)
+    except (etree.ParserError, ValueError):  # empty, or a str that declares an XML encoding
+        return page, {}
+    token, captions = secrets.token_hex(8), dict[str, str]()
+    for figure in list(document.iter("figure")):
+        image, caption = figure.find(".//img"), figure.find(".//figcaption")
+        if image is None or caption is None:
+            continue
+        key = CAPTION_KEY.format(token=token, number=len(captions))
+        captions[key] = _inner_html(caption)
+        image.set("title", key)
+        caption.drop_tree()  # its tail stays
+    if not captions:
+        return page, {}
+    return lxml.html.tostring(document, encoding="unicode", method="html"), captions
+
+
+def _with_captions(html: str, captions: dict[str, str]) -> str:
+    """The article's HTML with each marked image in a figure with its caption again (a fragment)."""
+    if not captions:
+        return html
+    root = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
+    for image in list(root.iter("img")):
+        caption = captions.get(image.get("title", ""))
+        if caption is None:
+            continue
+        del image.attrib["title"]
+        figure = lxml.html.fragment_fromstring(f"<figure><figcaption>{caption}</figcaption></figure>")
+        parent = image.getparent()
+        alone = parent is not None and parent.tag == "p" and len(parent) == 1 \
+            and not (parent.text or "").strip() and not (image.tail or "").strip()
+        holder = parent if alone else image  # an image alone in its paragraph: the figure takes the paragraph's place
+        figure.tail, holder.tail = holder.tail, None
+        holder.addprevious(figure)
+        image.tail = None
+        figure.insert(0, image)
+        if alone:
+            holder.getparent().remove(holder)
+    return _inner_html(root)
+
+
+def _inner_html(element) -> str:
+    """The HTML inside ``element`` (its leading text escaped again: lxml gives it decoded)."""
+    children = "".join(etree.tostring(child, encoding="unicode", method="html") for child in element)
+    return escape(element.text or "", quote=False) + children
 
 
 def _without_title(html: str, title: str) -> str:
@@ -56,7 +125,7 @@ def _without_title(html: str, title: str) -> str:
     first = next(iter(body), None)
     if first is not None and first.tag in ("h1", "h2") and " ".join(first.text_content().split()) == title:
         body.remove(first)
-    return (body.text or "") + "".join(etree.tostring(child, encoding="unicode", method="html") for child in body)
+    return _inner_html(body)
 
 
 def _day(value: str | None) -> datetime | None:

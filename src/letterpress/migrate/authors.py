@@ -21,8 +21,10 @@ from ..model.authors import authors_file
 from ..model.files import write_atomic
 from ..model.reader import material_slugify
 from ..model.settings import Settings
+from .convert import plain_text
 from .items import SourceError
 
+NAME_CHARS = 100
 AVATAR_SIZE = 128
 AVATAR_GREY = (176, 176, 176)
 
@@ -39,11 +41,18 @@ class AuthorBook:
     def path(self) -> Path:
         return authors_file(self.settings)
 
+    def keys_for(self, names: tuple[str, ...], chosen: str | None, source: str) -> list[str]:
+        """The author keys of a post by ``names``, in order (``chosen`` is --author, which replaces them all)."""
+        if chosen:
+            return [chosen]
+        keys = [self.key_for(name, None, source) for name in names if plain_text(name)]
+        return list(dict.fromkeys(keys)) or [self.key_for("", None, source)]
+
     def key_for(self, name: str, chosen: str | None, source: str) -> str:
         """The author key of a post by ``name`` (``chosen`` is --author, which wins)."""
         if chosen:
             return chosen
-        name = " ".join(name.split())
+        name = plain_text(name)[:NAME_CHARS]  # a name with markup or control characters is its text
         for key, known_name in {**self.known, **self.added}.items():
             if known_name.casefold() == name.casefold() and name:
                 return key

@@ -28,6 +28,8 @@ from markdownify import MarkdownConverter
 from ..model.characters import REFERENCE, find_unusable
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MARKUP = re.compile(r"<[A-Za-z!/?]|&(#?\w+);")  # a tag, comment or reference: the value is HTML
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # what no line of front matter may hold
 
 CHROME_TAGS = {"script", "style", "nav", "footer", "form", "button", "input", "select", "textarea", "noscript",
                "aside", "template", "svg", "object", "embed", "link", "meta", "header"}
@@ -39,10 +41,13 @@ FOOTNOTE_BODY = re.compile(r"^(footnote|footnote-item)$")
 FOOTNOTE_LIST = re.compile(r"footnotes|wp-block-footnotes")
 BACKREF = re.compile(r"footnote-(backref|number)|^fn-?back")
 LINK_SCHEMES = ("http", "https", "mailto")
-# Private-use characters standing for '<', '[' and ']' in the text while markdownify runs.
-LT, OPEN, CLOSE = "\ue000", "\ue001", "\ue002"
-TEXT_MARKS = str.maketrans({"<": LT, "[": OPEN, "]": CLOSE})
-RESTORED = {LT: "&lt;", OPEN: "\\[", CLOSE: "\\]"}
+# Private-use characters standing for '<', '[', ']', '{' and '}' in the text while markdownify runs.
+# Braces too: with attr_list (in most publications' markdown_extensions) a text ending in
+# '{: onclick="…" }' would give its paragraph that attribute.
+LT, OPEN, CLOSE, BRACE_OPEN, BRACE_CLOSE = "\ue000", "\ue001", "\ue002", "\ue003", "\ue004"
+TEXT_MARKS = str.maketrans({"<": LT, "[": OPEN, "]": CLOSE, "{": BRACE_OPEN, "}": BRACE_CLOSE})
+RESTORED = {LT: "&lt;", OPEN: "\\[", CLOSE: "\\]", BRACE_OPEN: "\\{", BRACE_CLOSE: "\\}"}
+BACKTICKS = re.compile(r"`+")
 REF = "LPFNREF{}LPFN"
 REF_PATTERN = re.compile(r"LPFNREF(\d+)LPFN")
 
@@ -63,6 +68,22 @@ class _Converter(MarkdownConverter):
     def convert_figcaption(self, el, text, parent_tags):
         text = text.strip()
         return f"\n\n_{text}_\n\n" if text else ""
+
+    def convert_pre(self, el, text, parent_tags):
+        """A code block whose fence is longer than any run of backticks in it.
+
+        markdownify always fences with three: code holding a line of three backticks
+        would end the block there, and what follows it would be Markdown again, raw
+        HTML included. Python-Markdown and SuperFences close a block only with its own fence.
+        """
+        block = super().convert_pre(el, text, parent_tags)  # type: ignore[misc]  # not in markdownify's stub
+        longest = max((len(run) for run in BACKTICKS.findall(text)), default=0)
+        if longest < 3:
+            return block
+        fence = "`" * (longest + 1)
+        opening, _, rest = block.partition("```")
+        body, _, closing = rest.rpartition("```")
+        return f"{opening}{fence}{body}{fence}{closing}"
 
 
 def to_markdown(html: str, base_url: str = "") -> Converted:
@@ -87,6 +108,23 @@ def to_markdown(html: str, base_url: str = "") -> Converted:
         etree.tostring(root, encoding="unicode", method="html"))
     converted.markdown = _tidy(markdown, notes)
     return converted
+
+
+def plain_text(value: str, markup: bool = True) -> str:
+    """A title, name, tag or excerpt as one line of text: markup in it becomes its text, control characters go.
+
+    Some platforms store titles and excerpts as HTML (WordPress allows ``<em>`` in
+    a title, a feed may send HTML); what reaches front matter or ``.authors.yml``
+    is text, so a tag there is taken for its words. A ``<`` that starts no tag
+    ("a < b", "I <3 rooms") stays as it is. ``markup=False``: ``value`` is text already (taken from HTML).
+    """
+    text = CONTROL.sub(" ", value or "")
+    if markup and MARKUP.search(text):
+        root = lxml.html.fragment_fromstring(text, create_parent="div")
+        for element in [element for element in root.iter("script", "style", "template") if element is not root]:
+            element.drop_tree()  # their content is code, not words (the tail stays)
+        text = root.text_content()
+    return " ".join(UNPRINTABLE.sub(" ", text).split())
 
 
 def _words(element) -> list[str]:

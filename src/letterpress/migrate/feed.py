@@ -76,7 +76,7 @@ def _item(entry, site: str, fetcher: Fetcher) -> Item:
         slug=page_slug(link), description=_plain(str(entry.get("summary") or "")) if body else "",
         # dict.get: feedparser's own get maps a missing 'updated' to 'published' (and warns)
         created=_moment(dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")),
-        updated=_moment(dict.get(entry, "updated_parsed")), author=str(entry.get("author") or ""),
+        updated=_moment(dict.get(entry, "updated_parsed")), authors=_authors(entry),
         tags=tuple(str(tag.get("term")) for tag in entry.get("tags") or () if tag.get("term")),
         aliases=page_aliases(link), base_url=link or site,
     )
@@ -101,6 +101,13 @@ def _from_page(item: Item, link: str, summary: str, fetcher: Fetcher) -> None:
         item.draft_reason = f"only the summary: no article found on {link}"
         return
     item.html, item.description = article.html, item.description or _plain(summary)
+
+
+def _authors(entry) -> tuple[str, ...]:
+    """Every author the entry names (an Atom entry may have several; RSS has one ``author`` or ``dc:creator``)."""
+    names = [str(author.get("name") or "") for author in entry.get("authors") or () if hasattr(author, "get")]
+    names = [name for name in names if name.strip()] or [str(entry.get("author") or "")]
+    return tuple(dict.fromkeys(name for name in names if name.strip()))
 
 
 def _title(entry) -> str:

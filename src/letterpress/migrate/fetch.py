@@ -1,12 +1,21 @@
-"""Bounded fetching of pages, images and narrations: timeouts, a size cap, http(s) only.
+"""Bounded fetching of pages, images and narrations: timeouts, a size cap, a time cap, http(s) only.
 
 Redirects are followed here, one hop at a time (at most :data:`MAX_REDIRECTS`), so
 that each hop is checked: a redirect to ``file:``, ``ftp:`` or any other scheme
-is refused instead of being handed to a client that might know it.
+is refused instead of being handed to a client that might know it, and so is a
+redirect to a loopback, private or link-local address other than the one the
+address started at (a page elsewhere cannot send the import to a service on
+this computer or its network). The read timeout bounds each wait, not the
+whole file: a server that sends a byte now and then would hold an import for
+ever, so each file also has a time cap (:data:`SECONDS` plus a second per MiB
+it may have).
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -14,6 +23,8 @@ from ..model import urls
 
 MAX_REDIRECTS = 5
 TIMEOUT = 20.0  # seconds to connect, and between two reads
+SECONDS = 60.0  # the time a file may take, plus a second for each MiB it may have
+BYTES_PER_SECOND = 1024 * 1024
 PAGE_BYTES = 5 * 1024 * 1024
 IMAGE_BYTES = 20 * 1024 * 1024
 AUDIO_BYTES = 500 * 1024 * 1024
@@ -34,10 +45,11 @@ class Fetched:
 class Fetcher:
     """Fetches http(s) URLs with one connection pool; use it as a context manager."""
 
-    def __init__(self, timeout: float = TIMEOUT):
+    def __init__(self, timeout: float = TIMEOUT, seconds: float = SECONDS):
         import httpx  # imported here: only importing commands need it
 
         self._httpx = httpx
+        self._seconds = seconds
         self._client = httpx.Client(timeout=timeout, follow_redirects=False,
                                     headers={"User-Agent": USER_AGENT})
 
@@ -54,10 +66,13 @@ class Fetcher:
             FetchError: not http(s), unreachable, an error status, too many redirects, or
                 more than ``max_bytes``.
         """
-        for _ in range(MAX_REDIRECTS + 1):
+        first, deadline = url, time.monotonic() + self._seconds + max_bytes / BYTES_PER_SECOND
+        for hop in range(MAX_REDIRECTS + 1):
             _check_scheme(url)
+            if hop:
+                _check_redirect(first, url)
             try:
-                fetched, location = self._one(url, max_bytes)
+                fetched, location = self._one(url, max_bytes, deadline)
             except self._httpx.HTTPError as error:
                 raise FetchError(f"cannot be fetched ({type(error).__name__}: {error or 'no answer'})") from None
             if fetched is not None:
@@ -65,7 +80,7 @@ class Fetcher:
             url = urljoin(url, location)
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
-    def _one(self, url: str, max_bytes: int) -> tuple[Fetched | None, str]:
+    def _one(self, url: str, max_bytes: int, deadline: float) -> tuple[Fetched | None, str]:
         with self._client.stream("GET", url) as response:
             if response.is_redirect:
                 return None, response.headers.get("location", "")
@@ -79,6 +94,9 @@ class Fetcher:
                 content += chunk
                 if len(content) > max_bytes:
                     raise FetchError(f"is more than the {max_bytes:,} bytes allowed")
+                if time.monotonic() > deadline:
+                    raise FetchError(f"took longer than the {self._seconds + max_bytes / BYTES_PER_SECOND:.0f} "
+                                     "seconds allowed (the server sends too slowly)")
             kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
             return Fetched(str(response.url), bytes(content), kind), ""
 
@@ -86,3 +104,30 @@ class Fetcher:
 def _check_scheme(url: str) -> None:
     if not urls.is_web_url(url) or not urlsplit(url).hostname:
         raise FetchError("is not an http:// or https:// address")
+
+
+def _check_redirect(first: str, url: str) -> None:
+    """Refuse a redirect to a local address (loopback, private, link-local) other than where ``first`` is."""
+    start, target = urlsplit(first), urlsplit(url)
+    if (start.hostname, start.port) == (target.hostname, target.port) or not _is_local(target.hostname or ""):
+        return
+    raise FetchError(f"redirects to {target.hostname}:{target.port or target.scheme}, a local or private address; "
+                     "an import never follows a redirect there")
+
+
+def _is_local(host: str) -> bool:
+    """Whether ``host`` is, or resolves to, an address of this computer or its private network."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
+    except (OSError, UnicodeError):
+        return False  # a name that does not resolve cannot be reached either
+    return any(_local_address(address) for address in addresses)
+
+
+def _local_address(text: str) -> bool:
+    address = ipaddress.ip_address(text.split("%")[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return not address.is_global or address.is_multicast

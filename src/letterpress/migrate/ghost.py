@@ -52,6 +52,9 @@ def _data(path: Path) -> dict:
         document = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
         raise SourceError(f"{path}: not JSON ({error}); this is not a Ghost export.") from None
+    except RecursionError:  # the json module parses nested lists and objects recursively
+        raise SourceError(f"{path}: nested deeper than Python's JSON reader can follow; this is not a Ghost "
+                          "export.") from None
     try:
         data = document["db"][0]["data"]
         if isinstance(data, dict) and isinstance(data[POSTS_TABLE], list):
@@ -82,11 +85,11 @@ class _Tables:
                 names.append(name)
         return tuple(names)
 
-    def author(self, post_id) -> str:
-        for row in self.posts_authors:
-            if row.get("post_id") == post_id:
-                return str((self.users.get(row.get("author_id")) or {}).get("name") or "")
-        return ""
+    def authors(self, post_id) -> tuple[str, ...]:
+        """Every author of the post, in Ghost's order (``posts_authors.sort_order``; the first is the primary)."""
+        names = (_string((self.users.get(row.get("author_id")) or {}).get("name"))
+                 for row in self.posts_authors if row.get("post_id") == post_id)
+        return tuple(dict.fromkeys(name for name in names if name))
 
 
 def _rows(data: dict, table: str) -> list[dict]:
@@ -114,7 +117,7 @@ def _add_post(export: Export, post: dict, tables: _Tables, site: str) -> None:
         source="ghost", source_id=post_id, title=title, html=_with_site(_cover(post, meta) + post["html"], site),
         slug=slug, description=_string(post.get("custom_excerpt")) or _string(meta.get("meta_description")),
         created=_moment(post.get("published_at")) or _moment(post.get("created_at")),
-        updated=_moment(post.get("updated_at")), author=tables.author(post.get("id")),
+        updated=_moment(post.get("updated_at")), authors=tables.authors(post.get("id")),
         tags=tables.tag_names(post.get("id")), draft_reason=_draft_reason(post),
         aliases=(f"/{slug}/",) if slug else (), base_url=f"{site}/{slug}/" if slug else site + "/",
     ))

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from ..errors import LetterpressError
 
+NAME_CHARS = 80  # of a title in the report
+
 
 class SourceError(LetterpressError):
     """An export, feed or page that cannot be imported; the message names the file or URL."""
@@ -22,7 +24,7 @@ class Item:
         title: the post's title; html: its body as the platform stored it.
         slug: the old address's slug, when the platform has one (else the title's).
         created, updated: when it was published (or is scheduled) and last changed.
-        author: the author's display name as the export gives it ("" when unknown).
+        authors: the authors' display names as the export gives them, in its order (empty when unknown).
         draft_reason: why the essay is written as a draft ("" for a published post).
         aliases: the old URL paths (``/p/<slug>``), each starting with ``/``.
         audio_url: a narration to download (Substack's ``podcast_url``).
@@ -39,7 +41,7 @@ class Item:
     description: str = ""
     created: datetime | None = None
     updated: datetime | None = None
-    author: str = ""
+    authors: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     draft_reason: str = ""
@@ -55,8 +57,9 @@ class Item:
 
     @property
     def name(self) -> str:
-        """How the report names the item: its title and source id."""
-        return f"{self.title or '(untitled)'!r} ({self.imported_from})"
+        """How the report names the item: its title (cut short) and source id."""
+        title = self.title if len(self.title) <= NAME_CHARS else self.title[:NAME_CHARS] + "…"
+        return f"{title or '(untitled)'!r} ({self.imported_from})"
 
 
 @dataclass

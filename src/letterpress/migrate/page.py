@@ -60,7 +60,7 @@ def _item(address: str, fetcher: Fetcher, required: bool) -> tuple[Item | None, 
         return None, "no article on the page"
     return Item(source="page", source_id=address, title=article.title, html=article.html,
                 slug=page_slug(address), description=article.description, created=article.created,
-                author=article.author, categories=article.categories, tags=article.tags,
+                authors=article.authors, categories=article.categories, tags=article.tags,
                 aliases=page_aliases(address), base_url=page.url), ""
 
 

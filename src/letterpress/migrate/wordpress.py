@@ -97,12 +97,18 @@ def _add_item(export: Export, element, site: str, names: dict[str, str]) -> None
         slug=_text(element, f"{WP}post_name"), description=_plain(element.findtext(EXCERPT) or ""),
         created=_moment(_text(element, f"{WP}post_date_gmt")) or _moment(_text(element, f"{WP}post_date")),
         updated=_moment(_text(element, f"{WP}post_modified_gmt")),
-        author=names.get(_text(element, CREATOR)) or _text(element, CREATOR),
+        authors=_authors(element, names),
         categories=_terms(element, "category"), tags=_terms(element, "post_tag"),
         draft_reason=_draft_reason(status, _text(element, f"{WP}post_password")),
         aliases=_alias(link, status), base_url=link or site,
         left_out=tuple(f"a [{match.group(1).lower()}] shortcode" for match in SHORTCODE.finditer(content)),
     ))
+
+
+def _authors(element, names: dict[str, str]) -> tuple[str, ...]:
+    """The post's author (WordPress has one per post: ``dc:creator``, a login named in ``wp:author``)."""
+    login = _text(element, CREATOR)
+    return (names.get(login) or login,) if login else ()
 
 
 def _terms(element, domain: str) -> tuple[str, ...]:

@@ -24,12 +24,13 @@ from ..model.aliases import AliasError, parse_alias
 from ..model.audio import MIME_BY_SUFFIX, NotAudioError, read_facts
 from ..model.files import write_atomic
 from ..model.frontmatter import FrontMatterError, read_text, split
-from ..model.reader import CONTROL, material_slugify
+from ..model.reader import material_slugify
 from ..model.settings import Settings
 from .authors import AuthorBook, load_book
-from .convert import Converted, to_markdown
+from .convert import Converted, plain_text, to_markdown
 from .fetch import AUDIO_BYTES, IMAGE_BYTES, Fetcher, FetchError
 from .items import Export, Item
+from .old_addresses import Planned, keep_free_aliases
 from .report import Report
 
 IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
@@ -38,6 +39,12 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"}
 AUDIO_TYPES = {"audio/mpeg": ".mp3", "audio/mp3": ".mp3", "audio/mp4": ".m4a", "audio/x-m4a": ".m4a",
                "audio/aac": ".aac", "audio/ogg": ".ogg"}
 DESCRIPTION_CHARS = 240
+# An export is hostile until checked: a title of megabytes or thousands of tags would make
+# front matter that `letterpress check` refuses (64 KiB at most), so each is cut to a size no
+# real post reaches.
+TITLE_CHARS = 300
+TERM_CHARS = 100
+MAX_TERMS = 50
 
 
 @dataclass(frozen=True)
@@ -63,8 +70,9 @@ class _Plan:
     item: Item
     path: Path
     slug: str
-    author: str
+    authors: list[str]
     converted: Converted
+    aliases: list[str] = field(default_factory=list)
 
 
 def import_items(export: Export, settings: Settings, options: Options, source: str) -> Report:
@@ -109,8 +117,18 @@ def _plans(items: list[Item], settings: Settings, options: Options, book: Author
             continue
         slug = path.stem
         existing.by_slug[slug] = existing.by_source[item.imported_from] = path  # two items, one slug: one wins
-        plans.append(_Plan(item, path, slug, book.key_for(item.author, options.author, source), converted))
+        plans.append(_Plan(item, path, slug, book.keys_for(item.authors, options.author, source), converted,
+                           _aliases(item)))
+    _free_aliases(plans, settings, report)
     return plans
+
+
+def _free_aliases(plans: list[_Plan], settings: Settings, report: Report) -> None:
+    """Only the aliases the built site can redirect stay (:mod:`.old_addresses`)."""
+    planned = [Planned(plan.path, plan.slug, plan.item.name, plan.aliases) for plan in plans]
+    keep_free_aliases(planned, settings, report.problems)
+    for plan, entry in zip(plans, planned, strict=True):
+        plan.aliases = entry.aliases
 
 
 def _target(item: Item, existing: _Existing, settings: Settings, overwrite: bool) -> tuple[Path | None, str]:
@@ -130,7 +148,7 @@ def _target(item: Item, existing: _Existing, settings: Settings, overwrite: bool
 
 
 def _slug(item: Item) -> str:
-    slug = material_slugify(unquote(item.slug) or item.title, "-").strip("-")
+    slug = material_slugify(unquote(item.slug) or plain_text(item.title), "-").strip("-")
     slug = re.sub(r"[^a-z0-9-]+", "", slug)[:80].strip("-")
     return slug or material_slugify(f"{item.source}-{item.source_id}", "-")
 
@@ -230,18 +248,18 @@ def _front_matter(plan: _Plan, settings: Settings, book: AuthorBook, audio, draf
         meta["subtitle"] = _line(item.subtitle)
     meta["description"] = _description(item, plan.converted) or meta["title"]
     meta["date"] = _date(item, settings)
-    meta["authors"] = [plan.author]
+    meta["authors"] = plan.authors
     for key in ("categories", "tags"):
-        if values := [_line(value) for value in getattr(item, key) if _line(value)]:
-            meta[key] = values
+        if values := list(dict.fromkeys(term for value in getattr(item, key) if (term := _line(value, TERM_CHARS)))):
+            meta[key] = values[:MAX_TERMS]
     if draft:
         meta["draft"] = True
     meta["newsletter"] = False  # it was sent already, or the author decides
     meta["slug"] = plan.slug
     if audio:
-        meta["audio"] = {**audio, "narrator": book.name_of(plan.author)}
-    if aliases := _aliases(item):
-        meta["aliases"] = aliases
+        meta["audio"] = {**audio, "narrator": book.name_of(plan.authors[0])}
+    if plan.aliases:
+        meta["aliases"] = plan.aliases
     meta["imported_from"] = item.imported_from
     return meta
 
@@ -257,15 +275,17 @@ def _aliases(item: Item) -> list[str]:
     return list(dict.fromkeys(kept))
 
 
-def _line(text: str) -> str:
-    return " ".join(CONTROL.sub(" ", text or "").split())
+def _line(text: str, limit: int = TITLE_CHARS) -> str:
+    """``text`` as one line of plain text (:func:`~.convert.plain_text`), at most ``limit`` characters."""
+    line = plain_text(text)
+    return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
 
 
 def _description(item: Item, converted: Converted) -> str:
-    text = _line(item.description) or _line(item.subtitle)
+    text = _line(item.description, DESCRIPTION_CHARS * 2) or _line(item.subtitle, DESCRIPTION_CHARS * 2)
     if text:
-        return text[:DESCRIPTION_CHARS * 2]
-    first = _line(converted.first_text)
+        return text
+    first = plain_text(converted.first_text, markup=False)
     sentences = re.split(r"(?<=[.!?])\s+", first)
     chosen = ""
     for sentence in sentences:
