@@ -13,8 +13,8 @@ def _common(command):
                            help="Replace essays imported before (recognised by their source id or old URL).")(command)
     command = click.option("--dry-run", is_flag=True, help="Write nothing; print what would be written.")(command)
     return click.option("--author", "author", default=None, metavar="KEY",
-                        help="Give every essay this author from .authors.yml (default: the export's author, "
-                             "added to .authors.yml when new).")(command)
+                        help="Give every essay this one author from .authors.yml (default: every author the "
+                             "post had, each added to .authors.yml when new).")(command)
 
 
 def _options(author, dry_run, overwrite):
