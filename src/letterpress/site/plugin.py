@@ -60,7 +60,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         self.publication = self.handed or self._resolve_publication(config)
         self.essays_by_source = {os.path.normcase(str(e.path)): e for e in self.publication.essays}
         config.markdown_extensions.append(EpigraphExtension())
-        config.extra["letterpress"] = site_facts(self.publication.settings)
+        config.extra["letterpress"] = site_facts(self.publication.settings, self.publication.authors)
         escape_values(config, TEXT_CONFIG)
         for blog in _blogs(config):
             # We schedule (in the publication's timezone, under LETTERPRESS_NOW), not Material (in UTC).

@@ -38,7 +38,7 @@ from ..model.essay import Essay, State
 from ..model.files import write_atomic
 from ..model.letters import previewing_drafts
 from ..model.publication import Publication
-from ..model.settings import CONFIG_FILE, Settings
+from ..model.settings import CONFIG_FILE
 from ..render.markdown import link_url
 from .escaping import markdown_text
 from .loader import read_mkdocs_yml
@@ -80,7 +80,7 @@ def stage(publication: Publication, folder: Path) -> Path:
     for essay in shown.values():
         target = docs / essay.path.resolve().relative_to(settings.docs_dir.resolve())
         write_atomic(target, staged_markdown(essay, publication))
-    config = staged_config(settings)
+    config = staged_config(publication)
     return write_atomic(folder / CONFIG_FILE, _config_text(config))
 
 
@@ -100,11 +100,12 @@ def staged_markdown(essay: Essay, publication: Publication) -> str:
     return f"---\n{front}---\n\n{essay.body}"
 
 
-def staged_config(settings: Settings) -> dict:
+def staged_config(publication: Publication) -> dict:
     """The author's config, pointed at the staged docs and free of our plugin.
 
     The folders are relative to the staged config: Zensical fails on absolute ones.
     """
+    settings = publication.settings
     config = read_mkdocs_yml(settings.root)
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
@@ -125,7 +126,7 @@ def staged_config(settings: Settings) -> dict:
     config.setdefault("extra", {})
     if not isinstance(config["extra"], dict):
         raise LetterpressError(f"{CONFIG_FILE}: 'extra' must be a mapping of settings.")
-    config["extra"]["letterpress"] = site_facts(settings)
+    config["extra"]["letterpress"] = site_facts(settings, publication.authors)
     return config
 
 

@@ -38,13 +38,13 @@ def essay_view(essay: Essay, settings: Settings, authors: dict[str, Author]) -> 
         "subtitle": essay.subtitle,
         "description": essay.description,
         "audio": audio_view(essay.audio) if essay.audio else None,
-        "authors": [author_view(authors[key]) for key in essay.authors if key in authors],
+        "authors": [key for key in essay.authors if key in authors],  # their views: site_facts
         "og": open_graph(essay, settings, page_url),
         "jsonld": json_ld(essay, settings, authors, page_url),
     }
 
 
-def site_facts(settings: Settings) -> dict:
+def site_facts(settings: Settings, authors: dict[str, Author]) -> dict:
     """What the templates need from the config, as ``config.extra.letterpress``, for every engine.
 
     Computed here, so templates only print it: feed links need a ``site_url``, the
@@ -59,6 +59,8 @@ def site_facts(settings: Settings) -> dict:
         "podcast_title": settings.podcast.title or settings.site_name,
         "podcast_url": settings.absolute_url("podcast.xml") if has_url else "",
         "subscribe_action": f"{service}/subscribe" if urls.is_web_url(service) else "",
+        # Once for the site, not on every page: Zensical hands each page's metadata to every template.
+        "authors": {key: author_view(author) for key, author in authors.items()},
     }
 
 
@@ -141,7 +143,7 @@ def script_json(data) -> str:
     No ``<``, ``>`` or ``&`` is left, so no text from metadata can close the
     element or open a comment inside it.
     """
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.translate(SCRIPT_SAFE)
 
 
