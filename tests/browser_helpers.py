@@ -1,7 +1,8 @@
 """Helpers for the served-site tests: a real server on 127.0.0.1, Chromium, axe.
 
 Plain functions and context managers; the fixtures that use them live in
-conftest.py (server) and test_browser.py (browser), one of each per session.
+conftest.py: the server of the sample build (one per session), Chromium (one per
+test module) and ``open_page``.
 """
 
 from __future__ import annotations

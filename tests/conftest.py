@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from import_support import fixture_server
+
 REPO = Path(__file__).resolve().parent.parent
 # A fixed "now" so the future-dated sample essay stays scheduled and output is stable.
 SAMPLE_NOW = "2026-11-01T12:00:00"
@@ -81,6 +83,32 @@ def site_server(built_site):
         yield base_url
 
 
+# Module scope: each module's Chromium is closed before the next module starts a Playwright of its own.
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the test module."""
+    from browser_helpers import chromium_browser
+
+    with chromium_browser() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def open_page(browser, site_server):
+    """Open a path of the sample build in a fresh context: ``open_page(path, **context_options)``."""
+    from browser_helpers import page_opener
+
+    with page_opener(browser, site_server) as open_:
+        yield open_
+
+
+@pytest.fixture(scope="module")
+def import_server():
+    """Base URL of the import tests' local HTTP server (tests/import_support.py), one per module."""
+    with fixture_server() as base:
+        yield base
+
+
 @pytest.fixture
 def publication_copy(tmp_path) -> Path:
     """A writable copy of the sample publication (config, docs, overrides, newsletter)."""
@@ -97,11 +125,9 @@ def publication_copy(tmp_path) -> Path:
 @pytest.fixture
 def minimal_publication(tmp_path) -> Path:
     """A writable copy of tests/fixtures/minimal: one good essay, using the repository's overrides/."""
-    root = tmp_path / "pub"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", root)
-    config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("../../../overrides", str(REPO / "overrides")))
-    return root
+    from scratch_publication import minimal_copy
+
+    return minimal_copy(tmp_path / "pub")
 
 
 @pytest.fixture

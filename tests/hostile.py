@@ -8,13 +8,14 @@ break out of an attribute if any output printed them as HTML.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
 import yaml
+
+from scratch_publication import minimal_copy
 
 SLUG = "hostile-essay"
 # A quote in the path: it breaks out of any attribute that prints the URL as it is.
@@ -39,17 +40,9 @@ FIELDS = {
 }
 
 
-MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
-OVERRIDES = Path(__file__).resolve().parent.parent / "overrides"
-
-
 def hostile_publication(root: Path) -> Path:
     """A copy of tests/fixtures/minimal at ``root``, made hostile (as :func:`make_hostile`)."""
-    shutil.copytree(MINIMAL, root)
-    config = root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("../../../overrides", str(OVERRIDES)),
-                      encoding="utf-8")
-    return make_hostile(root)
+    return make_hostile(minimal_copy(root))
 
 
 def make_hostile(root: Path) -> Path:

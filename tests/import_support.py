@@ -8,9 +8,13 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from scratch_publication import minimal_copy
+
+publication = minimal_copy  # the import tests' name for it: a fresh copy of tests/fixtures/minimal
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 GOLDEN = Path(__file__).parent / "golden" / "import"
 TOKEN = "__SERVER__"
+POSTS = Path("docs/essays/posts")
 
 
 def routes() -> dict[str, tuple[int, str, bytes, dict[str, str]]]:
@@ -76,8 +80,9 @@ def substack_zip(target: Path, base: str, folder: Path = FIXTURES / "substack") 
     return target
 
 
-def with_server(path: Path, base: str, target: Path) -> Path:
-    """A copy of the text fixture at ``path`` with its ``__SERVER__`` addresses pointing at ``base``."""
+def with_server(path: Path, base: str, folder: Path) -> Path:
+    """A copy in ``folder`` of the text fixture at ``path``, its ``__SERVER__`` addresses pointing at ``base``."""
+    target = folder / path.name
     target.write_text(path.read_text().replace(TOKEN, base))
     return target
 
@@ -99,6 +104,41 @@ def run(root: Path, *args: str):
         return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
+def imported_into(folder: Path, *args: str):
+    """A fresh :func:`publication` at ``folder/pub`` after ``letterpress import ARGS`` succeeded: (root, result)."""
+    root = publication(folder / "pub")
+    result = run(root, "import", *args)
+    assert result.exit_code == 0, result.output
+    return root, result
+
+
+def build(root: Path, site: Path) -> Path:
+    """``site``, into which ``letterpress build`` built the publication at ``root`` (it must succeed)."""
+    result = run(root, "build", "--site-dir", str(site))
+    assert result.exit_code == 0, result.output
+    return site
+
+
+def refused(root: Path, *args: str) -> str:
+    """The one line ``letterpress ARGS`` refuses with (exit status 1), having written nothing under ``root``."""
+    before = snapshot(root)
+    result = run(root, *args)
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 1 and len(lines) == 1, result.output
+    assert snapshot(root) == before
+    return lines[0]
+
+
+def refused_export(root: Path, source: str, export: Path, content: str | None, *options: str) -> str:
+    """The line ``letterpress import SOURCE EXPORT OPTIONS`` refuses ``export`` with (as :func:`refused`), once
+    ``content`` is written there (None: no such file); the line names the export first."""
+    if content is not None:
+        export.write_text(content)
+    line = refused(root, "import", source, str(export), *options)
+    assert line.startswith(f"error: {export}: "), line
+    return line
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` but the subscriber store (relative path -> content), to show nothing was written.
 
@@ -108,22 +148,38 @@ def snapshot(root: Path) -> dict[str, bytes]:
             if path.is_file() and ".sqlite3" not in path.name}
 
 
-def publication(target: Path) -> Path:
-    """A copy of tests/fixtures/minimal (one essay, author julia) at ``target``, using the repository's overrides/."""
-    import shutil
-
-    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", target)
-    config = target / "mkdocs.yml"
-    repo = Path(__file__).resolve().parent.parent
-    config.write_text(config.read_text().replace("../../../overrides", str(repo / "overrides")))
-    return target
-
-
 def front_matter(path: Path) -> dict:
     """The front matter of the essay at ``path``, read by the model's own reader."""
     from letterpress.model.frontmatter import read_text, split
 
     return split(read_text(path.read_bytes(), str(path)), str(path)).meta
+
+
+def meta(root: Path, name: str) -> dict:
+    """The front matter of the imported essay ``name`` (``docs/essays/posts/NAME``) of the publication at ``root``."""
+    return front_matter(root / POSTS / name)
+
+
+def essay_names(root: Path) -> list[str]:
+    """The file names of the essays of the publication at ``root`` (``docs/essays/posts/*.md``), sorted."""
+    return sorted(path.name for path in (root / POSTS).glob("*.md"))
+
+
+def golden_essay(root: Path, source: str, name: str, base: str, update: bool) -> str:
+    """The text of the imported essay ``name``, the server's address ``base`` as the fixture writes it, once it
+    equals the golden file ``tests/golden/import/SOURCE/NAME`` (rewritten first with --update-golden)."""
+    text = imported_text((root / POSTS / name).read_text(), base)
+    check_golden(text, GOLDEN / source / name, update)
+    return text
+
+
+def import_again(root: Path, *args: str) -> str:
+    """The output of ``letterpress import ARGS`` run again at ``root``: it succeeds, doing and writing nothing."""
+    before = snapshot(root)
+    result = run(root, "import", *args)
+    assert result.exit_code == 0 and "nothing to do" in result.output, result.output
+    assert snapshot(root) == before
+    return result.output
 
 
 def check_golden(text: str, golden: Path, update: bool) -> None:

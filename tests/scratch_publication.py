@@ -1,8 +1,16 @@
-"""The small "Test Rooms" publication the send, publish and subscriber tests write into a temporary folder."""
+"""The small "Test Rooms" publication the send, publish and subscriber tests write into a temporary folder,
+the git repositories (a bare remote and its clones) the publish tests keep it in, and copies of
+tests/fixtures/minimal."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Sequence
+from pathlib import Path
+
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+OVERRIDES = Path(__file__).resolve().parent.parent / "overrides"
 
 MKDOCS_YML = """\
 site_name: Test Rooms
@@ -64,3 +72,31 @@ def _indented(lines: Sequence[str], indent: int) -> str:
 def _section(name: str, lines: Sequence[str]) -> str:
     """A section of the plugin's config, or "" when it has no lines."""
     return f"      {name}:\n{_indented(lines, 8)}" if lines else ""
+
+
+def minimal_copy(target: Path) -> Path:
+    """A copy of tests/fixtures/minimal (one good essay, author julia) at ``target``, using the repository's
+    overrides/; returns ``target``."""
+    shutil.copytree(MINIMAL, target)
+    config = target / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("../../../overrides", str(OVERRIDES)),
+                      encoding="utf-8")
+    return target
+
+
+def git(root: Path, *args: str) -> str:
+    """``git ARGS`` run in ``root`` as Julia, with ``root`` as HOME (no one's own git config); its output."""
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "GIT_AUTHOR_NAME": "Julia", "GIT_COMMITTER_NAME": "Julia",
+                               "GIT_AUTHOR_EMAIL": "j@example.org", "GIT_COMMITTER_EMAIL": "j@example.org",
+                               "HOME": str(root)}).stdout
+
+
+def seed_remote(seed: Path, bare: Path, message: str) -> Path:
+    """A new bare remote at ``bare`` (branch main) holding everything in the folder ``seed`` as one commit."""
+    git(bare.parent, "init", "-q", "--bare", "-b", "main", str(bare))
+    git(seed, "init", "-q", "-b", "main")
+    git(seed, "add", "-A")
+    git(seed, "commit", "-q", "-m", message)
+    git(seed, "push", "-q", str(bare), "main")
+    return bare

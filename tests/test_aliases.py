@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -22,14 +21,14 @@ import pytest
 from click.testing import CliRunner
 from lxml import html
 
-from browser_helpers import free_port, launch_chromium
+from browser_helpers import free_port
 from letterpress.cli.main import cli
 from letterpress.errors import Problem, ProblemsError
 from letterpress.model.aliases import AliasError, alias_file, parse_alias
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
+from scratch_publication import minimal_copy
 
-REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 BIN = Path(sys.executable).parent
 
@@ -144,12 +143,10 @@ def quoted(items) -> str:
 def aliased(tmp_path_factory) -> tuple[Path, str]:
     """A scratch publication whose site_url is a free port on 127.0.0.1, with a published essay
     carrying aliases, a draft and a scheduled essay carrying theirs."""
-    root = tmp_path_factory.mktemp("aliased") / "pub"
-    shutil.copytree(FIXTURES / "minimal", root)
+    root = minimal_copy(tmp_path_factory.mktemp("aliased") / "pub")
     base_url = f"http://127.0.0.1:{free_port()}"
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("../../../overrides", str(REPO / "overrides"))
-                      .replace("https://test.example.org/", base_url + "/"))
+    config.write_text(config.read_text().replace("https://test.example.org/", base_url + "/"))
     write_essay(root, "moved", json.dumps(TITLE), f"slug: moved-here\naliases: {quoted(PUBLISHED_ALIASES)}\n"
                 "imported_from: substack:171234567\n")
     write_essay(root, "unfinished", "Unfinished", "draft: true\naliases: [/p/unfinished]\n")
@@ -209,16 +206,6 @@ def test_a_hostile_site_url_stays_inside_the_attribute():
 
 def load_minimal_essay():
     return load_publication(load_settings(FIXTURES / "minimal")).essay("a-good-essay")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @contextmanager

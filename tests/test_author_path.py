@@ -23,11 +23,12 @@ from letterpress.cli import cli
 from letterpress.model.letters import SINCE_KEY
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
+from scratch_publication import git, seed_remote
 
 remote = publish_setup.remote
 server_clone = publish_setup.server_clone
 smtp = publish_setup.smtp
-git, recipients = publish_setup.git, publish_setup.recipients
+recipients = publish_setup.recipients
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
 NARRATED = """\
@@ -276,20 +277,14 @@ def readme_workflow() -> list[str]:
 
 def sample_remote(tmp_path: Path) -> Path:
     """A bare remote holding the sample publication as the repository would commit it now."""
-    listed = publish_setup.git(REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
+    listed = git(REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
                                *PUBLICATION)
     seed = tmp_path / "seed"
     for name in filter(None, listed.split("\0")):
         if (REPO / name).is_file():
             (seed / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, seed / name)
-    bare = tmp_path / "quietrooms.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", "-A")
-    git(seed, "commit", "-q", "-m", "Quiet Rooms")
-    git(seed, "push", "-q", str(bare), "main")
-    return bare
+    return seed_remote(seed, tmp_path / "quietrooms.git", "Quiet Rooms")
 
 
 def shell(root: Path, line: str) -> subprocess.CompletedProcess:

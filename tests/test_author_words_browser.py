@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
-from browser_helpers import describe_violations, launch_chromium, run_axe
+from browser_helpers import describe_violations, run_axe
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
 
@@ -20,29 +19,10 @@ pytestmark = pytest.mark.browser
 NARRATED_SLUG = "the-listening-hour"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def essay_page(browser, site_server):
+def essay_page(open_page):
     """The narrated sample essay at a given width: ``essay_page(width)``."""
-    contexts = []
-
-    def open_(width: int):
-        context = browser.new_context(base_url=site_server, viewport={"width": width, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"/essays/{NARRATED_SLUG}/")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
+    return lambda width: open_page(f"/essays/{NARRATED_SLUG}/", viewport={"width": width, "height": 900})
 
 
 @pytest.fixture(scope="module")

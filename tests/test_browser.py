@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 import hostile
-from browser_helpers import AXE_OPTIONS, chromium_browser, describe_violations, page_opener, rules_run, run_axe, serving
+from browser_helpers import AXE_OPTIONS, describe_violations, rules_run, run_axe, serving
 from letterpress.model.audio import format_clock, human_size
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
@@ -36,20 +36,6 @@ FOCUSED = """() => {
 PLAYING_FROM = ("start => { const a = document.querySelector('[data-lp-player]'); "
                 "return a.currentTime >= start && !a.paused; }")
 AT_LEAST = "start => document.querySelector('[data-lp-player]').currentTime >= start"
-
-
-# Module scope: closed before other modules start their own Playwright.
-@pytest.fixture(scope="module")
-def browser():
-    with chromium_browser() as browser:
-        yield browser
-
-
-@pytest.fixture
-def open_page(browser, site_server):
-    """Open a site path in a fresh context: ``open_page(path, **context_options)``."""
-    with page_opener(browser, site_server) as open_:
-        yield open_
 
 
 @pytest.fixture(scope="session")

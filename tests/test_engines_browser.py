@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from browser_helpers import chromium_browser, describe_violations, page_opener, run_axe, serving
+from browser_helpers import describe_violations, page_opener, run_axe, serving
 
 pytestmark = pytest.mark.browser
 
@@ -27,33 +27,22 @@ def zensical_server(zensical_site):
         yield base_url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium_browser() as browser:
-        yield browser
-
-
 @pytest.fixture
 def open_page(browser, zensical_server):
+    """conftest's ``open_page``, over the Zensical build."""
     with page_opener(browser, zensical_server) as open_:
         yield open_
 
 
-def test_a_chapter_link_seeks_the_player_and_plays(open_page):
+@pytest.mark.parametrize(("links", "nth"), [("#listen .lp-chapters a", 1), ("a.lp-listen-from", 2)],
+                         ids=["chapter-link", "listen-from-here"])
+def test_a_seek_link_seeks_the_player_and_plays(open_page, links, nth):
     page = open_page(NARRATED)
-    link = page.locator("#listen .lp-chapters a").nth(1)
+    link = page.locator(links).nth(nth)
     start = float(link.get_attribute("data-lp-seek"))
     link.click()
     page.wait_for_function(PLAYING_FROM, arg=start, timeout=WAIT_MS)
     assert urlsplit(page.url).path == NARRATED, "the link left the page instead of seeking"
-
-
-def test_listen_from_here_seeks_too(open_page):
-    page = open_page(NARRATED)
-    link = page.locator("a.lp-listen-from").nth(2)
-    start = float(link.get_attribute("data-lp-seek"))
-    link.click()
-    page.wait_for_function(PLAYING_FROM, arg=start, timeout=WAIT_MS)
 
 
 @pytest.mark.parametrize("path", [NARRATED, "/essays/", "/essays/archive/2026/"])

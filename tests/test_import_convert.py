@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from import_support import fixture_server
 from letterpress.migrate.authors import AuthorBook, _with_entries
 from letterpress.migrate.convert import to_markdown
 from letterpress.migrate.fetch import Fetcher, FetchError
@@ -38,27 +37,21 @@ def test_embeds_are_named_as_not_converted_and_images_listed_once():
     assert converted.images == ["https://old.example.org/a.png"]
 
 
-@pytest.fixture(scope="module")
-def server():
-    with fixture_server() as base:
-        yield base
-
-
 @pytest.mark.parametrize(("path", "limit", "expected"), [
     ("/images/lamp.png", 10, "is 166 bytes, more than the 10 allowed"),
     ("/loop", 1000, "more than 5 redirects"),
     ("/to-file", 1000, "is not an http:// or https:// address"),
     ("/nothing", 1000, "answered HTTP 404"),
 ])
-def test_fetching_is_bounded(server, path, limit, expected):
+def test_fetching_is_bounded(import_server, path, limit, expected):
     with Fetcher() as fetcher, pytest.raises(FetchError, match=expected):
-        fetcher.get(server + path, limit)
+        fetcher.get(import_server + path, limit)
 
 
-def test_a_redirect_to_http_is_followed(server):
+def test_a_redirect_to_http_is_followed(import_server):
     with Fetcher() as fetcher:
-        fetched = fetcher.get(server + "/to-lamp")
-    assert fetched.url == server + "/images/lamp.png" and fetched.content_type == "image/png"
+        fetched = fetcher.get(import_server + "/to-lamp")
+    assert fetched.url == import_server + "/images/lamp.png" and fetched.content_type == "image/png"
 
 
 AUTHORS = """\

@@ -13,112 +13,80 @@ from pathlib import Path
 
 import pytest
 
-from import_support import (
-    FIXTURES,
-    GOLDEN,
-    check_golden,
-    fixture_server,
-    front_matter,
-    imported_text,
-    publication,
-    run,
-    snapshot,
-    substack_zip,
-)
-
-POSTS = Path("docs/essays/posts")
+import import_support as support
 
 
 @pytest.fixture(scope="module")
-def server():
-    with fixture_server() as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def export_zip(tmp_path_factory, server) -> Path:
-    return substack_zip(tmp_path_factory.mktemp("export") / "export.zip", server)
+def export_zip(tmp_path_factory, import_server) -> Path:
+    return support.substack_zip(tmp_path_factory.mktemp("export") / "export.zip", import_server)
 
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory, export_zip):
     """The minimal publication after one import of the fixture export: (root, result)."""
-    root = publication(tmp_path_factory.mktemp("substack") / "pub")
-    result = run(root, "import", "substack", str(export_zip))
-    assert result.exit_code == 0, result.output
-    return root, result
+    return support.imported_into(tmp_path_factory.mktemp("substack"), "substack", str(export_zip))
 
 
 @pytest.fixture(scope="module")
 def built(imported, tmp_path_factory) -> Path:
-    root, _ = imported
-    site = tmp_path_factory.mktemp("substack-site")
-    result = run(root, "build", "--site-dir", str(site))
-    assert result.exit_code == 0, result.output
-    return site
+    return support.build(imported[0], tmp_path_factory.mktemp("substack-site"))
 
 
 @pytest.fixture
-def fresh(tmp_path) -> Path:
-    return publication(tmp_path / "pub")
-
-
-def _meta(root: Path, name: str) -> dict:
-    return front_matter(root / POSTS / name)
+def fresh(minimal_publication) -> Path:
+    return minimal_publication
 
 
 def test_each_post_becomes_an_essay_and_the_thread_is_skipped(imported):
     root, result = imported
-    written = sorted(path.name for path in (root / POSTS).glob("*.md"))
-    assert written == ["for-members.md", "good.md", "the-lost-picture.md", "the-quiet-hour.md",
+    assert support.essay_names(root) == ["for-members.md", "good.md", "the-lost-picture.md", "the-quiet-hour.md",
                        "unfinished-thoughts.md"]
     assert "skipped 'Ask Me Anything' (substack:171234570): a thread, not an essay" in result.output
     assert "4 essays written, 1 skipped, 1 images and 1 narrations fetched, 1 problems." in result.output
 
 
 def test_front_matter_of_a_published_post(imported):
-    meta = _meta(imported[0], "the-quiet-hour.md")
-    assert meta["title"] == "The Quiet Hour"
-    assert meta["subtitle"] == meta["description"] == "What an empty room teaches a listener"
-    assert str(meta["date"]) == "2024-03-10 09:30:00"  # 09:30 UTC is 09:30 in Lisbon in March
-    assert meta["authors"] == ["julia"]  # the export names no author: the publication's own
-    assert meta["newsletter"] is False and "draft" not in meta
-    assert meta["slug"] == "the-quiet-hour"
-    assert meta["aliases"] == ["/p/the-quiet-hour"]
-    assert meta["imported_from"] == "substack:171234567"
-    assert meta["audio"] == {"src": "../audio/the-quiet-hour.mp3", "narrator": "Julia Keller"}
+    essay = support.meta(imported[0], "the-quiet-hour.md")
+    assert essay["title"] == "The Quiet Hour"
+    assert essay["subtitle"] == essay["description"] == "What an empty room teaches a listener"
+    assert str(essay["date"]) == "2024-03-10 09:30:00"  # 09:30 UTC is 09:30 in Lisbon in March
+    assert essay["authors"] == ["julia"]  # the export names no author: the publication's own
+    assert essay["newsletter"] is False and "draft" not in essay
+    assert essay["slug"] == "the-quiet-hour"
+    assert essay["aliases"] == ["/p/the-quiet-hour"]
+    assert essay["imported_from"] == "substack:171234567"
+    assert essay["audio"] == {"src": "../audio/the-quiet-hour.mp3", "narrator": "Julia Keller"}
 
 
 @pytest.mark.parametrize(("name", "why"), [("for-members.md", "paid-only"), ("unfinished-thoughts.md", "unpublished"),
                                            ("the-lost-picture.md", "image not found")])
 def test_paid_unpublished_and_unfetchable_posts_are_drafts(imported, name, why):
-    meta = _meta(imported[0], name)
-    assert meta["draft"] is True, why
-    assert meta["newsletter"] is False
+    essay = support.meta(imported[0], name)
+    assert essay["draft"] is True, why
+    assert essay["newsletter"] is False
 
 
-def test_a_file_that_cannot_be_fetched_is_named_in_the_report(imported, server):
+def test_a_file_that_cannot_be_fetched_is_named_in_the_report(imported, import_server):
     _, result = imported
-    assert (f"problem: 'The Lost Picture' (substack:171234571): image {server}/images/gone.png answered HTTP 404; "
-            "written as a draft until it is fixed") in result.output
+    assert (f"problem: 'The Lost Picture' (substack:171234571): image {import_server}/images/gone.png answered "
+            "HTTP 404; written as a draft until it is fixed") in result.output
 
 
 @pytest.mark.parametrize("name", ["the-quiet-hour.md", "for-members.md"])
-def test_markdown_matches_golden(imported, server, update_golden, name):
-    check_golden(imported_text((imported[0] / POSTS / name).read_text(), server), GOLDEN / "substack" / name,
-                 update_golden)
+def test_markdown_matches_golden(imported, import_server, update_golden, name):
+    support.golden_essay(imported[0], "substack", name, import_server, update_golden)
 
 
 def test_images_and_narration_are_local_files(imported):
     root = imported[0]
     image = root / "docs/essays/images/the-quiet-hour/lamp.png"
-    assert image.read_bytes() == (FIXTURES / "files" / "lamp.png").read_bytes()
+    assert image.read_bytes() == (support.FIXTURES / "files" / "lamp.png").read_bytes()
     narration = root / "docs/essays/audio/the-quiet-hour.mp3"
     assert narration.read_bytes() == (Path(__file__).parent / "fixtures" / "short.mp3").read_bytes()
 
 
 def test_letterpress_check_accepts_the_imported_essays(imported):
-    result = run(imported[0], "check")
+    result = support.run(imported[0], "check")
     assert result.exit_code == 0, result.output
     assert "ok: no errors" in result.output
 
@@ -158,43 +126,39 @@ def test_subscribers_arrive_with_consent_and_disabled_ones_unsubscribed(imported
 
 def test_running_again_changes_nothing(imported, export_zip):
     root = imported[0]
-    before, people = snapshot(root), _subscribers(root)
-    result = run(root, "import", "substack", str(export_zip))
-    assert result.exit_code == 0, result.output
-    assert "nothing to do" in result.output
+    people = _subscribers(root)
+    output = support.import_again(root, "substack", str(export_zip))
     assert "skipped 'The Quiet Hour' (substack:171234567): already imported (docs/essays/posts/the-quiet-hour.md)" \
-        in result.output
-    assert "subscribers: 3 already on the list; 1 paid" in result.output
-    assert snapshot(root) == before and _subscribers(root) == people
+        in output
+    assert "subscribers: 3 already on the list; 1 paid" in output
+    assert _subscribers(root) == people
 
 
 def test_overwrite_replaces_the_same_files(fresh, export_zip):
-    assert run(fresh, "import", "substack", str(export_zip), "--no-subscribers").exit_code == 0
-    (fresh / POSTS / "the-quiet-hour.md").write_text((fresh / POSTS / "the-quiet-hour.md").read_text() + "\nEdited.\n")
-    result = run(fresh, "import", "substack", str(export_zip), "--overwrite", "--no-subscribers")
+    assert support.run(fresh, "import", "substack", str(export_zip), "--no-subscribers").exit_code == 0
+    essay = fresh / support.POSTS / "the-quiet-hour.md"
+    essay.write_text(essay.read_text() + "\nEdited.\n")
+    result = support.run(fresh, "import", "substack", str(export_zip), "--overwrite", "--no-subscribers")
     assert result.exit_code == 0, result.output
-    assert "Edited." not in (fresh / POSTS / "the-quiet-hour.md").read_text()
-    assert len(list((fresh / POSTS).glob("*.md"))) == 5
+    assert "Edited." not in essay.read_text()
+    assert len(support.essay_names(fresh)) == 5
 
 
 def test_dry_run_and_no_subscribers_write_nothing_of_theirs(fresh, export_zip):
-    before = snapshot(fresh)
-    result = run(fresh, "import", "substack", str(export_zip), "--dry-run")
+    before = support.snapshot(fresh)
+    result = support.run(fresh, "import", "substack", str(export_zip), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "would write docs/essays/posts/the-quiet-hour.md" in result.output
     assert "subscribers: would import 4 rows" in result.output
-    assert snapshot(fresh) == before
-    assert run(fresh, "import", "substack", str(export_zip), "--no-subscribers").exit_code == 0
+    assert support.snapshot(fresh) == before
+    assert support.run(fresh, "import", "substack", str(export_zip), "--no-subscribers").exit_code == 0
     assert not (fresh / "newsletter/subscribers.sqlite3").exists()
 
 
 def test_author_option_must_name_a_known_author(fresh, export_zip):
-    before = snapshot(fresh)
-    result = run(fresh, "import", "substack", str(export_zip), "--author", "nobody")
-    assert result.exit_code == 1
-    assert result.output.strip() == ("error: --author nobody: no such author in docs/essays/.authors.yml "
-                                     "(known: julia); add them there first or leave --author out.")
-    assert snapshot(fresh) == before
+    line = support.refused(fresh, "import", "substack", str(export_zip), "--author", "nobody")
+    assert line == ("error: --author nobody: no such author in docs/essays/.authors.yml "
+                    "(known: julia); add them there first or leave --author out.")
 
 
 def _zip(path: Path, members: dict[str, str], symlink: str = "") -> Path:
@@ -208,7 +172,7 @@ def _zip(path: Path, members: dict[str, str], symlink: str = "") -> Path:
     return path
 
 
-POSTS_CSV = (FIXTURES / "substack" / "posts.csv").read_text()
+POSTS_CSV = (support.FIXTURES / "substack" / "posts.csv").read_text()
 
 
 @pytest.mark.parametrize(("case", "expected"), [
@@ -234,42 +198,36 @@ def test_bad_exports_are_refused_with_one_line_and_nothing_written(fresh, tmp_pa
         _zip(target, {"posts.csv": POSTS_CSV}, symlink="posts/link.html")
     elif case == "bad_list":
         _zip(target, {"posts.csv": POSTS_CSV, "email_list.csv": "name,created_at\nJo,2023-01-01\n"})
-    before = snapshot(fresh)
-    result = run(fresh, "import", "substack", str(target))
-    assert result.exit_code == 1
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: {target}") and expected in lines[0], result.output
-    assert snapshot(fresh) == before
+    line = support.refused(fresh, "import", "substack", str(target))
+    assert line.startswith(f"error: {target}") and expected in line, line
 
 
 def test_an_export_that_unpacks_too_big_is_refused(fresh, tmp_path, monkeypatch):
     monkeypatch.setattr("letterpress.migrate.archive.MAX_UNPACKED", 1000)
     target = _zip(tmp_path / "big.zip", {"posts.csv": POSTS_CSV, "posts/x.html": "<p>" + "a" * 5000 + "</p>"})
-    before = snapshot(fresh)
-    result = run(fresh, "import", "substack", str(target))
-    assert result.exit_code == 1 and "more than the 1,000 allowed" in result.output
-    assert snapshot(fresh) == before
+    assert "more than the 1,000 allowed" in support.refused(fresh, "import", "substack", str(target))
 
 
-def test_a_narration_that_is_not_a_recording_leaves_the_essay_a_draft(fresh, tmp_path, server):
+def test_a_narration_that_is_not_a_recording_leaves_the_essay_a_draft(fresh, tmp_path, import_server):
     rows = POSTS_CSV.splitlines()
     header, quiet = rows[0], rows[1].replace("/audio/quiet-hour.mp3", "/audio/not-a-recording.mp3")
-    html = (FIXTURES / "substack/posts/171234567.the-quiet-hour.html").read_text()
-    target = _zip(tmp_path / "export.zip", {"posts.csv": f"{header}\n{quiet}\n".replace("__SERVER__", server),
-                                            "posts/171234567.the-quiet-hour.html": html.replace("__SERVER__", server)})
-    result = run(fresh, "import", "substack", str(target))
+    html = (support.FIXTURES / "substack/posts/171234567.the-quiet-hour.html").read_text()
+    target = _zip(tmp_path / "export.zip",
+                  {"posts.csv": f"{header}\n{quiet}\n".replace("__SERVER__", import_server),
+                   "posts/171234567.the-quiet-hour.html": html.replace("__SERVER__", import_server)})
+    result = support.run(fresh, "import", "substack", str(target))
     assert result.exit_code == 0, result.output
-    meta = front_matter(fresh / POSTS / "the-quiet-hour.md")
-    assert meta["draft"] is True and "audio" not in meta
+    essay = support.meta(fresh, "the-quiet-hour.md")
+    assert essay["draft"] is True and "audio" not in essay
     assert "narration " in result.output and "is not a recording" in result.output
     assert not (fresh / "docs/essays/audio/the-quiet-hour.mp3").exists()
-    assert run(fresh, "check").exit_code == 0
+    assert support.run(fresh, "check").exit_code == 0
 
 
 def test_the_zensical_engine_builds_the_import_too(imported, tmp_path):
     pytest.importorskip("zensical")
     site = tmp_path / "zensical-site"
-    result = run(imported[0], "build", "--engine", "zensical", "--site-dir", str(site))
+    result = support.run(imported[0], "build", "--engine", "zensical", "--site-dir", str(site))
     assert result.exit_code == 0, result.output
     page = (site / "essays/the-quiet-hour/index.html").read_text()
     assert "Listening without an agenda" in page and "the-quiet-hour.mp3" in page

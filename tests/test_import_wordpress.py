@@ -9,56 +9,23 @@ from pathlib import Path
 
 import pytest
 
-from import_support import (
-    FIXTURES,
-    GOLDEN,
-    check_golden,
-    fixture_server,
-    front_matter,
-    imported_text,
-    publication,
-    run,
-    snapshot,
-    with_server,
-)
-
-POSTS = Path("docs/essays/posts")
+import import_support as support
 
 
 @pytest.fixture(scope="module")
-def server():
-    with fixture_server() as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def export_xml(tmp_path_factory, server) -> Path:
-    return with_server(FIXTURES / "wordpress" / "export.xml", server, tmp_path_factory.mktemp("wxr") / "export.xml")
+def export_xml(tmp_path_factory, import_server) -> Path:
+    export = support.FIXTURES / "wordpress" / "export.xml"
+    return support.with_server(export, import_server, tmp_path_factory.mktemp("wxr"))
 
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory, export_xml):
-    root = publication(tmp_path_factory.mktemp("wordpress") / "pub")
-    result = run(root, "import", "wordpress", str(export_xml))
-    assert result.exit_code == 0, result.output
-    return root, result
-
-
-@pytest.fixture(scope="module")
-def built(imported, tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("wordpress-site")
-    result = run(imported[0], "build", "--site-dir", str(site))
-    assert result.exit_code == 0, result.output
-    return site
-
-
-def _meta(root: Path, name: str) -> dict:
-    return front_matter(root / POSTS / name)
+    return support.imported_into(tmp_path_factory.mktemp("wordpress"), "wordpress", str(export_xml))
 
 
 def test_posts_become_essays_and_pages_do_not(imported):
     root, result = imported
-    assert sorted(path.name for path in (root / POSTS).glob("*.md")) == [
+    assert support.essay_names(root) == [
         "a-draft-about-doors.md", "for-clients.md", "good.md", "next-spring.md", "notes-on-listening.md", "old-post.md"]
     assert "skipped 'About' (wordpress:2): a page, not an essay" in result.output
     assert "window" not in result.output  # the attachment is no essay and no news
@@ -67,55 +34,55 @@ def test_posts_become_essays_and_pages_do_not(imported):
 
 
 def test_front_matter_of_a_published_classic_post(imported):
-    meta = _meta(imported[0], "old-post.md")
-    assert meta["title"] == "The Old Post" and meta["description"] == "Why the clock in the waiting room matters."
-    assert {key: str(value) for key, value in meta["date"].items()} == {
+    essay = support.meta(imported[0], "old-post.md")
+    assert essay["title"] == "The Old Post" and essay["description"] == "Why the clock in the waiting room matters."
+    assert {key: str(value) for key, value in essay["date"].items()} == {
         "created": "2019-05-14 09:00:00", "updated": "2019-06-01 10:00:00"}  # GMT, shown in Lisbon (summer time)
-    assert meta["authors"] == ["julia"]  # the login's display name is an author the publication has
-    assert meta["categories"] == ["Essays"] and meta["tags"] == ["attention"]  # "Uncategorized" dropped
-    assert meta["aliases"] == ["/2019/05/old-post/"] and meta["imported_from"] == "wordpress:42"
-    assert meta["newsletter"] is False and "draft" not in meta
+    assert essay["authors"] == ["julia"]  # the login's display name is an author the publication has
+    assert essay["categories"] == ["Essays"] and essay["tags"] == ["attention"]  # "Uncategorized" dropped
+    assert essay["aliases"] == ["/2019/05/old-post/"] and essay["imported_from"] == "wordpress:42"
+    assert essay["newsletter"] is False and "draft" not in essay
 
 
 @pytest.mark.parametrize(("name", "alias"), [("a-draft-about-doors.md", None),
                                              ("for-clients.md", ["/2021/02/for-clients/"])])
 def test_drafts_and_password_protected_posts_are_drafts(imported, name, alias):
-    meta = _meta(imported[0], name)
-    assert meta["draft"] is True and meta.get("aliases") == alias
+    essay = support.meta(imported[0], name)
+    assert essay["draft"] is True and essay.get("aliases") == alias
 
 
 def test_a_scheduled_post_keeps_its_future_date(imported):
-    meta = _meta(imported[0], "next-spring.md")
-    assert str(meta["date"]) == "2027-03-21 09:00:00" and "draft" not in meta
+    essay = support.meta(imported[0], "next-spring.md")
+    assert str(essay["date"]) == "2027-03-21 09:00:00" and "draft" not in essay
 
 
 def test_a_new_author_is_appended_to_authors_yml_as_text(imported):
     root = imported[0]
     text = (root / "docs/essays/.authors.yml").read_text()
-    original = (FIXTURES.parent / "minimal/docs/essays/.authors.yml").read_text()
+    original = (support.FIXTURES.parent / "minimal/docs/essays/.authors.yml").read_text()
     assert text.startswith(original)  # what was there stays as it was
     assert text[len(original):] == ('  sam-ortiz:\n    name: "Sam Ortiz"\n'
                                     '    description: "Imported from WordPress; write a short bio here."\n'
                                     '    avatar: "essays/images/avatars/sam-ortiz.png"\n')
     assert (root / "docs/essays/images/avatars/sam-ortiz.png").read_bytes().startswith(b"\x89PNG")
-    assert _meta(root, "notes-on-listening.md")["authors"] == ["sam-ortiz"]
+    assert support.meta(root, "notes-on-listening.md")["authors"] == ["sam-ortiz"]
 
 
 @pytest.mark.parametrize("name", ["old-post.md", "notes-on-listening.md"])
-def test_markdown_matches_golden(imported, server, update_golden, name):
-    check_golden(imported_text((imported[0] / POSTS / name).read_text(), server), GOLDEN / "wordpress" / name,
-                 update_golden)
+def test_markdown_matches_golden(imported, import_server, update_golden, name):
+    support.golden_essay(imported[0], "wordpress", name, import_server, update_golden)
 
 
 def test_caption_image_is_local(imported):
     root = imported[0]
     assert (root / "docs/essays/images/old-post/window.jpg").read_bytes() == \
-        (FIXTURES / "files" / "window.jpg").read_bytes()
+        (support.FIXTURES / "files" / "window.jpg").read_bytes()
 
 
-def test_check_and_build_accept_the_import(imported, built):
-    result = run(imported[0], "check")
+def test_check_and_build_accept_the_import(imported, tmp_path):
+    result = support.run(imported[0], "check")
     assert result.exit_code == 0, result.output
+    built = support.build(imported[0], tmp_path / "site")
     page = (built / "essays/old-post/index.html").read_text()
     assert "What the clock is for" in page and "A window onto the courtyard" in page
     assert "<br" in page  # the classic editor's single line break
@@ -125,17 +92,12 @@ def test_check_and_build_accept_the_import(imported, built):
 
 
 def test_running_again_changes_nothing(imported, export_xml):
-    before = snapshot(imported[0])
-    result = run(imported[0], "import", "wordpress", str(export_xml))
-    assert result.exit_code == 0 and "nothing to do" in result.output, result.output
-    assert snapshot(imported[0]) == before
+    support.import_again(imported[0], "wordpress", str(export_xml))
 
 
 def test_author_option_assigns_every_essay(tmp_path, export_xml):
-    root = publication(tmp_path / "pub")
-    result = run(root, "import", "wordpress", str(export_xml), "--author", "julia")
-    assert result.exit_code == 0, result.output
-    assert _meta(root, "notes-on-listening.md")["authors"] == ["julia"]
+    root, _ = support.imported_into(tmp_path, "wordpress", str(export_xml), "--author", "julia")
+    assert support.meta(root, "notes-on-listening.md")["authors"] == ["julia"]
     assert "sam-ortiz" not in (root / "docs/essays/.authors.yml").read_text()
 
 
@@ -150,12 +112,10 @@ XXE = """<?xml version="1.0"?>
 
 
 def test_external_entities_are_not_resolved(tmp_path):
-    root = publication(tmp_path / "pub")
     export = tmp_path / "xxe.xml"
     export.write_text(XXE)
-    result = run(root, "import", "wordpress", str(export), "--author", "julia")
-    assert result.exit_code == 0, result.output
-    text = (root / POSTS / "leak.md").read_text()
+    root, _ = support.imported_into(tmp_path, "wordpress", str(export), "--author", "julia")
+    text = (root / support.POSTS / "leak.md").read_text()
     hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else "\0"
     assert "before" in text and hostname not in text.split("---", 2)[2]
 
@@ -166,14 +126,5 @@ def test_external_entities_are_not_resolved(tmp_path):
     ("<rss><channel>", "not XML"),
     (None, "cannot be read"),
 ])
-def test_bad_exports_are_refused_with_one_line_and_nothing_written(tmp_path, content, expected):
-    root = publication(tmp_path / "pub")
-    export = tmp_path / "export.xml"
-    if content is not None:
-        export.write_text(content)
-    before = snapshot(root)
-    result = run(root, "import", "wordpress", str(export))
-    lines = result.output.strip().splitlines()
-    assert result.exit_code == 1 and len(lines) == 1, result.output
-    assert lines[0].startswith(f"error: {export}: ") and expected in lines[0]
-    assert snapshot(root) == before
+def test_bad_exports_are_refused_with_one_line_and_nothing_written(minimal_publication, tmp_path, content, expected):
+    assert expected in support.refused_export(minimal_publication, "wordpress", tmp_path / "export.xml", content)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ import scratch_publication
 from browser_helpers import free_port
 from letterpress.cli import cli
 from letterpress.subscribers import open_store
+from scratch_publication import git
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
@@ -29,13 +29,6 @@ CONFIG = scratch_publication.config(
     "retry_backoff_seconds: 0.02", "return_path: bounces@test.example.org",
     newsletter=["since: 2026-01-01"], publish=["deploy: directory", "directory: ../www"],
     theme=["name: material", f"custom_dir: {REPO / 'overrides'}", "font: false"])
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "GIT_AUTHOR_NAME": "Julia", "GIT_COMMITTER_NAME": "Julia",
-                               "GIT_AUTHOR_EMAIL": "j@example.org", "GIT_COMMITTER_EMAIL": "j@example.org",
-                               "HOME": str(root)}).stdout
 
 
 def write_essay(root: Path, slug: str, title: str, date: str) -> None:
@@ -55,13 +48,7 @@ def remote(tmp_path) -> Path:
     (seed / ".gitignore").write_text("site/\n*.sqlite3*\n")
     write_essay(seed, "an-old-letter", "An Old Letter", "2025-06-01")
     write_essay(seed, "a-new-letter", "A New Letter", "2026-02-01")
-    bare = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", "-A")
-    git(seed, "commit", "-q", "-m", "Publication")
-    git(seed, "push", "-q", str(bare), "main")
-    return bare
+    return scratch_publication.seed_remote(seed, tmp_path / "remote.git", "Publication")
 
 
 @pytest.fixture
