@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import signal
 import threading
 import time
 import zipfile
@@ -27,6 +28,8 @@ from hostile import injections
 from import_support import FIXTURES, front_matter, publication, run, snapshot
 from letterpress.migrate.convert import to_markdown
 from letterpress.migrate.fetch import Fetcher, FetchError, _is_local
+from letterpress.migrate.substack import read_substack
+from letterpress.migrate.wordpress import classic_to_html
 from letterpress.migrate.writing import IMAGE_SUFFIXES, IMAGE_TYPES, _file_name
 
 POSTS = Path("docs/essays/posts")
@@ -324,6 +327,117 @@ def test_a_compressed_bomb_stops_at_the_size_cap(server):  # held before these f
 ])
 def test_local_addresses_are_known_in_any_spelling(host, local):
     assert _is_local(host) is local
+
+
+# -- work that grows with the square of a hostile input ------------------------------------
+
+
+@contextmanager
+def watchdog(seconds: int):
+    """Stop the test with an error if the block runs longer than ``seconds``.
+
+    Not a measurement: the inputs below take well under a second now and took from minutes
+    to hours before (the work grew with the square of their size); without a limit such a
+    test would not fail, it would hang the suite.
+    """
+    def expired(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s: the work grows faster than the input")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_shortcodes_left_open_by_the_hundred_thousand():
+    with watchdog(60):
+        html = classic_to_html("[caption]x " * 100_000 + "[gallery] " * 100_000 + "[caption id=x" * 50_000)
+    assert html.startswith("<p>[caption]x ")
+
+
+def test_ten_thousand_footnotes():
+    notes = 10_000
+    html = ("".join(f'<p>Words<a href="#fn{i}">{i}</a></p>' for i in range(notes)) + '<ol class="footnotes">'
+            + "".join(f'<li id="fn{i}">Note {i}.</li>' for i in range(notes)) + "</ol>")
+    with watchdog(60):
+        markdown = to_markdown(html).markdown
+    assert f"Words[^{notes}]" in markdown and f"[^{notes}]: Note {notes - 1}." in markdown
+
+
+def test_a_substack_export_of_many_posts_is_read_once(tmp_path):
+    posts = 20_000
+    rows = "".join(f"{100 + i}.post-{i},2024-03-10T09:30:00Z,true,newsletter,everyone,Post {i}\n" for i in range(posts))
+    target = tmp_path / "many.zip"
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("posts.csv", "post_id,post_date,is_published,type,audience,title\n" + rows)
+        for i in range(posts):
+            archive.writestr(f"posts/{100 + i}.post-{i}.html", f"<p>Post {i}.</p>")
+    with watchdog(60):
+        export = read_substack(target).export
+    assert len(export.items) == posts and export.items[-1].html == f"<p>Post {posts - 1}.</p>"
+
+
+# -- input the libraries refuse -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("member", ["posts.csv", "email_list.20240701.csv"])
+def test_csv_the_csv_module_refuses_stops_the_import_in_one_line(tmp_path, member):
+    posts_csv = (FIXTURES / "substack" / "posts.csv").read_text()
+    members = {"posts.csv": posts_csv, "email_list.20240701.csv": "email,created_at\nreader@example.org,2023\n"}
+    members[member] += '"' + "x" * 200_000 + '",2023\n'  # one field longer than the csv module takes
+    target = tmp_path / "export.zip"
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    root = publication(tmp_path / "pub")
+    before = snapshot(root)
+    result = run(root, "import", "substack", str(target))
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 1 and len(lines) == 1, result.output
+    assert lines[0].startswith(f"error: {target}:{member}: line ") and "cannot be read as CSV" in lines[0]
+    assert snapshot(root) == before
+
+
+def test_report_lines_carry_no_terminal_commands(tmp_path):
+    header = "post_id,post_date,is_published,type,audience,title,podcast_url"
+    row = '171.quiet,2024-03-10T09:30:00Z,true,podcast,everyone,Quiet,"https://media.example/\x1b]0;owned\x07.mp3"'
+    target = tmp_path / "export.zip"
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("posts.csv", f"{header}\n{row}\n")
+        archive.writestr("posts/171.quiet.html", "<p>A narrated post whose recording has a hostile address.</p>")
+    root = publication(tmp_path / "pub")
+    result = run(root, "import", "substack", str(target))
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "narration https://media.example/\\x1b]0;owned\\x07.mp3 is not an address that can be fetched" \
+        in result.output
+    assert front_matter(root / POSTS / "quiet.md")["draft"] is True
+
+
+BROKEN = "http://[broken"
+
+
+def test_addresses_no_parser_takes_leave_the_link_out_not_the_import(tmp_path):
+    root = publication(tmp_path / "pub")
+    html = (f'<p>Words <a href="{BROKEN}/x">linked</a> and <a href="http://old.example.org:99999/">a port</a>.</p>'
+            f'<img src="{BROKEN}/x.png" alt="broken"><iframe src="{BROKEN}/embed"></iframe>')
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"db": [{"data": {"posts": [{
+        "id": "p1", "title": "Broken", "slug": "broken", "type": "post", "status": "published",
+        "published_at": "2023-05-14T12:00:00.000Z", "html": html}]}}]}))
+    result = run(root, "import", "ghost", str(export), "--url", SITE)
+    assert result.exit_code == 0, result.output
+    assert "Words linked and a port." in (root / POSTS / "broken.md").read_text()
+    feed = tmp_path / "feed.xml"
+    feed.write_text(FEED.format(items=ITEM.format(title="Odd Link", path="/x", guid="g9").replace(
+        "https://old.example.org/x", f"{BROKEN}/odd-link")))
+    result = run(root, "import", "feed", str(feed))
+    assert result.exit_code == 0, result.output
+    assert "aliases" not in front_matter(root / POSTS / "odd-link.md")
+    assert run(root, "check").exit_code == 0
 
 
 # -- what held already --------------------------------------------------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -140,7 +140,7 @@ def _drop_chrome(root, dropped: list[str]) -> None:
                 _remove(element)  # comments and processing instructions
             continue
         if element.tag == "iframe":
-            dropped.append(f"an embed from {urlsplit(element.get('src', '')).hostname or 'an unknown host'}")
+            dropped.append(f"an embed from {_host(element.get('src', '')) or 'an unknown host'}")
             _remove(element)
         elif element.tag in CHROME_TAGS or any(CHROME_WORDS.search(word) for word in _words(element)):
             _remove(element)
@@ -168,12 +168,40 @@ def _links(root, base_url: str) -> None:
             continue
         if href.startswith("#"):
             continue
-        absolute = urljoin(base_url, href) if href else ""
-        if urlsplit(absolute).scheme.lower() not in LINK_SCHEMES:
+        absolute = _absolute(base_url, href) if href else ""
+        if _scheme(absolute) not in LINK_SCHEMES:
             link.drop_tag()  # javascript:, data: or nothing: keep the words, not the link
             continue
         link.attrib.clear()
         link.set("href", _safe_url(absolute))
+
+
+def _absolute(base_url: str, value: str) -> str:
+    """``value`` resolved against ``base_url``; "" when either cannot be parsed (``http://[broken``)."""
+    try:
+        absolute = urljoin(base_url, value)
+    except ValueError:
+        return ""
+    return absolute if split_address(absolute) else ""
+
+
+def split_address(url: str) -> SplitResult | None:
+    """``url`` split into its parts, or None when it cannot be (``http://[broken``, a port that is no number)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (read for its errors)
+    except ValueError:
+        return None
+    return parts
+
+
+def _scheme(url: str) -> str:
+    return urlsplit(url).scheme.lower()
+
+
+def _host(url: str) -> str:
+    parts = split_address(url)
+    return (parts.hostname or "") if parts else ""
 
 
 def _only_image(link) -> bool:
@@ -189,8 +217,8 @@ def _safe_url(url: str) -> str:
 def _images(root, base_url: str, dropped: list[str]) -> list[str]:
     found: list[str] = []
     for image in list(root.iter("img")):
-        src = urljoin(base_url, (image.get("src") or image.get("data-src") or "").strip())
-        if urlsplit(src).scheme.lower() not in ("http", "https"):
+        src = _absolute(base_url, (image.get("src") or image.get("data-src") or "").strip())
+        if _scheme(src) not in ("http", "https"):
             dropped.append("an image with no web address" if not src else "an image inlined as data")
             _remove(image)
             continue
@@ -233,13 +261,21 @@ def _protect_text(root) -> None:
 def _footnotes(root) -> list[str]:
     """Replace footnote references with placeholders; return the notes' Markdown, in order."""
     bodies = [element for element in root.iter() if isinstance(element.tag, str) and _is_note(element)]
+    # Indexed once: looked up per note, a post of 10,000 notes and links (hostile until checked)
+    # would take hours. lxml keeps one proxy per element while it is referenced, as here.
+    position = {element: index for index, element in enumerate(root.iter())}
+    links: dict[str, list] = {}
+    for link in root.iter("a"):
+        href = link.get("href") or ""
+        if href.startswith("#"):
+            links.setdefault(href[1:], []).append(link)
     numbered = []
     for body in bodies:
         ids = {element.get("id") for element in body.iter() if isinstance(element.tag, str) and element.get("id")}
-        refs = [link for link in root.iter("a") if (link.get("href") or "")[1:] in ids
-                and (link.get("href") or "").startswith("#") and not _within(link, body)]
+        refs = sorted((link for key in ids for link in links.get(key, ()) if not _within(link, body)),
+                      key=position.__getitem__)
         if refs:
-            numbered.append((_position(root, refs[0]), body, refs))
+            numbered.append((position[refs[0]], body, refs))
     notes = []
     for number, (_, body, refs) in enumerate(sorted(numbered, key=lambda entry: entry[0]), start=1):
         for ref in refs:
@@ -264,13 +300,6 @@ def _is_note(element) -> bool:
 
 def _within(element, ancestor) -> bool:
     return any(parent is ancestor for parent in element.iterancestors())
-
-
-def _position(root, element) -> int:
-    for index, candidate in enumerate(root.iter()):
-        if candidate is element:
-            return index
-    return 0
 
 
 def _replace_with_text(link, text: str) -> None:

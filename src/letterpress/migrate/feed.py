@@ -11,10 +11,11 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from ..model import urls
 from .article import extract_article
+from .convert import split_address
 from .fetch import PAGE_BYTES, Fetcher, FetchError
 from .items import Export, Item, SourceError
 
@@ -119,13 +120,14 @@ def _title(entry) -> str:
 
 def page_slug(link: str) -> str:
     """The last part of a page's path, without ``.html`` (``/2019/05/old-post/`` -> ``old-post``)."""
-    name = PurePosixPath(unquote(urlsplit(link).path)).name
+    parts = split_address(link)
+    name = PurePosixPath(unquote(parts.path)).name if parts else ""
     return name.rsplit(".", 1)[0] if name.endswith((".html", ".htm", ".php", ".aspx")) else name
 
 
 def page_aliases(link: str) -> tuple[str, ...]:
-    parts = urlsplit(link)
-    return (parts.path,) if parts.path not in ("", "/") and not parts.query else ()
+    parts = split_address(link)
+    return (parts.path,) if parts and parts.path not in ("", "/") and not parts.query else ()
 
 
 def _plain(text: str) -> str:

@@ -68,16 +68,18 @@ class Fetcher:
         """
         first, deadline = url, time.monotonic() + self._seconds + max_bytes / BYTES_PER_SECOND
         for hop in range(MAX_REDIRECTS + 1):
-            _check_scheme(url)
-            if hop:
-                _check_redirect(first, url)
             try:
+                _check_scheme(url)
+                if hop:
+                    _check_redirect(first, url)
                 fetched, location = self._one(url, max_bytes, deadline)
+                if fetched is not None:
+                    return fetched
+                url = urljoin(url, location)
             except self._httpx.HTTPError as error:
                 raise FetchError(f"cannot be fetched ({type(error).__name__}: {error or 'no answer'})") from None
-            if fetched is not None:
-                return fetched
-            url = urljoin(url, location)
+            except (self._httpx.InvalidURL, ValueError) as error:  # a control character, a broken [IPv6] host
+                raise FetchError(f"is not an address that can be fetched ({error})") from None
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
     def _one(self, url: str, max_bytes: int, deadline: float) -> tuple[Fetched | None, str]:

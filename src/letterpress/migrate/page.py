@@ -9,11 +9,10 @@ is written. The sitemap is XML parsed with entities unresolved and no network.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from lxml import etree
 
 from .article import extract_article
+from .convert import split_address
 from .feed import page_aliases, page_slug, read_source
 from .fetch import PAGE_BYTES, Fetcher, FetchError
 from .items import Export, Item, SourceError
@@ -75,7 +74,7 @@ def sitemap_pages(address: str, fetcher: Fetcher) -> list[str]:
         pages = [page for child in _locs(root, "sitemap")[:50] for page in _locs(_sitemap(child, fetcher), "url")]
     else:
         pages = _locs(root, "url")
-    return [page for page in pages if urlsplit(page).path not in ("", "/")][:MAX_PAGES]
+    return [page for page in pages if (parts := split_address(page)) and parts.path not in ("", "/")][:MAX_PAGES]
 
 
 def _sitemap(address: str, fetcher: Fetcher):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# What a terminal takes as a command (ESC starts colour, title and cursor sequences): the report
+# names items, files and addresses from the export, so these are shown as \x1b and the like.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -31,7 +36,7 @@ class Report:
         if self.subscribers:
             lines.append(self.subscribers)
         lines.append(self.summary())
-        return lines
+        return [CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", line) for line in lines]
 
     def summary(self) -> str:
         if not self.written and not self.problems:

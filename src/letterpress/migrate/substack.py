@@ -51,8 +51,9 @@ def read_substack(path: Path) -> SubstackExport:
     root = posts[0][: -len("posts.csv")]
     rows = _rows(members[posts[0]], f"{path}:{posts[0]}")
     export = Export()
+    bodies = _bodies(members, root)
     for row in rows:
-        _add_post(export, row, members, root, path)
+        _add_post(export, row, bodies, path)
     lists = {name: _text(data, f"{path}:{name}") for name, data in members.items()
              if PurePosixPath(name).name.startswith("email_list") and name.endswith(".csv")}
     for name, text in lists.items():
@@ -69,21 +70,38 @@ def _text(data: bytes, shown: str) -> str:
 
 def _rows(data: bytes, shown: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(_text(data, shown), newline=""))
-    missing = {"post_id", "title"} - set(reader.fieldnames or ())
-    if missing:
-        raise SourceError(f"{shown}: no {', '.join(sorted(missing))} column; this is not Substack's posts.csv.")
-    return [{key: (value or "").strip() for key, value in row.items() if key} for row in reader]
+    try:
+        missing = {"post_id", "title"} - set(reader.fieldnames or ())
+        if missing:
+            raise SourceError(f"{shown}: no {', '.join(sorted(missing))} column; this is not Substack's posts.csv.")
+        return [{key: (value or "").strip() for key, value in row.items() if key} for row in reader]
+    except csv.Error as error:
+        raise _unreadable(shown, error, reader.line_num) from None
 
 
-def _add_post(export: Export, row: dict[str, str], members: dict[str, bytes], root: str, path: Path) -> None:
+def _unreadable(shown: str, error: csv.Error, line: int) -> SourceError:
+    """A CSV file the csv module refuses (a field over its 128 KiB, a stray quote): no platform writes one."""
+    return SourceError(f"{shown}: line {line} cannot be read as CSV ({error}); download the export again.")
+
+
+def _bodies(members: dict[str, bytes], root: str) -> dict[str, bytes]:
+    """The posts' HTML under the export's folder by file name (looked up once each: an export may hold
+    100,000 members, and a search of them all for each of as many rows would take hours)."""
+    bodies: dict[str, bytes] = {}
+    for member, data in members.items():
+        if member.startswith(root) and member.endswith(".html"):
+            bodies.setdefault(PurePosixPath(member).name, data)
+    return bodies
+
+
+def _add_post(export: Export, row: dict[str, str], bodies: dict[str, bytes], path: Path) -> None:
     post_id = row["post_id"]
     number, _, slug = post_id.partition(".")
     name = f"{row.get('title') or '(untitled)'!r} (substack:{number})"
     if row.get("type", "").lower() in NOT_ESSAYS:
         export.skipped.append((name, f"a {row['type'].lower()}, not an essay"))
         return
-    body = next((data for member, data in members.items() if member.startswith(root)
-                 and PurePosixPath(member).name == f"{post_id}.html"), None)
+    body = bodies.get(f"{post_id}.html")
     if body is None:
         export.skipped.append((name, f"no {post_id}.html in the export"))
         return
@@ -112,9 +130,16 @@ def _moment(value: str) -> datetime | None:
 
 
 def _check_list(text: str, shown: str) -> None:
-    header = next(csv.reader(io.StringIO(text, newline="")), [])
-    if "email" not in [name.strip().lower() for name in header]:
-        raise SourceError(f"{shown}: no email column; this is not Substack's subscriber list.")
+    """The list has an email column and every row can be read (before any essay is written)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+        if "email" not in [name.strip().lower() for name in header]:
+            raise SourceError(f"{shown}: no email column; this is not Substack's subscriber list.")
+        for _ in reader:
+            pass
+    except csv.Error as error:
+        raise _unreadable(shown, error, reader.line_num) from None
 
 
 def import_substack(path: Path, settings: Settings, options: Options, subscribers: bool = True) -> Report:

@@ -13,10 +13,10 @@ import html
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from lxml import etree
 
+from .convert import split_address
 from .items import Export, Item, SourceError
 
 WP = "{http://wordpress.org/export/1.2/}"
@@ -33,10 +33,13 @@ NOT_POSTS_REPORTED = ("page",)  # attachments, menu items, revisions and the lik
 DEFAULT_CATEGORY = "uncategorized"
 # Block-level tags: a classic-editor chunk starting with one is not wrapped in <p>.
 BLOCK = re.compile(r"\s*<(?:p|h[1-6]|ul|ol|li|blockquote|pre|figure|div|table|hr|dl|section|!--)\b", re.IGNORECASE)
-CAPTION = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.IGNORECASE | re.DOTALL)
+# Each scan stops at the next '[' of the attributes and the next opening shortcode of the same name:
+# a lazy '.*?' would run to the end of the post for every shortcode left open, and a post of
+# 100,000 of them (an export is hostile until checked) would take hours.
+CAPTION = re.compile(r"\[caption[^\]\[]*\]((?:(?!\[/?caption\b).)*)\[/caption\]", re.IGNORECASE | re.DOTALL)
 CAPTION_IMAGE = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.IGNORECASE | re.DOTALL)
-SHORTCODE = re.compile(r"\[(gallery|embed|audio|video|playlist|contact-form[\w-]*|wpvideo|youtube)\b[^\]]*\]"
-                       r"(?:.*?\[/\1\])?", re.IGNORECASE | re.DOTALL)
+SHORTCODE = re.compile(r"\[(gallery|embed|audio|video|playlist|contact-form[\w-]*|wpvideo|youtube)\b[^\]\[]*\]"
+                       r"(?:(?:(?!\[/?\1\b).)*\[/\1\])?", re.IGNORECASE | re.DOTALL)
 
 
 def read_wordpress(path: Path) -> Export:
@@ -127,8 +130,8 @@ def _draft_reason(status: str, password: str) -> str:
 
 def _alias(link: str, status: str) -> tuple[str, ...]:
     """The permalink's path, for a post that had one (a draft's link is ``/?p=42``)."""
-    parts = urlsplit(link)
-    if status != "publish" or parts.query or parts.path in ("", "/"):
+    parts = split_address(link)
+    if status != "publish" or parts is None or parts.query or parts.path in ("", "/"):
         return ()
     return (parts.path,)
 
