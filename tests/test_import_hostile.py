@@ -472,6 +472,19 @@ def test_a_zip_that_lies_about_its_sizes_is_refused(tmp_path, monkeypatch):
     assert snapshot(root) == before
 
 
+def test_an_export_in_a_folder_two_thousand_deep_is_only_names(tmp_path):
+    deep = "a/" * 2000
+    target = tmp_path / "deep.zip"
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr(f"{deep}posts.csv", "post_id,post_date,is_published,title\n1.deep,2024-03-10,true,Deep\n")
+        archive.writestr(f"{deep}posts/1.deep.html", "<p>Found at the bottom of the folders.</p>")
+    root = publication(tmp_path / "pub")
+    result = run(root, "import", "substack", str(target))
+    assert result.exit_code == 0, result.output
+    assert "Found at the bottom" in (root / POSTS / "deep.md").read_text()
+    assert not (root / "a").exists() and not (tmp_path / "a").exists()  # nothing is ever unpacked by its name
+
+
 def _all(data: bytearray, needle: bytes) -> list[int]:
     found, start = [], 0
     while (index := data.find(needle, start)) != -1:
