@@ -10,14 +10,12 @@ HTML and image fields: it becomes ``--url``, the old site's address.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ..model import urls
-from .items import Export, Item, SourceError
+from .items import Export, Item, SourceError, read_export, utc_moment
 
 GHOST_URL = "__GHOST_URL__"
-MAX_BYTES = 200 * 1024 * 1024
 POSTS_TABLE = "posts"  # Ghost's table of posts (not our posts/ folder)
 DRAFT_STATUSES = {"draft": "a draft in Ghost", "sent": "sent by email only in Ghost (never on the site)"}
 
@@ -41,13 +39,7 @@ def read_ghost(path: Path, old_site: str) -> Export:
 
 
 def _data(path: Path) -> dict:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise SourceError(f"{path}: cannot be read ({error.strerror or error}); give the path of the .json export.") \
-            from None
-    if len(raw) > MAX_BYTES:
-        raise SourceError(f"{path}: is more than {MAX_BYTES // (1024 * 1024)} MiB; this is not a Ghost export.")
+    raw = read_export(path, ".json", "this is not a Ghost export.")
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
@@ -116,8 +108,8 @@ def _add_post(export: Export, post: dict, tables: _Tables, site: str) -> None:
     export.items.append(Item(
         source="ghost", source_id=post_id, title=title, html=_with_site(_cover(post, meta) + post["html"], site),
         slug=slug, description=_string(post.get("custom_excerpt")) or _string(meta.get("meta_description")),
-        created=_moment(post.get("published_at")) or _moment(post.get("created_at")),
-        updated=_moment(post.get("updated_at")), authors=tables.authors(post.get("id")),
+        created=utc_moment(post.get("published_at")) or utc_moment(post.get("created_at")),
+        updated=utc_moment(post.get("updated_at")), authors=tables.authors(post.get("id")),
         tags=tables.tag_names(post.get("id")), draft_reason=_draft_reason(post),
         aliases=(f"/{slug}/",) if slug else (), base_url=f"{site}/{slug}/" if slug else site + "/",
     ))
@@ -152,12 +144,3 @@ def _draft_reason(post: dict) -> str:
     visibility = _string(post.get("visibility")) or "public"
     return "" if visibility == "public" else f"for {visibility} readers only in Ghost"
 
-
-def _moment(value) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,13 +1,18 @@
-"""What every source reader produces: the posts of an export, read and checked, nothing written yet."""
+"""What every source reader produces: the posts of an export, read and checked, nothing written yet.
+
+Also what the export readers share: reading the export file within a size limit, and its timestamps.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 
 from ..errors import LetterpressError
 
 NAME_CHARS = 80  # of a title in the report
+MAX_EXPORT_BYTES = 200 * 1024 * 1024  # of an export file read whole (Ghost's JSON, WordPress's WXR)
 
 
 class SourceError(LetterpressError):
@@ -68,3 +73,36 @@ class Export:
 
     items: list[Item] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def read_export(path: Path, kind: str, too_big: str) -> bytes:
+    """The bytes of the export file at ``path``, checked for size before it is read.
+
+    ``kind`` names the file to give instead (``.json``); ``too_big`` says what to do about a file
+    over :data:`MAX_EXPORT_BYTES`.
+
+    Raises:
+        SourceError: the file cannot be read or is too big.
+    """
+    try:
+        if path.stat().st_size > MAX_EXPORT_BYTES:
+            raise SourceError(f"{path}: is more than {MAX_EXPORT_BYTES // (1024 * 1024)} MiB; {too_big}")
+        return path.read_bytes()
+    except OSError as error:
+        raise SourceError(f"{path}: cannot be read ({error.strerror or error}); give the path of the {kind} export.") \
+            from None
+
+
+def utc_moment(value: object) -> datetime | None:
+    """An export's ISO 8601 timestamp as an aware datetime, UTC when it names no offset; None for anything else.
+
+    Platforms write ``2023-05-14T12:00:00.000Z`` (Ghost, Substack) or a bare ``2019-05-14 09:00:00`` in GMT
+    (WordPress, whose ``0000-00-00 00:00:00`` means "never" and is not a date).
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

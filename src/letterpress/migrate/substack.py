@@ -12,12 +12,11 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from ..model.settings import Settings
 from .archive import read_zip
-from .items import Export, Item, SourceError
+from .items import Export, Item, SourceError, utc_moment
 from .report import Report
 from .writing import Options, import_items
 
@@ -107,7 +106,7 @@ def _add_post(export: Export, row: dict[str, str], bodies: dict[str, bytes], pat
         return
     export.items.append(Item(
         source="substack", source_id=number, title=row.get("title", ""), html=_text(body, f"{path}:{post_id}"),
-        slug=slug, subtitle=row.get("subtitle", ""), created=_moment(row.get("post_date", "")),
+        slug=slug, subtitle=row.get("subtitle", ""), created=utc_moment(row.get("post_date", "")),
         draft_reason=_draft_reason(row), aliases=(f"/p/{slug}",) if slug else (),
         audio_url=row.get("podcast_url", ""),
     ))
@@ -119,14 +118,6 @@ def _draft_reason(row: dict[str, str]) -> str:
     if row.get("audience", "").lower() not in FREE_AUDIENCES:
         return "for paid subscribers only on Substack"
     return ""
-
-
-def _moment(value: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _check_list(text: str, shown: str) -> None:

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
 
 from .convert import split_address
-from .items import Export, Item, SourceError
+from .items import Export, Item, SourceError, read_export, utc_moment
 
 WP = "{http://wordpress.org/export/1.2/}"
 WP_NAMESPACES = ("http://wordpress.org/export/1.0/", "http://wordpress.org/export/1.1/",
@@ -25,7 +24,6 @@ WP_NAMESPACES = ("http://wordpress.org/export/1.0/", "http://wordpress.org/expor
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 EXCERPT = "{http://wordpress.org/export/1.2/excerpt/}encoded"
 CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
-MAX_BYTES = 200 * 1024 * 1024
 DRAFT_STATUSES = {"draft": "a draft in WordPress", "pending": "pending review in WordPress",
                   "private": "private in WordPress", "auto-draft": "a draft in WordPress"}
 SKIPPED_STATUSES = ("trash", "inherit")
@@ -60,13 +58,7 @@ def read_wordpress(path: Path) -> Export:
 
 
 def _channel(path: Path):
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise SourceError(f"{path}: cannot be read ({error.strerror or error}); give the path of the .xml export.") \
-            from None
-    if len(data) > MAX_BYTES:
-        raise SourceError(f"{path}: is more than {MAX_BYTES // (1024 * 1024)} MiB; export fewer posts at a time.")
+    data = read_export(path, ".xml", "export fewer posts at a time.")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
@@ -98,8 +90,8 @@ def _add_item(export: Export, element, site: str, names: dict[str, str]) -> None
     export.items.append(Item(
         source="wordpress", source_id=post_id, title=html.unescape(title), html=classic_to_html(content),
         slug=_text(element, f"{WP}post_name"), description=_plain(element.findtext(EXCERPT) or ""),
-        created=_moment(_text(element, f"{WP}post_date_gmt")) or _moment(_text(element, f"{WP}post_date")),
-        updated=_moment(_text(element, f"{WP}post_modified_gmt")),
+        created=utc_moment(_text(element, f"{WP}post_date_gmt")) or utc_moment(_text(element, f"{WP}post_date")),
+        updated=utc_moment(_text(element, f"{WP}post_modified_gmt")),
         authors=_authors(element, names),
         categories=_terms(element, "category"), tags=_terms(element, "post_tag"),
         draft_reason=_draft_reason(status, _text(element, f"{WP}post_password")),
@@ -134,15 +126,6 @@ def _alias(link: str, status: str) -> tuple[str, ...]:
     if status != "publish" or parts is None or parts.query or parts.path in ("", "/"):
         return ()
     return (parts.path,)
-
-
-def _moment(value: str) -> datetime | None:
-    if not value or value.startswith("0000"):
-        return None
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    except ValueError:
-        return None
 
 
 def _plain(text: str) -> str:
