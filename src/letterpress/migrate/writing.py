@@ -125,6 +125,8 @@ def _plans(items: list[Item], settings: Settings, options: Options, book: Author
 
 def _free_aliases(plans: list[_Plan], settings: Settings, report: Report) -> None:
     """Only the aliases the built site can redirect stay (:mod:`.old_addresses`)."""
+    if not any(plan.aliases for plan in plans):
+        return  # nothing to check: the publication need not be read
     planned = [Planned(plan.path, plan.slug, plan.item.name, plan.aliases) for plan in plans]
     keep_free_aliases(planned, settings, report.problems)
     for plan, entry in zip(plans, planned, strict=True):
