@@ -321,6 +321,40 @@ def test_a_compressed_bomb_stops_at_the_size_cap(server):  # held before these f
         fetcher.get(server + "/bomb", 1024 * 1024)
 
 
+def test_after_a_source_from_the_web_no_local_address_is_fetched_but_the_authors(server):
+    with Fetcher() as fetcher:
+        fetcher.came_from("https://93.184.216.34/feed.xml")  # a public address (nothing is fetched from it)
+        with pytest.raises(FetchError, match="a local or private address, and was found in a feed or sitemap"):
+            fetcher.get(server + "/image.png")
+        fetcher.allow(server + "/feed.xml")  # an address the author gave on the command line
+        assert fetcher.get(server + "/image.png").content.startswith(b"\x89PNG")
+
+
+def test_a_feed_or_sitemap_on_this_computer_may_list_its_own_pages(server):
+    with Fetcher() as fetcher:
+        fetcher.came_from(server + "/feed.xml")
+        assert fetcher.get(server + "/image.png").content.startswith(b"\x89PNG")
+
+
+SITEMAP_INDEX = """<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>{loc}</loc></sitemap></sitemapindex>
+"""
+
+
+def test_a_sitemap_cannot_have_a_file_of_this_computer_read(tmp_path, server):
+    listed = tmp_path / "private-sitemap.xml"  # a file the author never named
+    listed.write_text('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                      f"<url><loc>{server}/private/page</loc></url></urlset>")
+    index = tmp_path / "sitemap.xml"
+    index.write_text(SITEMAP_INDEX.format(loc=listed))
+    root = publication(tmp_path / "pub")
+    before = snapshot(root)
+    result = run(root, "import", "page", "--sitemap", str(index))
+    assert result.exit_code == 1, result.output
+    assert f"error: {listed}: not an http:// or https:// address; a sitemap lists web addresses only." in result.output
+    assert snapshot(root) == before
+
+
 @pytest.mark.parametrize(("host", "local"), [
     ("127.0.0.1", True), ("localhost", True), ("10.1.2.3", True), ("192.168.0.1", True), ("169.254.169.254", True),
     ("::1", True), ("::ffff:127.0.0.1", True), ("0.0.0.0", True), ("2130706433", True), ("8.8.8.8", False),

@@ -23,18 +23,25 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_IMPORTED_FROM = 300
 
 
-def read_source(source: str, fetcher: Fetcher, what: str = "feed") -> tuple[bytes, str]:
+def read_source(source: str, fetcher: Fetcher, what: str = "feed", named: bool = True) -> tuple[bytes, str]:
     """The bytes of ``source`` (a URL or a file) and the URL it has (for relative links).
+
+    ``named``: the author gave ``source`` (fetched even on a local address); else another source listed it.
 
     Raises:
         SourceError: the URL cannot be fetched, or the file cannot be read.
     """
     if urls.is_web_url(source):
+        if named:
+            fetcher.allow(source)
         try:
             fetched = fetcher.get(source, PAGE_BYTES)
         except FetchError as error:
             raise SourceError(f"{source}: {error}; check the address ({what} not read, nothing written).") from None
+        fetcher.came_from(fetched.url)
         return fetched.content, fetched.url
+    if not named:  # a file named by what came from elsewhere is never read
+        raise SourceError(f"{source}: not an http:// or https:// address; a {what} lists web addresses only.")
     path = Path(source)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:

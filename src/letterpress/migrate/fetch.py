@@ -9,6 +9,12 @@ this computer or its network). The read timeout bounds each wait, not the
 whole file: a server that sends a byte now and then would hold an import for
 ever, so each file also has a time cap (:data:`SECONDS` plus a second per MiB
 it may have).
+
+What a feed or sitemap from the web lists is the web's word, not the author's: once
+the import has read a source from a public address (:meth:`Fetcher.came_from`), it
+fetches no page on a local address but those the author named (:meth:`Fetcher.allow`),
+so a hostile feed cannot have the text of a page on the author's network imported
+as an essay.
 """
 
 from __future__ import annotations
@@ -50,6 +56,8 @@ class Fetcher:
 
         self._httpx = httpx
         self._seconds = seconds
+        self._public_only = False
+        self._allowed: set[tuple[str | None, int | None]] = set()
         self._client = httpx.Client(timeout=timeout, follow_redirects=False,
                                     headers={"User-Agent": USER_AGENT})
 
@@ -58,6 +66,19 @@ class Fetcher:
 
     def __exit__(self, *exc) -> None:
         self._client.close()
+
+    def allow(self, url: str) -> None:
+        """``url``'s host and port are the author's own choice (given on the command line)."""
+        try:
+            parts = urlsplit(url)
+            self._allowed.add((parts.hostname, parts.port))
+        except ValueError:
+            pass  # not an address: get() says so
+
+    def came_from(self, url: str) -> None:
+        """What is fetched next was found in ``url``: if that is a public address, no local one follows."""
+        if not _is_local(urlsplit(url).hostname or ""):
+            self._public_only = True
 
     def get(self, url: str, max_bytes: int = PAGE_BYTES) -> Fetched:
         """The body at ``url``, following at most :data:`MAX_REDIRECTS` http(s) redirects.
@@ -72,6 +93,8 @@ class Fetcher:
                 _check_scheme(url)
                 if hop:
                     _check_redirect(first, url)
+                elif self._public_only:
+                    self._check_public(url)
                 fetched, location = self._one(url, max_bytes, deadline)
                 if fetched is not None:
                     return fetched
@@ -81,6 +104,12 @@ class Fetcher:
             except (self._httpx.InvalidURL, ValueError) as error:  # a control character, a broken [IPv6] host
                 raise FetchError(f"is not an address that can be fetched ({error})") from None
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
+
+    def _check_public(self, url: str) -> None:
+        parts = urlsplit(url)
+        if (parts.hostname, parts.port) not in self._allowed and _is_local(parts.hostname or ""):
+            raise FetchError(f"is on {parts.hostname}, a local or private address, and was found in a feed or "
+                             "sitemap from the web; an import never fetches it")
 
     def _one(self, url: str, max_bytes: int, deadline: float) -> tuple[Fetched | None, str]:
         with self._client.stream("GET", url) as response:

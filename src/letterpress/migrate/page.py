@@ -30,6 +30,8 @@ def read_pages(addresses: list[str], sitemap: str | None, fetcher: Fetcher) -> E
     Raises:
         SourceError: no address, a page or sitemap that cannot be fetched, a given page with no article.
     """
+    for address in addresses:
+        fetcher.allow(address)  # the author's own: fetched even on a local address
     listed = sitemap_pages(sitemap, fetcher) if sitemap else []
     if not addresses and not listed:
         raise SourceError("no page to import: give one or more addresses, or --sitemap with a sitemap's address.")
@@ -71,14 +73,15 @@ def sitemap_pages(address: str, fetcher: Fetcher) -> list[str]:
     """
     root = _sitemap(address, fetcher)
     if root.tag == f"{SITEMAP}sitemapindex":
-        pages = [page for child in _locs(root, "sitemap")[:50] for page in _locs(_sitemap(child, fetcher), "url")]
+        pages = [page for child in _locs(root, "sitemap")[:50]
+                 for page in _locs(_sitemap(child, fetcher, named=False), "url")]
     else:
         pages = _locs(root, "url")
     return [page for page in pages if (parts := split_address(page)) and parts.path not in ("", "/")][:MAX_PAGES]
 
 
-def _sitemap(address: str, fetcher: Fetcher):
-    data, _ = read_source(address, fetcher, what="sitemap")
+def _sitemap(address: str, fetcher: Fetcher, named: bool = True):
+    data, _ = read_source(address, fetcher, what="sitemap", named=named)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
