@@ -109,25 +109,26 @@ def staged_config(publication: Publication) -> dict:
     config = read_mkdocs_yml(settings.root)
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
-    theme = config.get("theme")
-    if isinstance(theme, dict):
-        if theme.get("custom_dir"):
-            theme["custom_dir"] = str((settings.root / theme["custom_dir"]).resolve())
-        # Zensical's default look is its "modern" one; "classic" is Material's, which our styles are made for.
-        theme.setdefault("variant", "classic")
+    if isinstance(config.get("theme"), dict):
+        _stage_theme(config["theme"], settings.root)
     config["plugins"] = [_without_future_drafts(p) for p in config.get("plugins") or [] if _name(p) != PLUGIN]
     extensions = list(config.get("markdown_extensions") or [])
     if EPIGRAPHS not in [_name(e) for e in extensions]:
         extensions.append(EPIGRAPHS)
     config["markdown_extensions"] = extensions
-    for key in TEXT_CONFIG:
-        if isinstance(config.get(key), str):
-            config[key] = engine_text(config[key])
+    config.update({key: engine_text(config[key]) for key in TEXT_CONFIG if isinstance(config.get(key), str)})
     config.setdefault("extra", {})
     if not isinstance(config["extra"], dict):
         raise LetterpressError(f"{CONFIG_FILE}: 'extra' must be a mapping of settings.")
     config["extra"]["letterpress"] = site_facts(settings, publication.authors)
     return config
+
+
+def _stage_theme(theme: dict, root: Path) -> None:
+    if theme.get("custom_dir"):
+        theme["custom_dir"] = str((root / theme["custom_dir"]).resolve())
+    # Zensical's default look is its "modern" one; "classic" is Material's, which our styles are made for.
+    theme.setdefault("variant", "classic")
 
 
 def staged_authors(publication: Publication) -> str:
