@@ -324,10 +324,29 @@ def test_a_compressed_bomb_stops_at_the_size_cap(server):  # held before these f
 def test_after_a_source_from_the_web_no_local_address_is_fetched_but_the_authors(server):
     with Fetcher() as fetcher:
         fetcher.came_from("https://93.184.216.34/feed.xml")  # a public address (nothing is fetched from it)
-        with pytest.raises(FetchError, match="a local or private address, and was found in a feed or sitemap"):
+        with pytest.raises(FetchError, match="local or private address, and was found in what the import read"):
             fetcher.get(server + "/image.png")
         fetcher.allow(server + "/feed.xml")  # an address the author gave on the command line
         assert fetcher.get(server + "/image.png").content.startswith(b"\x89PNG")
+
+
+def test_an_image_on_this_computers_network_in_a_page_from_the_web_is_not_fetched(tmp_path, server):
+    import contextlib
+
+    from letterpress.migrate.items import Export, Item
+    from letterpress.migrate.writing import Options, import_items
+    from letterpress.site.loader import load_settings
+
+    root = publication(tmp_path / "pub")
+    item = Item(source="page", source_id="https://93.184.216.34/rooms", title="Rooms", slug="rooms",
+                html=f'<p>A page from the web whose image is on this computer.</p><img src="{server}/image.png">')
+    with contextlib.chdir(root), Fetcher() as fetcher:
+        fetcher.came_from("https://93.184.216.34/rooms")  # as read_pages does after fetching the page
+        report = import_items(Export(items=[item]), load_settings(), Options(), "the old site", fetcher)
+    assert front_matter(root / POSTS / "rooms.md")["draft"] is True
+    assert not (root / "docs/essays/images/rooms").exists()
+    assert any("a local or private address, and was found in what the import read from the web" in problem
+               for problem in report.problems), report.problems
 
 
 def test_a_feed_or_sitemap_on_this_computer_may_list_its_own_pages(server):

@@ -109,7 +109,7 @@ def feed(source, author, dry_run, overwrite):
 
     with Fetcher() as fetcher:
         export = read_feed(source, fetcher)
-    _print(import_items(export, _settings(), _options(author, dry_run, overwrite), "the feed"))
+        _print(import_items(export, _settings(), _options(author, dry_run, overwrite), "the feed", fetcher))
 
 
 @import_group.command()
@@ -129,4 +129,4 @@ def page(addresses, sitemap, author, dry_run, overwrite):
 
     with Fetcher() as fetcher:
         export = read_pages(list(addresses), sitemap, fetcher)
-    _print(import_items(export, _settings(), _options(author, dry_run, overwrite), "the old site"))
+        _print(import_items(export, _settings(), _options(author, dry_run, overwrite), "the old site", fetcher))

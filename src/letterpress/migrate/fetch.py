@@ -108,8 +108,8 @@ class Fetcher:
     def _check_public(self, url: str) -> None:
         parts = urlsplit(url)
         if (parts.hostname, parts.port) not in self._allowed and _is_local(parts.hostname or ""):
-            raise FetchError(f"is on {parts.hostname}, a local or private address, and was found in a feed or "
-                             "sitemap from the web; an import never fetches it")
+            raise FetchError(f"is on {parts.hostname}, a local or private address, and was found in what the "
+                             "import read from the web; an import never fetches it")
 
     def _one(self, url: str, max_bytes: int, deadline: float) -> tuple[Fetched | None, str]:
         with self._client.stream("GET", url) as response:

@@ -52,6 +52,7 @@ def _item(address: str, fetcher: Fetcher, required: bool) -> tuple[Item | None, 
         if required:
             raise SourceError(f"{address}: {error}; check the address (nothing written).") from None
         return None, str(error)
+    fetcher.came_from(page.url)  # its images are the web's word
     article = extract_article(page.content.decode("utf-8", "replace"), page.url)
     if article is not None and not required and article.words < MIN_ARTICLE_WORDS:
         return None, f"no article on the page (only {article.words} words)"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -75,7 +76,8 @@ class _Plan:
     aliases: list[str] = field(default_factory=list)
 
 
-def import_items(export: Export, settings: Settings, options: Options, source: str) -> Report:
+def import_items(export: Export, settings: Settings, options: Options, source: str,
+                 fetcher: Fetcher | None = None) -> Report:
     """Write the essays of ``export`` into the publication (or say what would be written).
 
     Args:
@@ -83,6 +85,8 @@ def import_items(export: Export, settings: Settings, options: Options, source: s
         settings: the publication's settings.
         options: --author, --dry-run, --overwrite.
         source: the platform's name for the report and new authors ("Substack").
+        fetcher: the one that read the feed or pages (it knows which addresses came from the web);
+            a new one for an export file.
 
     Raises:
         SourceError: --author names no author, or the authors file cannot be extended;
@@ -99,9 +103,9 @@ def import_items(export: Export, settings: Settings, options: Options, source: s
         return report
     book.save(source)
     report.authors_added = list(book.added)
-    with Fetcher() as fetcher:
+    with nullcontext(fetcher) if fetcher else Fetcher() as images:
         for plan in plans:
-            _write(plan, settings, book, fetcher, report)
+            _write(plan, settings, book, images, report)
     return report
 
 
