@@ -152,6 +152,17 @@ def test_bad_rows_are_reported_and_nothing_is_imported(store):
     assert store.subscribers() == []
 
 
+def test_a_file_with_a_giant_field_is_refused_in_one_line(store, tmp_path):
+    """A field over the csv module's 128 KiB limit: one problem naming the row, not a traceback."""
+    path = tmp_path / "giant.csv"
+    path.write_text("email,name\nfirst@example.org,Ann\nsecond@example.org," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(ProblemsError) as caught:
+        import_csv(store, path)
+    [problem] = caught.value.problems
+    assert "row 3: cannot be read" in str(problem) and "nothing was imported" in str(problem)
+    assert store.subscribers() == []
+
+
 def test_skip_invalid_imports_the_good_rows(publication):
     result = run("subscribers", "import", str(CSVS / "csv_with_bad_rows.csv"), "--skip-invalid")
     assert result.exit_code == 0

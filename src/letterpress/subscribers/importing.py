@@ -204,6 +204,14 @@ class _Columns:
 
 
 def _valid_rows(reader, columns: _Columns, report: ImportReport) -> list[Row]:
+    try:
+        return _rows_of(reader, columns, report)
+    except csv.Error as error:  # a field over the csv module's limit (128 KiB), or a NUL byte
+        raise ProblemsError([Problem(columns.path, "", f"row {reader.line_num}: cannot be read ({error}); "
+                                     "nothing was imported: this does not look like a subscriber list.")]) from None
+
+
+def _rows_of(reader, columns: _Columns, report: ImportReport) -> list[Row]:
     rows, seen = [], set()
     for values in reader:
         if not any(value.strip() for value in values):
