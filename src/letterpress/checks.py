@@ -25,6 +25,7 @@ SITE_CHECKS = (
     "letterpress.feeds.checks:feed_problems",
     "letterpress.newsletter.check:config_check",
     "letterpress.site.checks:bare_build_problems",
+    "letterpress.site.fidelity:layout_problems",
     "letterpress.site.redirects:alias_problems",
 )
 CHECKS = SITE_CHECKS + (

@@ -13,8 +13,10 @@ if TYPE_CHECKING:
 
 
 def load_current_publication() -> Publication:
-    """The publication in the current folder (the one with mkdocs.yml), read and checked."""
-    from ..model.publication import load_publication
-    from ..site.loader import load_settings
+    """The publication in the current folder (the one with mkdocs.yml), read and checked.
 
-    return load_publication(load_settings())
+    It can capture the engine's HTML of an essay no build has made yet (:mod:`letterpress.site.capture`).
+    """
+    from ..site.capture import load_for_outputs
+
+    return load_for_outputs()

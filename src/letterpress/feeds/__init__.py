@@ -2,7 +2,7 @@
 
 Written into the site root after the build (``rss.xml``, ``atom.xml``,
 ``feed.json``, ``podcast.xml``) and beside each narrated essay
-(``essays/<slug>/chapters.json``). :func:`write_feeds` is one of the build's
+(``chapters.json`` in the page's folder). :func:`write_feeds` is one of the build's
 writers (:mod:`letterpress.writers`), :func:`feed_problems` one of its checks.
 """
 
@@ -16,7 +16,7 @@ from ..model.essay import Essay
 from ..model.files import write_atomic
 from ..model.publication import Publication
 from .artwork import is_episode_artwork
-from .chapters import chapters_json, chapters_path
+from .chapters import chapters_address, chapters_json
 from .checks import feed_problems
 from .entries import ATOM_PATH, JSON_PATH, PODCAST_PATH, RSS_PATH, EntryMaker, FeedEntry, feed_essays, make_channel
 from .jsonfeed import json_feed
@@ -66,20 +66,22 @@ def feed_files(publication: Publication, essays: list[Essay]) -> dict[str, bytes
 
 def _podcast(publication: Publication, episodes: list[FeedEntry], files: dict[str, bytes]) -> bytes:
     settings = publication.settings
+    layout = settings.layout
     channel = make_channel(publication, [entry.essay for entry in episodes])
-    chapters = {entry.essay.slug: settings.absolute_url(path)
-                for entry in episodes if (path := chapters_path(entry.essay, settings.blog_dir)) in files}
-    writer = PodcastWriter(channel, settings.podcast, settings.absolute_url(settings.podcast.artwork), chapters)
+    chapters = {entry.essay.slug: layout.absolute(address.url)
+                for entry in episodes if (address := chapters_address(entry.essay, layout)).file in files}
+    writer = PodcastWriter(channel, settings.podcast, layout.absolute(settings.podcast.artwork), chapters)
     images = {entry.essay.slug: entry.image for entry in episodes if _has_episode_artwork(entry.essay)}
     return writer.feed(episodes, images)
 
 
 def _chapters_files(publication: Publication, essays: list[Essay]) -> dict[str, bytes]:
     settings = publication.settings
+    layout = settings.layout
     podcast_name = settings.podcast.title or settings.site_name
     return {
-        chapters_path(essay, settings.blog_dir): chapters_json(
-            essay, podcast_name, settings.absolute_url(essay.url_path(settings.blog_dir)))
+        chapters_address(essay, layout).file: chapters_json(
+            essay, podcast_name, layout.absolute(layout.essay(essay).url))
         for essay in essays if essay.audio and essay.audio.chapters
     }
 

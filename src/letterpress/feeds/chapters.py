@@ -1,7 +1,8 @@
 """Chapters of a narration as a Podcasting 2.0 JSON chapters file (spec version 1.2.0).
 
 Podcast apps read ``podcast:chapters`` from the feed and fetch this file; it is
-written beside the essay page, at ``/essays/<slug>/chapters.json``.
+written beside the essay's page (``chapters.json`` in the page's folder, see
+:meth:`letterpress.model.layout.Layout.essay_file`).
 """
 
 from __future__ import annotations
@@ -9,15 +10,16 @@ from __future__ import annotations
 import json
 
 from ..model.essay import Essay
+from ..model.layout import Address, Layout
 from .entries import CHAPTERS_NAME
 
 VERSION = "1.2.0"
 MIME_TYPE = "application/json+chapters"
 
 
-def chapters_path(essay: Essay, blog_dir: str) -> str:
-    """Site-relative path of the essay's chapters file."""
-    return essay.url_path(blog_dir) + CHAPTERS_NAME
+def chapters_address(essay: Essay, layout: Layout) -> Address:
+    """Where the essay's chapters file is written and linked."""
+    return layout.essay_file(essay, CHAPTERS_NAME)
 
 
 def chapters_json(essay: Essay, podcast_name: str, page_url: str) -> bytes:

@@ -16,13 +16,10 @@ from ..model import urls
 from ..model.audio import format_clock
 from ..model.authors import Author
 from ..model.essay import Essay
+from ..model.layout import ATOM_PATH, JSON_PATH, PODCAST_PATH, RSS_PATH  # noqa: F401 (the feeds' names)
 from ..model.publication import Publication
 from ..render.once import essay_html_for
 
-RSS_PATH = "rss.xml"
-ATOM_PATH = "atom.xml"
-JSON_PATH = "feed.json"
-PODCAST_PATH = "podcast.xml"
 CHAPTERS_NAME = "chapters.json"
 # Feeds of a publication with no essay yet still need a date; one that never changes.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -135,7 +132,8 @@ class EntryMaker:
         )
 
     def page_url(self, essay: Essay) -> str:
-        return self.settings.absolute_url(essay.url_path(self.settings.blog_dir))
+        layout = self.settings.layout
+        return layout.absolute(layout.essay(essay).url)
 
     def absolute(self, path: str) -> str:
         """A site-relative path (or an https URL, kept) as an absolute URL."""

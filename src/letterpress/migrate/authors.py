@@ -19,7 +19,7 @@ import yaml
 
 from ..model.authors import authors_file
 from ..model.files import write_atomic
-from ..model.reader import material_slugify
+from ..model.layout import DEFAULT_SLUGIFY as material_slugify
 from ..model.settings import Settings
 from .convert import plain_text
 from .items import SourceError
@@ -81,7 +81,7 @@ class AuthorBook:
         write_atomic(self.path, updated)
 
     def _avatar(self, key: str) -> str:
-        return f"{self.settings.blog_dir}/images/avatars/{key}.png"
+        return self.settings.layout.in_blog(f"images/avatars/{key}.png")
 
     def _entries(self, source: str) -> dict[str, dict[str, str]]:
         return {key: {"name": name, "description": f"Imported from {source}; write a short bio here.",

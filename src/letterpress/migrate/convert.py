@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import SplitResult, quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin
 
 import lxml.html
 from lxml import etree
 from markdownify import MarkdownConverter
 
+from ..model import urls
 from ..model.characters import REFERENCE, find_unusable
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -40,7 +41,6 @@ CHROME_WORDS = re.compile(r"subscri|share|social|newsletter-?(form|signup)|cooki
 FOOTNOTE_BODY = re.compile(r"^(footnote|footnote-item)$")
 FOOTNOTE_LIST = re.compile(r"footnotes|wp-block-footnotes")
 BACKREF = re.compile(r"footnote-(backref|number)|^fn-?back")
-LINK_SCHEMES = ("http", "https", "mailto")
 # Private-use characters standing for '<', '[', ']', '{' and '}' in the text while markdownify runs.
 # Braces too: with attr_list (in most publications' markdown_extensions) a text ending in
 # '{: onclick="…" }' would give its paragraph that attribute.
@@ -169,7 +169,7 @@ def _links(root, base_url: str) -> None:
         if href.startswith("#"):
             continue
         absolute = _absolute(base_url, href) if href else ""
-        if _scheme(absolute) not in LINK_SCHEMES:
+        if not absolute or not urls.allows(urls.IMPORTED_LINK, absolute):
             link.drop_tag()  # javascript:, data: or nothing: keep the words, not the link
             continue
         link.attrib.clear()
@@ -182,25 +182,11 @@ def _absolute(base_url: str, value: str) -> str:
         absolute = urljoin(base_url, value)
     except ValueError:
         return ""
-    return absolute if split_address(absolute) else ""
-
-
-def split_address(url: str) -> SplitResult | None:
-    """``url`` split into its parts, or None when it cannot be (``http://[broken``, a port that is no number)."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (read for its errors)
-    except ValueError:
-        return None
-    return parts
-
-
-def _scheme(url: str) -> str:
-    return urlsplit(url).scheme.lower()
+    return absolute if urls.split(absolute) else ""
 
 
 def _host(url: str) -> str:
-    parts = split_address(url)
+    parts = urls.split(url)
     return (parts.hostname or "") if parts else ""
 
 
@@ -218,7 +204,7 @@ def _images(root, base_url: str, dropped: list[str]) -> list[str]:
     found: list[str] = []
     for image in list(root.iter("img")):
         src = _absolute(base_url, (image.get("src") or image.get("data-src") or "").strip())
-        if _scheme(src) not in ("http", "https"):
+        if not src or not urls.allows(urls.IMPORTED_IMAGE, src):
             dropped.append("an image with no web address" if not src else "an image inlined as data")
             _remove(image)
             continue

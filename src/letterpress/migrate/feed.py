@@ -15,7 +15,6 @@ from urllib.parse import unquote
 
 from ..model import urls
 from .article import extract_article
-from .convert import split_address
 from .fetch import PAGE_BYTES, Fetcher, FetchError
 from .items import Export, Item, SourceError
 
@@ -127,13 +126,13 @@ def _title(entry) -> str:
 
 def page_slug(link: str) -> str:
     """The last part of a page's path, without ``.html`` (``/2019/05/old-post/`` -> ``old-post``)."""
-    parts = split_address(link)
+    parts = urls.split(link)
     name = PurePosixPath(unquote(parts.path)).name if parts else ""
     return name.rsplit(".", 1)[0] if name.endswith((".html", ".htm", ".php", ".aspx")) else name
 
 
 def page_aliases(link: str) -> tuple[str, ...]:
-    parts = split_address(link)
+    parts = urls.split(link)
     return (parts.path,) if parts and parts.path not in ("", "/") and not parts.query else ()
 
 

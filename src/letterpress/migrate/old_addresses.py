@@ -12,6 +12,7 @@ new essay's own page is left out silently: that address works already.
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from pathlib import Path
 
 from ..model.aliases import alias_file
@@ -28,6 +29,8 @@ class Planned:
     slug: str
     name: str
     aliases: list[str]
+    date: datetime  # as the essay's front matter will say it, and its categories: they may be in its address
+    categories: tuple[str, ...] = ()
 
 
 def keep_free_aliases(planned: list[Planned], settings: Settings, problems: list[str]) -> None:
@@ -65,4 +68,4 @@ def _taken(settings: Settings, replaced: set[Path]) -> TakenPaths:
 
 
 def _own_page(entry: Planned, settings: Settings) -> str:
-    return f"{settings.blog_dir}/{entry.slug}/index.html"
+    return settings.layout.post(entry.slug, entry.date, entry.categories, entry.path.name).file

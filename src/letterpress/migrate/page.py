@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ..model import urls
 from .article import extract_article
-from .convert import split_address
 from .feed import page_aliases, page_slug, read_source
 from .fetch import PAGE_BYTES, Fetcher, FetchError
 from .items import Export, Item, SourceError
@@ -78,7 +78,7 @@ def sitemap_pages(address: str, fetcher: Fetcher) -> list[str]:
                  for page in _locs(_sitemap(child, fetcher, named=False), "url")]
     else:
         pages = _locs(root, "url")
-    return [page for page in pages if (parts := split_address(page)) and parts.path not in ("", "/")][:MAX_PAGES]
+    return [page for page in pages if (parts := urls.split(page)) and parts.path not in ("", "/")][:MAX_PAGES]
 
 
 def _sitemap(address: str, fetcher: Fetcher, named: bool = True):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .convert import split_address
+from ..model import urls
 from .items import Export, Item, SourceError, read_export, utc_moment
 
 WP = "{http://wordpress.org/export/1.2/}"
@@ -122,7 +122,7 @@ def _draft_reason(status: str, password: str) -> str:
 
 def _alias(link: str, status: str) -> tuple[str, ...]:
     """The permalink's path, for a post that had one (a draft's link is ``/?p=42``)."""
-    parts = split_address(link)
+    parts = urls.split(link)
     if status != "publish" or parts is None or parts.query or parts.path in ("", "/"):
         return ()
     return (parts.path,)

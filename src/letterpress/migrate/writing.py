@@ -25,7 +25,7 @@ from ..model.aliases import AliasError, parse_alias
 from ..model.audio import MIME_BY_SUFFIX, NotAudioError, read_facts
 from ..model.files import write_atomic
 from ..model.frontmatter import FrontMatterError, read_text, split
-from ..model.reader import material_slugify
+from ..model.layout import DEFAULT_SLUGIFY as material_slugify
 from ..model.settings import Settings
 from .authors import AuthorBook, load_book
 from .convert import Converted, plain_text, to_markdown
@@ -131,7 +131,8 @@ def _free_aliases(plans: list[_Plan], settings: Settings, report: Report) -> Non
     """Only the aliases the built site can redirect stay (:mod:`.old_addresses`)."""
     if not any(plan.aliases for plan in plans):
         return  # nothing to check: the publication need not be read
-    planned = [Planned(plan.path, plan.slug, plan.item.name, plan.aliases) for plan in plans]
+    planned = [Planned(plan.path, plan.slug, plan.item.name, plan.aliases, _date_of(plan.item, settings),
+                       plan.item.categories) for plan in plans]
     keep_free_aliases(planned, settings, report.problems)
     for plan, entry in zip(plans, planned, strict=True):
         plan.aliases = entry.aliases
@@ -170,7 +171,7 @@ def _existing(settings: Settings) -> _Existing:
             found.by_source[meta["imported_from"]] = path
         for alias in meta.get("aliases") or () if isinstance(meta.get("aliases"), list) else ():
             found.by_alias[str(alias)] = path
-        slug = meta.get("slug") or material_slugify(str(meta.get("title") or ""), "-")
+        slug = meta.get("slug") or settings.layout.slug(str(meta.get("title") or ""))
         found.by_slug[str(slug)] = path
     return found
 
@@ -196,7 +197,7 @@ def _write(plan: _Plan, settings: Settings, book: AuthorBook, fetcher: Fetcher, 
 
 def _local_images(plan: _Plan, settings: Settings, fetcher: Fetcher, report: Report, failures: list[str]) -> str:
     markdown, used = plan.converted.markdown, set[str]()
-    folder = settings.docs_dir / settings.blog_dir / "images" / plan.slug
+    folder = settings.docs_dir / settings.layout.in_blog("images") / plan.slug
     relative = os.path.relpath(folder, settings.posts_dir).replace(os.sep, "/")
     for url in plan.converted.images:
         try:
@@ -219,7 +220,7 @@ def _narration(plan: _Plan, settings: Settings, fetcher: Fetcher, report: Report
     except FetchError as error:
         failures.append(f"narration {url} {error}")
         return None
-    path = settings.docs_dir / settings.blog_dir / "audio" / f"{plan.slug}{suffix}"
+    path = settings.docs_dir / settings.layout.in_blog("audio") / f"{plan.slug}{suffix}"
     write_atomic(path, fetched.content)
     try:
         read_facts(path)
@@ -312,6 +313,13 @@ def _date(item: Item, settings: Settings):
     if item.updated and local(item.updated) > created:
         return {"created": created, "updated": local(item.updated)}
     return created
+
+
+def _date_of(item: Item, settings: Settings) -> datetime:
+    """The essay's creation date as its front matter will say it (its address may be made from it)."""
+    written = _date(item, settings)
+    created = written["created"] if isinstance(written, dict) else written
+    return created.replace(tzinfo=settings.timezone)
 
 
 def _shown(path: Path, settings: Settings) -> str:

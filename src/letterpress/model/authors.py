@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
 from ..errors import Problem
+from . import urls
 from .settings import AuthorOptions, Settings
 
 
@@ -28,11 +28,12 @@ class Author:
 
 
 def authors_file(settings: Settings) -> Path:
-    return settings.docs_dir / settings.blog_dir / ".authors.yml"
+    """Material's ``authors_file`` (``{blog}/.authors.yml`` unless mkdocs.yml says otherwise)."""
+    return settings.docs_dir / settings.layout.authors_file
 
 
 def load_authors(settings: Settings) -> tuple[dict[str, Author], list[Problem]]:
-    """Read ``docs/<blog>/.authors.yml``; a missing file means no authors."""
+    """Read the authors file (``docs/<blog>/.authors.yml``); a missing file means no authors."""
     path = authors_file(settings)
     shown = str(path.relative_to(settings.root)) if path.is_relative_to(settings.root) else str(path)
     if not path.exists():
@@ -60,7 +61,7 @@ def load_authors(settings: Settings) -> tuple[dict[str, Author], list[Problem]]:
         )
     for key in settings.authors:
         if key not in authors:
-            problems.append(Problem("mkdocs.yml", f"plugins.letterpress.model.authors.{key}",
+            problems.append(Problem("mkdocs.yml", f"plugins.letterpress.authors.{key}",
                                     f"no author '{key}' in {shown}; add them there or remove this entry."))
     return authors, problems
 
@@ -70,8 +71,9 @@ def _check_avatar(shown: str, key: str, avatar, settings: Settings) -> list[Prob
     field = f"authors.{key}.avatar"
     if not avatar:
         return [Problem(shown, field, f"is missing (Material needs one); add e.g. "
-                        f"'avatar: {settings.blog_dir}/images/avatars/{key}.png' and put the image there.")]
-    host = urlsplit(str(avatar)).hostname
+                        f"'avatar: {settings.layout.in_blog(f'images/avatars/{key}.png')}' and put the image there.")]
+    parts = urls.split(str(avatar))
+    host = parts.hostname if parts else None
     if host and host.lower() not in settings.media_hosts:
         return [Problem(shown, field, f"'{avatar}' would make every page request {host}; "
                         "put the image inside docs/ and point to it, or list the host in media_hosts.")]
@@ -88,12 +90,7 @@ def _checked_url(shown: str, key: str, url) -> tuple[str, list[Problem]]:
     text = "" if url is None else str(url).strip()
     if not text:
         return "", []
-    try:
-        parts = urlsplit(text)
-        web = parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and text.isprintable()
-    except ValueError:  # e.g. a broken [IPv6] host
-        web = False
-    if web:
+    if urls.allows(urls.AUTHOR_URL, text) and text.isprintable():
         return text, []
     return "", [Problem(shown, f"authors.{key}.url", f"{text[:80]!r} is not a web address; the \"Work with me\" "
                         "link must be a full http:// or https:// address, e.g. "

@@ -56,7 +56,7 @@ class Essay:
 
     path: Path
     source_path: str  # relative to the publication root, for messages
-    slug: str
+    slug: str  # for addresses and the command line; it changes with the title or post_slugify
     title: str
     description: str
     date: datetime
@@ -73,6 +73,9 @@ class Essay:
     # Old URL paths (decoded, e.g. "/p/my-slug") that redirect here once published.
     aliases: tuple[str, ...] = ()
     imported_from: str = ""  # "<source>:<id>" of an imported essay, e.g. "substack:171234567"
+    # The essay's identity: its file's path under the posts folder ("the-listening-hour.md"). Sent
+    # records and the ledger key essays by it, since it does not change when an address rule or the slug does.
+    key: str = ""
     meta: dict = field(default_factory=dict, compare=False, repr=False)
     # The file's text before the body, so checks that report file lines (TK/TODO
     # markers) read the essay as loaded instead of opening the file again.
@@ -87,10 +90,6 @@ class Essay:
         if self.date > now:
             return State.SCHEDULED
         return State.PUBLISHED
-
-    def url_path(self, blog_dir: str) -> str:
-        """Site-relative URL of the essay page, e.g. ``essays/the-slug/``."""
-        return f"{blog_dir}/{self.slug}/"
 
     @property
     def text(self) -> str:

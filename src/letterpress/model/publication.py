@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -24,9 +25,13 @@ class Publication:
     authors: dict[str, Author]
     essays: list[Essay]
     problems: list[Problem] = field(default_factory=list)
-    # Each essay's rendered HTML, filled by letterpress.render.once (the model renders nothing):
-    # id(essay) -> (essay, settings, html). Not part of the publication's value.
-    rendered: dict[int, tuple[Essay, Settings, str]] = field(default_factory=dict, compare=False, repr=False)
+    # Each essay's HTML as the engine made it, by essay key, kept by letterpress.render.once (the
+    # model renders nothing). Not part of the publication's value.
+    rendered: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    # Set by the site adapter: captures the engine's HTML of the essays that have none yet (a build).
+    capture_missing: Callable[[Publication], None] | None = field(default=None, compare=False, repr=False)
+    # Values derived once per read (the sent records, the config's fingerprint).
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def page_urls(self) -> dict[str, str]:
@@ -112,11 +117,11 @@ def _duplicate_slugs(essays: list[Essay]) -> list[Problem]:
     seen: dict[str, Essay] = {}
     problems = []
     for essay in essays:
-        first = seen.setdefault(essay.slug, essay)
+        first = seen.setdefault(essay.slug.casefold(), essay)  # one file on macOS and Windows
         if first is not essay:
             problems.append(Problem(
                 essay.source_path, "slug",
-                f"'{essay.slug}' is also the slug of {first.source_path}; "
+                f"'{essay.slug}' is also the slug of {first.source_path} (or differs only in case); "
                 "give one of them a different title or a 'slug:' line.",
             ))
     return problems
@@ -124,7 +129,7 @@ def _duplicate_slugs(essays: list[Essay]) -> list[Problem]:
 
 def post_pages(essays, settings: Settings) -> dict[str, str]:
     """docs-relative source path -> site-relative page URL of each essay."""
-    return {docs_path(essay, settings): essay.url_path(settings.blog_dir) for essay in essays}
+    return {docs_path(essay, settings): settings.layout.essay(essay).url for essay in essays}
 
 
 def docs_path(essay: Essay, settings: Settings) -> str:

@@ -12,8 +12,6 @@ from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from pymdownx.slugs import slugify
-
 from ..errors import Problem
 from . import urls
 from .aliases import MAX_ALIASES, AliasError, check_imported_from, parse_alias
@@ -28,8 +26,8 @@ ESSAY_KEYS = ("title", "subtitle", "description", "date", "authors", "categories
 MATERIAL_KEYS = ("slug", "readtime", "pin", "links", "hide", "template", "search", "status")
 AUDIO_KEYS = ("src", "narrator", "length", "duration", "chapters")
 CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-# Material's default post slug: pymdownx's slugify, lower case, '-' separator.
-material_slugify = slugify(case="lower")
+# What a slug made by a custom post_slugify may not hold: it names a folder and a URL segment.
+UNSAFE_SLUG = re.compile(r"[\s/\\?#%\x00-\x1f\x7f]")
 
 
 def read_essay(path: Path, settings: Settings, author_keys) -> tuple[Essay | None, list[Problem]]:
@@ -84,7 +82,8 @@ class _Reader:
                      updated=updated, body=source.body, meta=meta, title=title, description=description,
                      subtitle=subtitle, authors=authors, categories=categories, tags=tags, draft=draft,
                      newsletter=newsletter, image=image, audio=audio, aliases=aliases,
-                     imported_from=imported_from, front_matter=source.front_matter, lines=source.lines)
+                     imported_from=imported_from, front_matter=source.front_matter, lines=source.lines,
+                     key=self._key())
 
     def _check_body(self, source: Source) -> None:
         body, first = source.body, source.body_line
@@ -151,13 +150,13 @@ class _Reader:
             self.problem("authors", "is empty; name at least one author key from .authors.yml.")
         if "authors" not in self.meta:
             self.problem("authors", "is missing; add 'authors: [key]' with a key from "
-                         f"{self.settings.blog_dir}/.authors.yml.")
+                         f"{self.settings.layout.authors_file}.")
         for key in keys:
             if key not in self.author_keys:
                 known = sorted(self.author_keys)
                 hint = difflib.get_close_matches(key, known, n=1)
                 fix = f"did you mean '{hint[0]}'?" if hint else \
-                    f"add '{key}' to {self.settings.blog_dir}/.authors.yml (known: {', '.join(known) or 'none'})."
+                    f"add '{key}' to {self.settings.layout.authors_file} (known: {', '.join(known) or 'none'})."
                 self.problem("authors", f"unknown author '{key}'; {fix}")
         return keys
 
@@ -188,13 +187,37 @@ class _Reader:
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
 
+    def _key(self) -> str:
+        try:
+            return self.path.relative_to(self.settings.posts_dir).as_posix()
+        except ValueError:
+            return self.path.resolve().relative_to(self.settings.posts_dir.resolve()).as_posix()
+
     def _slug(self, title: str) -> str:
         slug = self.meta.get("slug")
         if slug is None:
-            return material_slugify(title, "-")
+            return self._derived_slug(title)
         if not isinstance(slug, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
             self.problem("slug", f"{slug!r} is not a slug; use lower-case letters, digits and '-'.")
             return ""
+        return slug
+
+    def _derived_slug(self, title: str) -> str:
+        """The slug Material's ``post_slugify`` makes of the title, refused when it cannot name a page."""
+        try:
+            slug = self.settings.layout.slug(title)
+        except Exception as error:  # the author's own function, from mkdocs.yml
+            self.problem("title", f"the blog's post_slugify fails on this title ({error}); add 'slug: ...'.")
+            return ""
+        if not slug or UNSAFE_SLUG.search(slug) or slug.startswith("."):
+            self.problem("title", f"post_slugify makes {slug!r} of this title, which cannot name a page; add "
+                         "'slug: ...' with lower-case letters, digits and '-'.")
+            return ""
+        if slug != slug.lower():
+            self.problems.append(Problem(self.shown, "title", (
+                f"post_slugify makes the slug {slug!r}, with capitals: on macOS and Windows two pages whose "
+                "names differ only in case are one file. Give post_slugify case: lower in mkdocs.yml, "
+                "or add 'slug: ...'."), self.source.lines.get("title") if self.source else None, severity="warning"))
         return slug
 
     def _image(self) -> str:
@@ -332,7 +355,7 @@ class _Reader:
         docs = self.settings.docs_dir
         if not target.is_relative_to(docs):
             self.problem(key, f"'{src}' points outside {docs.name}/; keep the file inside "
-                         f"{docs.name}/ (narrations in {docs.name}/{self.settings.blog_dir}/audio/).")
+                         f"{docs.name}/ (narrations in {docs.name}/{self.settings.layout.in_blog('audio')}/).")
             return None
         if not target.is_file():
             self.problem(key, f"file '{src}' not found (looked for {_relative(target, self.settings.root)}). "
@@ -341,8 +364,8 @@ class _Reader:
         return target
 
     def _remote(self, url: str, key: str) -> str:
-        parts = urlsplit(url)
-        if parts.scheme != "https":
+        parts = urls.split(url)
+        if parts is None or not urls.allows(urls.MEDIA, url):
             self.problem(key, f"'{url}' is not https; media must be served over https.")
             return ""
         host = (parts.hostname or "").lower()
@@ -354,7 +377,7 @@ class _Reader:
 
     def _site_path(self, path: Path) -> str:
         """Where MkDocs (with Material's blog) publishes a file from docs/."""
-        return urls.published_path(path.relative_to(self.settings.docs_dir).as_posix(), self.settings.blog_dir)
+        return self.settings.layout.media(path.relative_to(self.settings.docs_dir).as_posix())
 
 
 def _unknown(key, known) -> str:

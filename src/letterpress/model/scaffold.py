@@ -11,7 +11,7 @@ from slugify import slugify
 from ..errors import LetterpressError
 from .files import write_atomic
 from .publication import Publication
-from .reader import CONTROL, material_slugify
+from .reader import CONTROL
 
 TEMPLATE = """\
 ---
@@ -62,8 +62,8 @@ def new_essay(publication: Publication, title: str) -> NewEssay:
     author = next(iter(publication.authors.values()), None)
     text = TEMPLATE.format(
         title=_yaml_scalar(title), slug=slug,
-        # Material would make its own slug of the title (accents kept); say ours when it differs.
-        slug_line="" if material_slugify(title, "-") == slug else f"slug: {slug}\n",
+        # The blog would make its own slug of the title (post_slugify: accents kept); say ours when it differs.
+        slug_line="" if publication.settings.layout.slug(title) == slug else f"slug: {slug}\n",
         date=publication.now().date().isoformat(),
         author=author.key if author else "your-key",
         narrator=author.name if author else "Your Name",

@@ -9,16 +9,19 @@ problems naming the config key. Nothing here imports MkDocs.
 from __future__ import annotations
 
 import difflib
+import posixpath
 import re
 import types
 import typing
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import Problem, ProblemsError
 from . import urls
+from .layout import Layout
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -115,6 +118,7 @@ class ServiceOptions:
 
 
 ENGINES = ("mkdocs", "zensical")
+BLOG_PLUGINS = ("blog", "material/blog")
 
 
 @dataclass(frozen=True)
@@ -161,14 +165,24 @@ class Settings:
     mdx_configs: dict = field(default_factory=dict)
     blog_options: dict = field(default_factory=dict)  # Material's blog plugin, as mkdocs.yml gives it
     use_directory_urls: bool = True
+    blog_instances: int = 1  # Material supports several blogs; Letterpress publishes one (check refuses more)
+    hooks: tuple[Path, ...] = ()  # MkDocs' hooks: files, which shape the essays' HTML on MkDocs only
+    plugin_names: tuple[str, ...] = ()  # every plugin mkdocs.yml lists, as written
+    config_file: Path | None = None  # the config the command was given, when not root/mkdocs.yml
+
+    @cached_property
+    def layout(self) -> Layout:
+        """Every address of the site, by the blog plugin's and MkDocs' own settings."""
+        return Layout({**self.blog_options, "blog_dir": self.blog_dir}, self.use_directory_urls,
+                      self.site_url, self.language)
 
     @property
     def posts_dir(self) -> Path:
-        return self.docs_dir / self.blog_dir / urls.POSTS
+        return self.docs_dir / self.layout.posts_dir
 
     @property
     def config_path(self) -> Path:
-        return self.root / CONFIG_FILE
+        return self.config_file or self.root / CONFIG_FILE
 
     def absolute_url(self, path: str) -> str:
         """``path`` (site-relative, no leading slash) joined to ``site_url``."""
@@ -187,7 +201,7 @@ SECTIONS = {
 TOP_LEVEL_KEYS = ("enabled", "timezone", "media_hosts", "authors", *SECTIONS)
 
 
-def build_settings(root: Path, mkdocs: dict, plugin: dict) -> Settings:
+def build_settings(root: Path, mkdocs: dict, plugin: dict, config_file: Path | None = None) -> Settings:
     """Turn the raw ``mkdocs.yml`` data into :class:`Settings`.
 
     Args:
@@ -220,6 +234,10 @@ def build_settings(root: Path, mkdocs: dict, plugin: dict) -> Settings:
         mdx_configs=_extension_configs(mkdocs.get("markdown_extensions")),
         blog_options=_blog_options(mkdocs),
         use_directory_urls=mkdocs.get("use_directory_urls", True) is not False,
+        blog_instances=blog_count(mkdocs),
+        hooks=tuple(root / str(hook) for hook in mkdocs.get("hooks") or [] if isinstance(hook, str)),
+        plugin_names=tuple(name for name, _ in _plugin_entries(mkdocs.get("plugins"))),
+        config_file=config_file,
         **sections,
     )
     if settings.site.engine not in ENGINES:
@@ -316,28 +334,34 @@ def _authors(raw, problems: list[Problem]) -> dict[str, AuthorOptions]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        problems.append(_problem("plugins.letterpress.model.authors",
+        problems.append(_problem("plugins.letterpress.authors",
                                  "expected a mapping of author keys to options."))
         return {}
     return {
-        str(key): _build_section(AuthorOptions, value, f"plugins.letterpress.model.authors.{key}", problems)
+        str(key): _build_section(AuthorOptions, value, f"plugins.letterpress.authors.{key}", problems)
         for key, value in raw.items()
     }
 
 
 def _blog_dir(mkdocs: dict) -> str:
+    """The blog's folder under docs/, normalised (``.`` for a blog at the site's root)."""
     for name, options in _plugin_entries(mkdocs.get("plugins")):
-        if name in ("blog", "material/blog"):
-            return str((options or {}).get("blog_dir", "blog")).strip("/")
+        if name in BLOG_PLUGINS:
+            return posixpath.normpath(str((options or {}).get("blog_dir", "blog")).strip("/") or ".")
     return "essays"
 
 
 def _blog_options(mkdocs: dict) -> dict:
     """The options of Material's blog plugin (``{}`` when it has none)."""
     for name, options in _plugin_entries(mkdocs.get("plugins")):
-        if name in ("blog", "material/blog") and isinstance(options, dict):
+        if name in BLOG_PLUGINS and isinstance(options, dict):
             return dict(options)
     return {}
+
+
+def blog_count(mkdocs: dict) -> int:
+    """How many instances of Material's blog plugin ``mkdocs.yml`` lists."""
+    return sum(1 for name, _ in _plugin_entries(mkdocs.get("plugins")) if name in BLOG_PLUGINS)
 
 
 def _language(mkdocs: dict) -> str:

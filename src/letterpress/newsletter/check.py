@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from lxml import html as lxml_html
 
@@ -23,16 +23,13 @@ from ..model.letters import sent_record
 from ..model.markers import marker_problems
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE, Settings
+from ..model.site_map import reserved_folders, site_files
 from . import addresses, templates
 from .message import PLACEHOLDERS, RenderedIssue
 from .render import Letter, Rendition, budget_bytes, issue_from, render_letter, subject
-from .web import letter_essays
 
 SUBJECT_LIMIT = 70
 AA_CONTRAST = 4.5
-# Pages Material's blog plugin generates (not files in docs/).
-GENERATED_PREFIXES = ("archive/", "category/", "author/", "page/", "tags/")
-GENERATED_FILES = (".xml", ".json")
 
 
 @dataclass
@@ -130,7 +127,7 @@ def _state_problems(publication: Publication, essay: Essay) -> list[Problem]:
 
 
 def _sent_problems(publication: Publication, essay: Essay) -> list[Problem]:
-    record = sent_record(publication.settings.root, essay.slug)
+    record = sent_record(publication, essay)
     if record is None:
         return []
     when = (record.get("finished") or "")[:10]
@@ -215,52 +212,38 @@ def removed_link_problems(essay: Essay, email_body) -> list[Problem]:
 
 
 def _url_problem(publication: Publication, essay: Essay, url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme == "mailto":
+    found = urls.scheme(url)
+    if found == "mailto":
         return None
-    if parts.scheme not in ("https", "http"):
+    if found not in ("https", "http"):
         return f"link '{url}' is relative; in an email it leads nowhere. Use a full https:// address."
     site = publication.settings.site_url.rstrip("/") + "/"
     if not url.startswith(site):
         return None
-    path = unquote(parts.path)[len(urlsplit(site).path):]
-    if site_has(publication, essay, path):
+    path = unquote(url[len(site):].split("#", 1)[0].split("?", 1)[0])
+    if site_has(publication, path):
         return None
     return f"link '{url}' points at a page the site does not have; fix the link or add the page."
 
 
-def site_has(publication: Publication, essay: Essay, path: str) -> bool:
-    """Whether the built site will have ``path`` (site-relative, no leading slash)."""
-    settings = publication.settings
-    if path in ("", "index.html") or path.endswith(GENERATED_FILES):
-        return True
-    blog = settings.blog_dir + "/"
-    parts = path.split("/")
-    if path.startswith(blog) and path[len(blog):].startswith(GENERATED_PREFIXES):
-        return True
-    if path.startswith(blog) and len(parts) >= 3:
-        if _essay_page(publication, essay, parts[1]):
-            return True
-    if parts[0] == "newsletter" and len(parts) >= 2:
-        slugs = {e.slug for e in letter_essays(publication)} | {essay.slug}
-        return parts[1] in slugs or parts[1] in ("", "index.html")
-    return _docs_has(settings, path)
+def site_has(publication: Publication, path: str) -> bool:
+    """Whether the built site will have ``path`` (site-relative, decoded, no leading slash).
+
+    Asked of the site map (:mod:`letterpress.model.site_map`), the same registry the
+    collision checks read: the engine's pages and files, ours, and the blog's listings.
+    """
+    files, folders = _site_map(publication)
+    candidates = [path + "index.html"] if path.endswith("/") or not path else [path, path + "/index.html"]
+    return any(candidate in files for candidate in candidates) or path.startswith(folders)
 
 
-def _essay_page(publication: Publication, essay: Essay, slug: str) -> bool:
-    if slug == essay.slug:
-        return True
-    return any(e.slug == slug for e in publication.published())
-
-
-def _docs_has(settings: Settings, path: str) -> bool:
-    docs = settings.docs_dir
-    stem = path.rstrip("/")
-    candidates = [docs / path, docs / f"{stem}.md", docs / stem / "index.md", docs / f"{stem}/README.md"]
-    source = urls.post_source_path(path, settings.blog_dir)
-    if source is not None:
-        candidates.append(docs / source)
-    return any(candidate.resolve().is_relative_to(docs) and candidate.is_file() for candidate in candidates)
+def _site_map(publication: Publication) -> tuple[frozenset[str], tuple[str, ...]]:
+    found = publication.memo.get("site_map")
+    if found is None:
+        files = frozenset(unquote(name) for name in site_files(publication))
+        folders = tuple(prefix for prefix, _ in reserved_folders(publication.settings))
+        found = publication.memo["site_map"] = (files, folders)
+    return found  # type: ignore[return-value]
 
 
 def image_problems(essay: Essay, elements) -> list[Problem]:

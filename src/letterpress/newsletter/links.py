@@ -27,7 +27,9 @@ import nh3
 from lxml import etree
 from lxml import html as lxml_html
 
-SCHEMES = frozenset({"http", "https", "mailto"})
+from ..model import urls
+
+SCHEMES = urls.LETTER.schemes
 # Every HTML attribute that a browser or mail client resolves as a URL (SVG's
 # xlink:href too, though the body sanitiser drops SVG whole).
 URL_ATTRIBUTES = frozenset({
@@ -35,11 +37,6 @@ URL_ATTRIBUTES = frozenset({
     "longdesc", "usemap", "data", "codebase", "classid", "archive", "dynsrc", "lowsrc", "ping",
     "manifest", "icon", "profile", "itemtype", "imagesrcset",
 })
-SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
-# What browsers ignore in a URL before reading its scheme (WHATWG URL: leading
-# and trailing C0 controls and spaces, and tab or newline anywhere).
-IGNORED_AROUND = "".join(map(chr, range(0x21)))
-IGNORED_INSIDE = re.compile(r"[\t\n\r]")
 # CSS that loads or runs something: a declaration holding any of these is dropped.
 LOADING_CSS = re.compile(r"url\(|image-set\(|image\(|cross-fade\(|element\(|expression\(|\\|behavior|binding",
                          re.IGNORECASE)
@@ -63,21 +60,14 @@ BODY_ATTRIBUTES = {
 }
 
 
-def scheme(url: str) -> str | None:
-    """The scheme of ``url`` as a browser reads it (lower case), or None for a relative URL."""
-    match = SCHEME.match(IGNORED_INSIDE.sub("", url.strip(IGNORED_AROUND)))
-    return match.group(1).lower() if match else None
-
-
 def allowed(url: str) -> bool:
     """True for http(s) and mailto URLs, and for relative ones (the body's in-page ``#`` links)."""
-    found = scheme(url)
-    return found is None or found in SCHEMES
+    return urls.allows(urls.LETTER, url)
 
 
 def safe_url(url: str) -> str:
     """``url`` when the rule allows it and it is absolute, else ``""`` (for values the templates print)."""
-    return url if url and scheme(url) in SCHEMES else ""
+    return url if url and urls.scheme(url) in SCHEMES else ""
 
 
 def clean_body(essay_html: str) -> str:

@@ -127,7 +127,7 @@ def prepare(publication: Publication, essay: Essay, web_version: bool) -> Letter
 def base_context(publication: Publication, essay: Essay, web_version: bool) -> dict:
     """What every template sees, apart from the body."""
     settings = publication.settings
-    page_url = settings.absolute_url(essay.url_path(settings.blog_dir))
+    page_url = settings.layout.absolute(settings.layout.essay(essay).url)
     authors = [publication.authors[key] for key in essay.authors if key in publication.authors]
     return {
         "publication": {"name": settings.site_name, "url": settings.site_url,
@@ -155,14 +155,14 @@ def base_context(publication: Publication, essay: Essay, web_version: bool) -> d
 
 def web_url(settings, essay: Essay) -> str:
     """The letter's web version ("view in your browser")."""
-    return settings.absolute_url(f"newsletter/{essay.slug}/")
+    return settings.layout.absolute(settings.layout.web_version(essay).url)
 
 
 def _audio(essay: Essay, settings, page_url: str) -> dict | None:
     audio = essay.audio
     if audio is None:
         return None
-    url = audio.url if audio.is_remote else settings.absolute_url(audio.url)
+    url = settings.layout.absolute(audio.url)
     return {"url": url, "type": audio.mime_type, "narrator": audio.narrator,
             "duration_label": format_clock(audio.duration), "listen_url": f"{page_url}#listen",
             "chapters": [{"title": c.title, "label": format_clock(c.start), "url": f"{page_url}#t={c.start}"}

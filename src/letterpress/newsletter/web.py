@@ -2,7 +2,7 @@
 
 ``/newsletter/<slug>/`` is the "view in your browser" page (the email's own
 HTML with the whole essay, no per-reader parts); ``/newsletter/`` lists the
-letters, newest first. Written after the site build, like the feeds, so
+letters, newest first (addresses from :mod:`letterpress.model.layout`). Written after the site build, like the feeds, so
 ``letterpress serve`` previews emails too (drafts included, marked as such).
 """
 
@@ -12,32 +12,39 @@ from pathlib import Path
 
 from ..model.essay import Essay
 from ..model.files import write_atomic
-from ..model.letters import letter_essays
+from ..model.layout import relative_url
+from ..model.letters import letter_essays, web_version_essays
 from ..model.publication import Publication
 from . import templates
 
 
 def write_web_versions(publication: Publication, site_dir: Path) -> None:
-    """Write ``newsletter/<slug>/index.html`` for every letter and ``newsletter/index.html``."""
+    """Write the web version of every letter that is or may be sent, and the archive (``newsletter/``).
+
+    Every published essay with ``newsletter: true`` gets one, sent or not, in the window or not, so the
+    link in any letter of it (sent by ``publish`` or by hand) names a page this build writes.
+    """
     from .render import render_web_version
 
     if not publication.settings.newsletter.enabled:
         return
-    letters = letter_essays(publication)
-    folder = site_dir / "newsletter"
-    for essay in letters:
-        _write(folder / essay.slug / "index.html", render_web_version(publication, essay))
-    _write(folder / "index.html", archive_html(publication, letters))
+    layout = publication.settings.layout
+    for essay in web_version_essays(publication):
+        _write(site_dir / layout.web_version(essay).file, render_web_version(publication, essay))
+    _write(site_dir / layout.letters_archive().file, archive_html(publication, letter_essays(publication)))
 
 
 def archive_html(publication: Publication, letters: list[Essay]) -> str:
     """The archive page: every letter with its date and description."""
     settings = publication.settings
+    layout = settings.layout
+    archive = layout.letters_archive().url
     context = {
         "publication": {"name": settings.site_name, "url": settings.site_url,
                         "description": settings.site_description, "language": settings.language},
         "letters": [{"title": e.title, "subtitle": e.subtitle, "description": e.description, "date": e.date,
-                     "url": f"{e.slug}/", "draft": e.draft, "narrated": e.audio is not None} for e in letters],
+                     "url": relative_url(layout.web_version(e).url, archive), "draft": e.draft,
+                     "narrated": e.audio is not None} for e in letters],
         "palette": templates.template_module(settings, "palette.j2"),
     }
     return templates.render(settings, "archive.html.j2", context)

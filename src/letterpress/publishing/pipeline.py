@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import LetterpressError, ProblemsError
-from ..model.letters import SENT_DIR
-from ..model.publication import Publication, load_publication
+from ..model.letters import record_path
+from ..model.publication import Publication
 from ..site.build import build_site
-from ..site.loader import load_settings
+from ..site.capture import load_for_outputs
 from .deploy import NOT_DEPLOYED, deploy, page_answers
 from .plan import PublishPlan, plan_publish
 
@@ -53,7 +53,7 @@ def publish(root: Path, dry_run: bool = False, say: Callable[[str], None] = prin
     """
     report = PublishReport()
     _step(report, say, "dry run: nothing is pulled, built, deployed or sent" if dry_run else git_pull(root))
-    publication = load_publication(load_settings(root))
+    publication = load_for_outputs(root)  # the letters are checked before the build: it can capture their HTML
     plan = plan_publish(publication)
     try:
         report.held = list(plan.held)
@@ -108,7 +108,7 @@ def _carry_out(root: Path, publication: Publication, plan: PublishPlan, report: 
         say(f"not sending: {reason}")
     _send(publication, plan, report, say)
     if report.sent:
-        _step(report, say, record_sent(root, report.sent, publication.settings.publish.git_push))
+        _step(report, say, record_sent(publication, report.sent, publication.settings.publish.git_push))
     if report.paused:
         raise PublishError(f"sending paused for {', '.join(report.paused)}; fix the cause and run "
                            "`letterpress publish` again to resume.")
@@ -136,7 +136,7 @@ def _page_is_live(publication: Publication, essay, say) -> bool:
     settings = publication.settings
     if settings.publish.deploy != "pages":
         return True
-    url = settings.absolute_url(essay.url_path(settings.blog_dir))
+    url = settings.layout.absolute(settings.layout.essay(essay).url)
     if page_answers(url, settings.publish.pages_wait_seconds):
         return True
     say(f"waiting: {url} does not answer 200 yet; the next run sends '{essay.slug}'")
@@ -154,9 +154,10 @@ def git_pull(root: Path) -> str:
     return "pulled"
 
 
-def record_sent(root: Path, slugs: list[str], push: bool) -> str:
+def record_sent(publication: Publication, slugs: list[str], push: bool) -> str:
     """Commit the new ``newsletter/sent/`` records (and push them when there is an upstream)."""
-    paths = [f"{SENT_DIR}/{slug}.json" for slug in slugs]
+    root = publication.settings.root
+    paths = [record_path(publication, publication.essay(slug)).relative_to(root).as_posix() for slug in slugs]
     _git(root, "add", "--", *paths)
     _git(root, "commit", "--quiet", "-m", f"Sent: {', '.join(slugs)}", "--", *paths)
     if push and _git(root, "rev-parse", "--abbrev-ref", "@{upstream}", check=False).returncode == 0:

@@ -33,13 +33,12 @@ class EssayStatus:
 
 def essay_statuses(publication: Publication) -> list[EssayStatus]:
     """The status of every essay, newest first."""
-    root = publication.settings.root
     problems = check_publication(publication)
     changed = uncommitted_files(publication, publication.essays)
     now = publication.now()
     rows = []
     for essay in publication.essays:
-        emailed = sent_record(root, essay.slug)
+        emailed = sent_record(publication, essay)
         state = "emailed" if emailed else essay.state(now).value
         rows.append(EssayStatus(
             slug=essay.slug, title=essay.title, state=state,

@@ -9,20 +9,21 @@ A file git ignores counts as not committed too: a clone would lack it all the sa
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
-from lxml import html as lxml_html
+from urllib.parse import unquote
 
 from ..model import urls
 from ..model.essay import Essay
 from ..model.history import uncommitted
 from ..model.publication import Publication
 from ..model.settings import Settings
-from ..render.once import essay_html_for
 
-# Tags whose URL names a file the page shows, plays or offers (not a link to another page).
-MEDIA_TAGS = ("img", "audio", "video", "source", "a")
+# The targets an essay's text names: Markdown links and images, reference definitions, and the URL
+# attributes of raw HTML. Read from the source, not the HTML: `status` must not need a build, and a
+# file the text names relative to itself is the file a clone needs, whatever the engine makes of it.
+TARGET = re.compile(r"""\]\(\s*<?([^)\s>]+)|^ {0,3}\[[^\]\n]+\]:\s*<?([^\s>]+)|"""
+                    r"""\b(?:src|href|poster|srcset|data)\s*=\s*["']([^"']+)["']""", re.MULTILINE | re.IGNORECASE)
 COMMIT_HINT = "git add docs/ && git commit"
 
 
@@ -31,32 +32,25 @@ def essay_files(publication: Publication, essay: Essay) -> list[Path]:
     files = [essay.path.resolve()]
     if essay.audio is not None and essay.audio.path is not None:
         files.append(essay.audio.path.resolve())
-    settings = publication.settings
-    found = [settings.absolute_url(essay.image)] if essay.image and not urls.is_web_url(essay.image) else []
-    # The HTML every output shares (converted once per publication), so the text is not converted again.
-    document = lxml_html.document_fromstring(f"<div>{essay_html_for(publication, essay)}</div>")
-    found += [url for element, _attribute, url, _ in document.iterlinks() if element.tag in MEDIA_TAGS]
-    for url in found:
-        path = docs_file(settings, url)
+    image = str(essay.meta.get("image") or "")
+    named = [image] if image else []
+    named += [target for match in TARGET.finditer(essay.body) for target in match.groups() if target]
+    for target in named:
+        path = docs_file(publication.settings, essay, target)
         if path is not None and path not in files:
             files.append(path)
     return files
 
 
-def docs_file(settings: Settings, url: str) -> Path | None:
-    """The file in ``docs/`` served at the site's absolute ``url``, if there is one."""
-    base = settings.absolute_url("")
-    if not url.startswith(base):
+def docs_file(settings: Settings, essay: Essay, target: str) -> Path | None:
+    """The file in ``docs/`` that ``target`` (as written in the essay) names, if there is one."""
+    target = target.split(",")[0].split()[0] if target.strip() else ""  # a srcset's first candidate
+    if not target or target.startswith("#") or urls.scheme(target) or target.startswith("/"):
         return None
-    path = unquote(urlsplit(url).path)[len(urlsplit(base).path):]
+    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
     docs = settings.docs_dir.resolve()
-    for candidate in (path, urls.post_source_path(path, settings.blog_dir)):
-        if not candidate:
-            continue
-        target = (docs / candidate).resolve()
-        if target.is_relative_to(docs) and target.is_file():
-            return target
-    return None
+    found = (essay.path.parent / path).resolve()
+    return found if found.is_relative_to(docs) and found.is_file() else None
 
 
 def uncommitted_files(publication: Publication, essays: list[Essay]) -> dict[str, list[Path]]:

@@ -1,31 +1,166 @@
-"""Each published essay's absolute HTML, rendered once per process and kept on the publication.
+"""Each essay's HTML as the site engine made it: captured once per build, kept between builds.
 
-The feeds, the email web versions and the letters all need the essay body as
-HTML with absolute URLs; :func:`essay_html_for` converts it the first time one
-of them asks and hands every later caller the same string. The cache lives on
-the :class:`~letterpress.model.publication.Publication` (its ``rendered``
-field), so it lasts exactly as long as the publication that was read: a new
-read (``letterpress serve`` after an edit) starts empty.
+There is one Markdown pipeline, the engine's. On MkDocs the plugin hands over
+the HTML MkDocs made for the essay's page (``on_page_content``, after every other
+plugin and the author's hooks); on Zensical the site adapter takes the essay's
+text out of the built page. :func:`keep` stores it, made ready to leave the site
+(the headings' ``¶`` permalinks taken out, every URL absolute against the page),
+so the feeds, the email web versions and the letters all carry the page's own HTML.
+
+Kept twice: on the publication for the rest of the command, and in a small
+cache under ``.cache/letterpress/html/`` keyed by everything that shapes it (the
+essay's text, its page's address, the addresses of the pages it links to,
+``mkdocs.yml``, the hooks it names, the engine and the libraries' versions), so
+a command that renders a letter outside a build (``newsletter render``, ``send``)
+finds it. An essay the cache does not hold (a draft, a scheduled essay, an edit
+since the last build) is captured by a build first: the site adapter sets
+:attr:`Publication.capture_missing` to do it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from ..errors import LetterpressError
 from ..model.essay import Essay
+from ..model.files import write_atomic
 from ..model.publication import Publication
-from .markdown import absolute_essay_html
+from .markdown import outgoing_html
+
+CACHE_DIR = ".cache/letterpress/html"
+FORMAT = 1  # of the cache's files; a change makes every old one a miss
+# Libraries whose release can change an essay's HTML.
+SHAPERS = ("letterpress", "markdown", "pymdown-extensions", "mkdocs", "mkdocs-material", "zensical")
+# A link to another Markdown file of docs/ in the essay's text (inline or as a reference definition).
+MD_LINK = re.compile(r"""[(<:\s]([^()<>\s"']+\.md)(?:#[^()<>\s"']*)?[)>\s"']""")
+
+
+class NoEngineHtml(LetterpressError):
+    """An essay's HTML was asked for, but no build made it and nothing can build it."""
+
+
+@dataclass(frozen=True)
+class Captured:
+    """One essay's HTML, ready to leave the site, and what it was made from."""
+
+    essay: Essay  # as read when it was captured: a re-read essay is captured again
+    html: str  # absolute URLs, no permalinks
+
+
+def keep(publication: Publication, essay: Essay, page_html: str, engine: str) -> str:
+    """Store ``page_html`` (the engine's HTML of the essay's page) for every output; return it outgoing.
+
+    Args:
+        publication: where the HTML is kept for the rest of the command.
+        essay: the essay the page shows.
+        page_html: the page's content as the engine made it, URLs relative to the page.
+        engine: ``mkdocs`` or ``zensical`` (part of the cache key).
+    """
+    layout = publication.settings.layout
+    html = outgoing_html(page_html, layout.absolute(layout.essay(essay).url))
+    publication.rendered[essay.key] = Captured(essay, html)
+    folder = _cache_folder(publication)
+    if folder is not None:
+        record = {"key": cache_key(publication, essay, engine), "html": html}
+        write_atomic(folder / _file_name(essay), json.dumps(record, ensure_ascii=False))
+    return html
 
 
 def essay_html_for(publication: Publication, essay: Essay) -> str:
-    """``essay``'s body as HTML with every URL absolute, converted at most once per publication.
+    """``essay``'s body as the engine made it, every URL absolute, for feeds, web versions and letters.
 
-    Keyed by the essay object and the settings it was rendered with, so an essay
-    or settings replaced since (``dataclasses.replace``) are rendered afresh.
+    Raises:
+        NoEngineHtml: no build captured it, the cache does not hold it, and no site adapter is there to build.
     """
-    key = id(essay)
+    found = _kept(publication, essay)
+    if found is None and publication.capture_missing is not None:
+        publication.capture_missing(publication)
+        found = _kept(publication, essay)
+    if found is None:
+        raise NoEngineHtml(f"{essay.source_path}: its HTML comes from the site's build, and none has made it "
+                           "yet; run `letterpress build` first.")
+    return found
+
+
+def has_html(publication: Publication, essay: Essay) -> bool:
+    """Whether the essay's HTML is at hand without a build (captured, or in the cache)."""
+    return _kept(publication, essay) is not None
+
+
+def _kept(publication: Publication, essay: Essay) -> str | None:
+    captured = publication.rendered.get(essay.key)
+    if isinstance(captured, Captured) and captured.essay is essay:
+        return captured.html
+    folder = _cache_folder(publication)
+    if folder is None:
+        return None
+    try:
+        stored = json.loads((folder / _file_name(essay)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    key = cache_key(publication, essay, publication.settings.site.engine)
+    if not isinstance(stored, dict) or stored.get("key") != key or not isinstance(stored.get("html"), str):
+        return None
+    publication.rendered[essay.key] = Captured(essay, stored["html"])
+    return stored["html"]
+
+
+def cache_key(publication: Publication, essay: Essay, engine: str) -> str:
+    """``engine:sha256`` of everything that shapes the essay's HTML."""
     settings = publication.settings
-    kept = publication.rendered.get(key)
-    if kept is not None and kept[0] is essay and kept[1] is settings:
-        return kept[2]
-    html = absolute_essay_html(essay, settings, publication.page_urls)
-    publication.rendered[key] = (essay, settings, html)
-    return html
+    fingerprint = publication.memo.get("config_fingerprint")
+    if not isinstance(fingerprint, str):
+        fingerprint = publication.memo["config_fingerprint"] = _config_fingerprint(
+            settings.config_path, settings.hooks)
+    digest = hashlib.sha256()
+    for part in (str(FORMAT), essay.text, settings.layout.essay(essay).url, _linked_pages(publication, essay),
+                 fingerprint, _versions()):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return f"{engine}:{digest.hexdigest()}"
+
+
+def _linked_pages(publication: Publication, essay: Essay) -> str:
+    """The addresses of the essays this one links to: moving one changes this essay's links."""
+    names = set(MD_LINK.findall(essay.body))
+    if not names:
+        return ""
+    layout = publication.settings.layout
+    return "\n".join(sorted(f"{other.key}={layout.essay(other).url}" for other in publication.essays
+                            if other.path.name in {Path(name).name for name in names}))
+
+
+def _config_fingerprint(config: Path, hooks: tuple[Path, ...]) -> str:
+    digest = hashlib.sha256()
+    for path in (config, *hooks):
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"missing:" + str(path).encode())
+    return digest.hexdigest()
+
+
+@cache
+def _versions() -> str:
+    found = []
+    for name in SHAPERS:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=none")
+    return ",".join(found)
+
+
+def _cache_folder(publication: Publication) -> Path | None:
+    root = publication.settings.root
+    return root / CACHE_DIR if root.is_dir() else None
+
+
+def _file_name(essay: Essay) -> str:
+    """One cache file per essay (its newest HTML), named by its identity."""
+    return hashlib.sha256(essay.key.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".json"

@@ -18,6 +18,7 @@ settled or safely unsent. That is the one window for a duplicate.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..subscribers.store import SubscriberStore, utc_now
 
@@ -26,6 +27,18 @@ SENT, BOUNCED, FAILED, SKIPPED = "sent", "bounced", "failed", "skipped"
 OPEN = (QUEUED, IN_FLIGHT, DEFERRED)
 SETTLED = (SENT, BOUNCED, FAILED, SKIPPED)
 OUTCOMES = (SENT, BOUNCED, FAILED, SKIPPED, DEFERRED, IN_FLIGHT, QUEUED)
+# A campaign of an essay: by its identity, or (campaigns from before identities) by its slug.
+OF_ESSAY = "(essay = ? OR (essay = '' AND slug = ?))"
+
+
+class EssayName(Protocol):
+    """What the ledger knows an essay by (an :class:`~letterpress.model.essay.Essay` is one)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def slug(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -33,7 +46,7 @@ class Campaign:
     """One send of one essay to a snapshot of the active subscribers."""
 
     id: int
-    slug: str
+    slug: str  # the essay's slug when the send began (for people); ``essay`` is its identity
     subject: str
     messenger: str
     trial: bool
@@ -41,6 +54,7 @@ class Campaign:
     pause_reason: str
     created_at: str
     finished_at: str | None
+    essay: str = ""  # Essay.key; "" for campaigns of an older Letterpress (found by their slug)
 
 
 @dataclass(frozen=True)
@@ -62,13 +76,13 @@ class Ledger:
 
     # -- campaigns ------------------------------------------------------------------
 
-    def create_campaign(self, slug: str, subject: str, messenger: str, trial: bool) -> Campaign:
+    def create_campaign(self, essay: EssayName, subject: str, messenger: str, trial: bool) -> Campaign:
         """A new campaign whose recipients are the active subscribers at this moment (one transaction)."""
         now = utc_now()
         with self.store.transaction() as db:
             cursor = db.execute(
-                "INSERT INTO campaigns (slug, subject, messenger, trial, status, created_at)"
-                " VALUES (?, ?, ?, ?, 'running', ?)", (slug, subject, messenger, int(trial), now))
+                "INSERT INTO campaigns (slug, essay, subject, messenger, trial, status, created_at)"
+                " VALUES (?, ?, ?, ?, ?, 'running', ?)", (essay.slug, essay.key, subject, messenger, int(trial), now))
             db.execute(
                 "INSERT INTO deliveries (campaign_id, email, name, status, updated_at)"
                 " SELECT ?, email, name, 'queued', ? FROM subscribers WHERE status = 'active' ORDER BY id",
@@ -78,23 +92,23 @@ class Ledger:
     def campaign(self, campaign_id: int) -> Campaign:
         return _campaign(self.store.query("SELECT * FROM campaigns WHERE id = ?", (campaign_id,))[0])
 
-    def campaigns(self, slug: str | None = None) -> list[Campaign]:
-        """Every campaign (of ``slug``), oldest first."""
+    def campaigns(self, essay: EssayName | None = None) -> list[Campaign]:
+        """Every campaign (of ``essay``), oldest first."""
         query = "SELECT * FROM campaigns"
         args: tuple[str, ...] = ()
-        if slug:
-            query, args = query + " WHERE slug = ?", (slug,)
+        if essay is not None:
+            query, args = query + f" WHERE {OF_ESSAY}", (essay.key, essay.slug)
         return [_campaign(row) for row in self.store.query(query + " ORDER BY id", args)]
 
-    def unfinished(self, slug: str, trial: bool) -> Campaign | None:
-        """The running or paused campaign of ``slug`` (real or trial), if any."""
-        rows = self.store.query("SELECT * FROM campaigns WHERE slug = ? AND trial = ? AND status != 'finished'"
-                                " ORDER BY id DESC LIMIT 1", (slug, int(trial)))
+    def unfinished(self, essay: EssayName, trial: bool) -> Campaign | None:
+        """The running or paused campaign of ``essay`` (real or trial), if any."""
+        rows = self.store.query(f"SELECT * FROM campaigns WHERE {OF_ESSAY} AND trial = ? AND status != 'finished'"
+                                " ORDER BY id DESC LIMIT 1", (essay.key, essay.slug, int(trial)))
         return _campaign(rows[0]) if rows else None
 
-    def latest_finished(self, slug: str, trial: bool) -> Campaign | None:
-        rows = self.store.query("SELECT * FROM campaigns WHERE slug = ? AND trial = ? AND status = 'finished'"
-                                " ORDER BY id DESC LIMIT 1", (slug, int(trial)))
+    def latest_finished(self, essay: EssayName, trial: bool) -> Campaign | None:
+        rows = self.store.query(f"SELECT * FROM campaigns WHERE {OF_ESSAY} AND trial = ? AND status = 'finished'"
+                                " ORDER BY id DESC LIMIT 1", (essay.key, essay.slug, int(trial)))
         return _campaign(rows[0]) if rows else None
 
     def set_status(self, campaign: Campaign, status: str, reason: str = "") -> Campaign:
@@ -221,4 +235,4 @@ def _not_sent(status: str | None) -> str:
 def _campaign(row) -> Campaign:
     return Campaign(id=row["id"], slug=row["slug"], subject=row["subject"], messenger=row["messenger"],
                     trial=bool(row["trial"]), status=row["status"], pause_reason=row["pause_reason"],
-                    created_at=row["created_at"], finished_at=row["finished_at"])
+                    created_at=row["created_at"], finished_at=row["finished_at"], essay=row["essay"])

@@ -23,7 +23,7 @@ from .. import tokens
 from ..errors import LetterpressError, Problem, ProblemsError
 from ..model.essay import Essay, State
 from ..model.files import write_atomic
-from ..model.letters import SENT_DIR, sent_record
+from ..model.letters import record_fields, record_path, sent_record
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE, Settings
 from ..subscribers import SubscriberStore, normalise_address, open_subscribers, outbox_path
@@ -143,15 +143,14 @@ def run_send(plan: SendPlan, on_progress: Callable[[dict], None] | None = None) 
     """
     with _send_lock(plan.store.path):
         ledger = plan.ledger
-        campaign = plan.campaign or ledger.create_campaign(
-            plan.essay.slug, plan.issue.subject, plan.kind, plan.trial)
+        campaign = plan.campaign or ledger.create_campaign(plan.essay, plan.issue.subject, plan.kind, plan.trial)
         if plan.retry_failed:
             ledger.requeue_failed(campaign)
         run = CampaignRun(ledger, campaign, plan.compose, plan.messenger_factory, plan.sender,
                           plan.policy, on_progress)
         result = run.run()
     if result.campaign.status == "finished" and not plan.trial:
-        write_sent_record(plan.publication.settings.root, result.campaign, result.counts)
+        write_sent_record(plan.publication, plan.essay, result.campaign, result.counts)
     return result
 
 
@@ -183,17 +182,20 @@ def compose(issue, address: str, name: str, signer: DkimSigner | None) -> Compos
     return Composed(data=data, message_id=match.group(1).decode() if match else "")
 
 
-def write_sent_record(root: Path, campaign: Campaign, counts: dict[str, int]) -> Path:
-    """``newsletter/sent/<slug>.json``: when and how many, never an address (for git)."""
+def write_sent_record(publication: Publication, essay: Essay, campaign: Campaign, counts: dict[str, int]) -> Path:
+    """``newsletter/sent/<slug>.json``: the essay's identity and addresses, when and how many, never a
+    subscriber's address (for git)."""
     record = {
-        "slug": campaign.slug, "subject": campaign.subject,
+        **record_fields(publication, essay), "subject": campaign.subject,
         "started": campaign.created_at, "finished": campaign.finished_at,
         "recipients": sum(counts.values()),
         "counts": {outcome: counts[outcome] for outcome in ("sent", "bounced", "failed", "skipped")},
     }
     # Committed to git as the proof of a send: it must survive a crash, hence durable.
     text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-    return write_atomic(root / SENT_DIR / f"{campaign.slug}.json", text, 0o644, durable=True)
+    path = write_atomic(record_path(publication, essay), text, 0o644, durable=True)
+    publication.memo.pop("sent_records", None)  # read again when next asked
+    return path
 
 
 # -- checks ---------------------------------------------------------------------------
@@ -247,9 +249,9 @@ def _prepare(publication: Publication, essay: Essay, issue, messenger: str | Non
 
 def _choose_campaign(plan: SendPlan, force: bool, retry_failed: bool) -> None:
     ledger, slug = plan.ledger, plan.essay.slug
-    plan.campaign = ledger.unfinished(slug, plan.trial)
+    plan.campaign = ledger.unfinished(plan.essay, plan.trial)
     if retry_failed:
-        plan.campaign = plan.campaign or ledger.latest_finished(slug, plan.trial)
+        plan.campaign = plan.campaign or ledger.latest_finished(plan.essay, plan.trial)
         failed = ledger.counts(plan.campaign)[FAILED] if plan.campaign else 0
         if not failed:
             raise SendRefused(f"'{slug}' has no failed recipients to retry.")
@@ -269,13 +271,14 @@ def _choose_campaign(plan: SendPlan, force: bool, retry_failed: bool) -> None:
 
 
 def _refuse_resend(plan: SendPlan) -> None:
-    slug, root = plan.essay.slug, plan.publication.settings.root
-    record = sent_record(root, slug)
-    finished = plan.ledger.latest_finished(slug, trial=False)
+    slug, publication = plan.essay.slug, plan.publication
+    record = sent_record(publication, plan.essay)
+    finished = plan.ledger.latest_finished(plan.essay, trial=False)
     if record is None and finished is None:
         return
     when = (record or {}).get("finished") or (finished.finished_at if finished else "")
-    raise SendRefused(f"'{slug}' was already sent ({when}; {SENT_DIR}/{slug}.json); sending it again would "
+    shown = record_path(publication, plan.essay).relative_to(publication.settings.root).as_posix()
+    raise SendRefused(f"'{slug}' was already sent ({when}; {shown}); sending it again would "
                       "mail everyone twice. Use --retry-failed for the failed ones, or --force to send it anyway.")
 
 

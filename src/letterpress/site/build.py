@@ -21,8 +21,9 @@ from ..checks import SITE_CHECKS, raise_for_errors
 from ..errors import LetterpressError
 from ..model.files import swap_directory
 from ..model.publication import Publication, load_publication
-from ..model.settings import CONFIG_FILE, ENGINES
+from ..model.settings import ENGINES
 from .loader import load_settings
+from .options import PUBLISHED, BuildOptions
 from .plugin import hand_over
 from .zensical import build_with_zensical
 
@@ -51,8 +52,8 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
     return target
 
 
-def build_and_swap(root: Path, target: Path, strict: bool = False,
-                   publication: Publication | None = None, engine: str | None = None) -> Publication:
+def build_and_swap(root: Path, target: Path, strict: bool = False, publication: Publication | None = None,
+                   engine: str | None = None, options: BuildOptions = PUBLISHED) -> Publication:
     """Build into a temporary sibling of ``target``, then swap it into place.
 
     Returns:
@@ -62,7 +63,8 @@ def build_and_swap(root: Path, target: Path, strict: bool = False,
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        publication = build_into(root, staging, strict=strict, publication=publication, engine=engine)
+        publication = build_into(root, staging, strict=strict, publication=publication, engine=engine,
+                                 options=options)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -70,8 +72,8 @@ def build_and_swap(root: Path, target: Path, strict: bool = False,
     return publication
 
 
-def build_into(root: Path, site_dir: Path, strict: bool = False,
-               publication: Publication | None = None, engine: str | None = None) -> Publication:
+def build_into(root: Path, site_dir: Path, strict: bool = False, publication: Publication | None = None,
+               engine: str | None = None, options: BuildOptions = PUBLISHED) -> Publication:
     """Build ``root`` into the empty folder ``site_dir`` (no swap); returns the publication.
 
     Without ``publication`` it is read and checked first, so its problems reach
@@ -84,22 +86,23 @@ def build_into(root: Path, site_dir: Path, strict: bool = False,
         raise_for_errors(publication, SITE_CHECKS)
     engine = engine or publication.settings.site.engine
     if engine == "zensical":
-        build_with_zensical(publication, site_dir, strict=strict)
+        build_with_zensical(publication, site_dir, strict=strict, options=options)
     elif engine == "mkdocs":
-        build_with_mkdocs(root, publication, site_dir, strict=strict)
+        build_with_mkdocs(root, publication, site_dir, strict=strict, options=options)
     else:
         raise BuildError(f"'{engine}' is not a site engine; use one of: {', '.join(ENGINES)}.")
     return publication
 
 
-def build_with_mkdocs(root: Path, publication: Publication, site_dir: Path, strict: bool = False) -> None:
-    """Run ``mkdocs build`` for ``root`` into ``site_dir``, its plugin handed ``publication``."""
+def build_with_mkdocs(root: Path, publication: Publication, site_dir: Path, strict: bool = False,
+                      options: BuildOptions = PUBLISHED) -> None:
+    """Run ``mkdocs build`` for ``root`` into ``site_dir``, its plugin handed ``publication`` and ``options``."""
     try:
-        config = load_config(str(root / CONFIG_FILE), site_dir=str(site_dir), strict=strict)
+        config = load_config(str(publication.settings.config_path), site_dir=str(site_dir), strict=strict)
     except MKDOCS_ERRORS as error:
         raise BuildError(str(error)) from None
     # As `mkdocs build` does: Material's blog removes its temporary folder on shutdown.
-    hand_over(config, publication)
+    hand_over(config, publication, options)
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)

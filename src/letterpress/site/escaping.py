@@ -6,7 +6,7 @@ names as they are; MkDocs makes category and author pages from the names as
 Markdown. Metadata is text (DESIGN.md, "Escaping"), so the plugin replaces each
 value with a :class:`markupsafe.Markup` holding the escaped text: printed bare it
 is escaped once, and ``|e`` leaves a Markup alone, so no reader sees ``&amp;lt;``.
-URLs are percent-encoded instead (:func:`letterpress.render.markdown.link_url`), because
+URLs are percent-encoded instead (:func:`letterpress.model.urls.safe_link`), because
 MkDocs' ``url`` filter returns plain strings.
 """
 
@@ -16,7 +16,7 @@ from markupsafe import escape
 from material.plugins.blog.plugin import BlogPlugin
 from material.plugins.blog.structure import View
 
-from ..render.markdown import link_url
+from ..model import urls
 
 TEXT_META = ("title", "description", "subtitle", "author")
 TEXT_CONFIG = ("site_name", "site_description", "site_author")
@@ -37,8 +37,8 @@ def escape_authors(blogs: list[BlogPlugin]) -> None:
         for author in (getattr(blog, "authors", None) or {}).values():
             author.name = escape(author.name)
             author.description = escape(author.description)
-            author.avatar = link_url(author.avatar)
-            author.url = link_url(author.url) if author.url else author.url
+            author.avatar = urls.safe_link(author.avatar)
+            author.url = urls.safe_link(author.url) if author.url else author.url
 
 
 def escape_links(items) -> None:

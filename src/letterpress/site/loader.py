@@ -43,7 +43,8 @@ def load_settings(root: Path | None = None, plugin: dict | None = None,
         config_file: the config MkDocs was given (``mkdocs build -f``), when not mkdocs.yml.
     """
     if config_file is not None:
-        root = config_file.resolve().parent
+        config_file = config_file.resolve()
+        root = config_file.parent
         mkdocs = read_mkdocs_yml(root, config_file)
     else:
         root = find_root(root)
@@ -53,4 +54,5 @@ def load_settings(root: Path | None = None, plugin: dict | None = None,
         if plugin is None:
             raise ProblemsError([Problem(CONFIG_FILE, "plugins", "the letterpress plugin is not listed; "
                                          "add '- letterpress' under 'plugins:' after '- blog'.")])
-    return build_settings(root, mkdocs, plugin)
+    chosen = config_file if config_file is not None and config_file.name != CONFIG_FILE else None
+    return build_settings(root, mkdocs, plugin, chosen)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..model.files import write_atomic
 from ..model.publication import Publication
-from .staging import engine_text, visible_essays
+from .options import PUBLISHED, BuildOptions
+from .staging import engine_text
 from .views import LIVE_RELOAD, add_listen_controls, audio_href, reload_script
 
 # MiniJinja's |e (Zensical's templates): HTML's five, and the slash.
@@ -19,17 +20,17 @@ MINIJINJA_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': 
                                    "'": "&#x27;", "/": "&#x2f;"})
 
 
-def finish_pages(publication: Publication, site_dir: Path) -> None:
+def finish_pages(publication: Publication, site_dir: Path, options: BuildOptions = PUBLISHED) -> None:
     """"Listen from here" links on narrated essays; the logo's tooltip; in ``serve``, the reload script."""
-    blog_dir = publication.settings.blog_dir
-    for essay in visible_essays(publication):
+    layout = publication.settings.layout
+    for essay in options.visible(publication):
         if essay.audio is None or not essay.audio.chapters:
             continue
-        page_url = essay.url_path(blog_dir)
-        page = site_dir / page_url / "index.html"
+        address = layout.essay(essay)
+        page = site_dir / address.file
         if page.is_file():
             html = page.read_text(encoding="utf-8")
-            write_atomic(page, add_listen_controls(html, essay.audio, audio_href(essay, page_url)))
+            write_atomic(page, add_listen_controls(html, essay.audio, audio_href(essay, address.url)))
     edits = [edit for edit in (_logo_title(publication), _reload_script()) if edit]
     if edits:
         for page in site_dir.rglob("*.html"):

@@ -4,6 +4,16 @@ Handlers check ``enabled``, then call helpers named by verb. Drafts and
 scheduled essays are taken out of the build before Material's blog plugin sees
 them; listings get a cheap excerpt (title, date, description, compact player)
 instead of Material's re-conversion of every post for every listing page.
+
+The engine decides; we take its answers. Each essay's address, as
+:mod:`letterpress.model.layout` computes it for outputs made outside a build, is
+checked against the ``page.url`` Material's blog gave it (``on_nav``): a
+difference stops the build, naming the setting. Each essay's HTML is captured
+from ``on_page_content`` at priority -75, after Material (default 0), its blog
+(0) and the author's hooks and other plugins (which run at their own priorities,
+mostly 0), as mkdocs-rss-plugin does; feeds, web versions and letters carry it.
+The "Listen from here" links are added after the capture (-80), so they stay on
+the page and out of every other output.
 """
 
 from __future__ import annotations
@@ -16,18 +26,20 @@ from material.plugins.blog.plugin import BlogPlugin
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.toc import get_toc
 
 from ..checks import SITE_CHECKS, raise_for_errors
 from ..errors import LetterpressError
-from ..model.essay import Essay, State
-from ..model.letters import previewing_drafts
+from ..model.essay import Essay
 from ..model.publication import Publication, load_publication
 from ..render.epigraphs import EpigraphExtension
+from ..render.once import keep
 from ..writers import write_all
 from .escaping import TEXT_CONFIG, TEXT_META, escape_authors, escape_links, escape_values, view_markdown
+from .fidelity import engine_disagrees
 from .loader import load_settings
+from .options import PUBLISHED, BuildOptions
 from .views import LIVE_RELOAD, add_listen_controls, audio_href, essay_view, reload_script, site_facts
 
 log = logging.getLogger("mkdocs.plugins.letterpress")
@@ -50,6 +62,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         super().__init__()
         # Set by hand_over() before an in-process build: the caller's publication, read and checked.
         self.handed: Publication | None = None
+        self.options: BuildOptions = PUBLISHED
         self.publication: Publication | None = None
         self.essays_by_source: dict[str, Essay] = {}
 
@@ -65,7 +78,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         for blog in _blogs(config):
             # We schedule (in the publication's timezone, under LETTERPRESS_NOW), not Material (in UTC).
             blog.config.draft_if_future_date = False
-            if _previews_drafts():
+            if self.options.shows_drafts:
                 # Material's blog drops drafts from every build but its own `mkdocs serve`'s.
                 blog.config.draft = True
         return config
@@ -81,11 +94,12 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
                 files.remove(file)
         return files
 
-    # After Material's blog read .authors.yml and made its author pages (on_files).
+    # After Material's blog read .authors.yml, made its author pages and placed every post (on_files).
     def on_nav(self, nav, *, config, files):
         if not self.config.enabled:
             return
         escape_authors(_blogs(config))
+        self._check_addresses(files)
         return nav
 
     # After Material's blog (-50) made the post and its excerpt.
@@ -99,14 +113,25 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
             return view_markdown(page)
         self._prepare_essay(page, essay)
 
-    @event_priority(-60)
-    def on_page_content(self, html, *, page, config, files):
+    # After Material, its blog, the author's hooks and other plugins changed the HTML (see the module's doc).
+    @event_priority(-75)
+    def _capture_html(self, html, *, page, config, files):
+        if not self.config.enabled:
+            return
+        essay = self._essay_for(page.file.abs_src_path)
+        if essay is not None:
+            keep(self._loaded(), essay, html, "mkdocs")
+
+    @event_priority(-80)
+    def _add_listen_controls(self, html, *, page, config, files):
         if not self.config.enabled:
             return
         essay = self._essay_for(page.file.abs_src_path)
         if essay is None or essay.audio is None or not essay.audio.chapters:
             return
         return add_listen_controls(html, essay.audio, audio_href(essay, page.url))
+
+    on_page_content = CombinedEvent(_capture_html, _add_listen_controls)
 
     def on_post_page(self, output, *, page, config):
         path = os.environ.get(LIVE_RELOAD)
@@ -115,7 +140,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         return reload_script(output, path)
 
     def on_post_build(self, *, config):
-        if not self.config.enabled:
+        if not self.config.enabled or not self.options.writers:
             return
         try:
             write_all(self._loaded(), Path(config.site_dir))
@@ -147,10 +172,15 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         return self.publication
 
     def _is_visible(self, essay: Essay) -> bool:
-        state = essay.state(self._loaded().now())
-        if state is State.PUBLISHED:
-            return True
-        return state is State.DRAFT and _previews_drafts()
+        return self.options.shows(essay, self._loaded().now())
+
+    def _check_addresses(self, files) -> None:
+        """Every essay's page where :mod:`letterpress.model.layout` says: else no output could link it."""
+        problems = engine_disagrees(self._loaded(), {
+            os.path.normcase(str(Path(file.abs_src_path).resolve())): file.url
+            for file in files.documentation_pages() if file.abs_src_path})
+        if problems:
+            raise PluginError(str(problems[0]))
 
     def _prepare_essay(self, page, essay: Essay) -> None:
         """Our template, the page's view data, and a cheap excerpt for listings."""
@@ -171,20 +201,17 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         return view
 
 
-def hand_over(config, publication: Publication) -> None:
+def hand_over(config, publication: Publication, options: BuildOptions = PUBLISHED) -> None:
     """Give the build of ``config`` a publication already read and checked, so it reads no essay again.
 
     For in-process builds (``letterpress build``, ``publish``, ``serve``); a bare
     ``mkdocs build`` has no caller's publication and reads its own in ``on_config``.
+    ``options`` say what the build shows and writes.
     """
     for plugin in config.plugins.values():
         if isinstance(plugin, LetterpressPlugin):
             plugin.handed = publication
-
-
-def _previews_drafts() -> bool:
-    """Whether this build is a preview that shows drafts (``letterpress serve``)."""
-    return previewing_drafts()
+            plugin.options = options
 
 
 def _blogs(config) -> list[BlogPlugin]:

@@ -16,32 +16,21 @@ still fails the build instead of replacing a page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from markupsafe import escape
 
 from ..errors import Problem, ProblemsError
-from ..feeds.chapters import chapters_path
-from ..feeds.entries import ATOM_PATH, JSON_PATH, PODCAST_PATH, RSS_PATH
 from ..model import urls
 from ..model.aliases import alias_file
 from ..model.essay import Essay
 from ..model.files import write_atomic
+from ..model.letters import moved_addresses
 from ..model.publication import Publication
 from ..model.settings import Settings
+from ..model.site_map import reserved_folders, site_files
 
-# What the theme, the search plugin and the letters put in every site (files and folders).
-ENGINE_FILES = {"404.html": "the 'page not found' page", "sitemap.xml": "the sitemap",
-                "sitemap.xml.gz": "the sitemap"}
-ENGINE_FOLDERS = {"assets": "the theme's files", "search": "the search index",
-                  "newsletter": "the letters' web versions"}
-# Material's blog: where its listings live under the blog folder, unless mkdocs.yml says otherwise.
-LISTING_FORMATS = {"archive_url_format": ("archive/{date}", "the archive"),
-                   "categories_url_format": ("category/{slug}", "a category page"),
-                   "authors_profiles_url_format": ("author/{slug}", "an author page"),
-                   "pagination_url_format": ("page/{page}", "a page of the essay list")}
 # Characters left as they are in the refresh URL; the rest (quotes, spaces, non-ASCII) is %-encoded.
 URL_SAFE = ":/?#[]@!$&()*+,;=~%-._"
 
@@ -62,12 +51,17 @@ PAGE = """<!doctype html>
 
 
 def write_redirects(publication: Publication, site_dir: Path) -> None:
-    """Write a redirect page for every alias of every published essay into ``site_dir``.
+    """Write a redirect page for every alias of every published essay into ``site_dir``, and one at
+    each address a sent letter linked that has moved since (a changed ``post_url_format`` or slug).
 
     Raises:
         ProblemsError: an alias would replace a file of the built site; nothing more is written.
     """
     settings = publication.settings
+    for moved in moved_addresses(publication):
+        target = site_dir / alias_file("/" + unquote(moved.old))
+        if _taken(site_dir, target) is None:  # taken: another page is there now (check warns)
+            write_atomic(target, _page(moved.essay.title, settings.layout.absolute(moved.new), settings))
     for essay in publication.published():
         page = redirect_page(essay, settings)
         for index, alias in enumerate(essay.aliases):
@@ -82,16 +76,19 @@ def write_redirects(publication: Publication, site_dir: Path) -> None:
 
 def redirect_page(essay: Essay, settings: Settings) -> str:
     """The redirect page to ``essay``: every value escaped for its attribute or text."""
-    url = essay_url(essay, settings)
-    return PAGE.format(lang=escape(settings.language or "en"), title=escape(essay.title), url=escape(url))
+    return _page(essay.title, essay_url(essay, settings), settings)
+
+
+def _page(title: str, url: str, settings: Settings) -> str:
+    # A quote would end the refresh URL early and a space split it; non-ASCII is encoded as browsers do.
+    url = quote(url, safe=URL_SAFE)
+    return PAGE.format(lang=escape(settings.language or "en"), title=escape(title), url=escape(url))
 
 
 def essay_url(essay: Essay, settings: Settings) -> str:
     """The essay page's absolute URL under ``site_url`` (root-relative when there is none)."""
-    path = essay.url_path(settings.blog_dir)
-    url = settings.absolute_url(path) if urls.is_web_url(settings.site_url) else "/" + path
-    # A quote would end the refresh URL early and a space split it; non-ASCII is encoded as browsers do.
-    return quote(url, safe=URL_SAFE)
+    path = settings.layout.essay(essay).url
+    return settings.layout.absolute(path) if urls.is_web_url(settings.site_url) else "/" + path
 
 
 def _taken(site_dir: Path, target: Path) -> Path | None:
@@ -112,7 +109,7 @@ def alias_problems(publication: Publication) -> list[Problem]:
     Drafts' and scheduled essays' aliases and pages count too: they are published one day.
     """
     taken = TakenPaths(publication)
-    problems = []
+    problems = _moved_problems(publication, taken)
     for essay in publication.essays:
         for index, alias in enumerate(essay.aliases):
             clash = taken.clash(alias)
@@ -125,12 +122,25 @@ def alias_problems(publication: Publication) -> list[Problem]:
     return problems
 
 
+def _moved_problems(publication: Publication, taken: TakenPaths) -> list[Problem]:
+    """A warning for each address a sent letter linked that moved and is now another page (no redirect)."""
+    problems = []
+    for moved in moved_addresses(publication):
+        clash = _clash(alias_file("/" + unquote(moved.old)), taken.files, {})
+        if clash:
+            problems.append(Problem(moved.essay.source_path, "", (
+                f"its letter linked /{moved.old}, and its {moved.what} is now /{moved.new}; /{moved.old} is "
+                f"{clash} now, so it cannot redirect: readers of that letter reach the other page."),
+                severity="warning"))
+    return problems
+
+
 class TakenPaths:
     """The site's files and reserved folders, which an alias may not be (the check's, and an import's)."""
 
     def __init__(self, publication: Publication):
-        self.files = site_paths(publication)
-        self.folders = dict(_reserved_folders(publication.settings))
+        self.files = site_files(publication)
+        self.folders = dict(reserved_folders(publication.settings))
 
     def clash(self, alias: str) -> str:
         """What the redirect file of ``alias`` (or a folder on its way) already is, or ""."""
@@ -149,56 +159,3 @@ def _clash(file: PurePosixPath, taken: dict[str, str], folders: dict[str, str]) 
         if path.as_posix() in taken:
             return taken[path.as_posix()]
     return ""
-
-
-def site_paths(publication: Publication) -> dict[str, str]:
-    """Site-relative file path -> what it is, for every file the build is known to write."""
-    settings = publication.settings
-    paths = dict(ENGINE_FILES)
-    paths.update(_docs_files(settings, settings.use_directory_urls))
-    for name, what in ((RSS_PATH, "the RSS feed"), (ATOM_PATH, "the Atom feed"), (JSON_PATH, "the JSON feed"),
-                       (PODCAST_PATH, "the podcast feed")):
-        paths[name] = f"{what} ({name})"
-    for essay in publication.essays:
-        page = essay.url_path(settings.blog_dir)
-        paths[page + "index.html"] = f"the page of {essay.source_path} (/{page})"
-        paths[chapters_path(essay, settings.blog_dir)] = f"the chapters file of {essay.source_path}"
-    return paths
-
-
-def _docs_files(settings: Settings, directory_urls: bool) -> Iterator[tuple[str, str]]:
-    """Where each file under docs/ is published: Markdown as a page, anything else as itself."""
-    docs = settings.docs_dir
-    for path in sorted(docs.rglob("*")):
-        if path.is_dir():
-            continue
-        source = path.relative_to(docs).as_posix()
-        if source.startswith(f"{settings.blog_dir}/{urls.POSTS}/") and path.suffix == ".md":
-            continue  # an essay: its page is the essay's URL
-        shown = f"{docs.name}/{source}"
-        yield _published(urls.published_path(source, settings.blog_dir), directory_urls), f"the page of {shown}"
-
-
-def _published(source: str, directory_urls: bool) -> str:
-    """MkDocs' file name for a docs-relative ``source``."""
-    path = PurePosixPath(source)
-    if path.suffix != ".md":
-        return source
-    if path.stem in ("index", "README"):
-        return (path.parent / "index.html").as_posix()
-    if directory_urls:
-        return (path.parent / path.stem / "index.html").as_posix()
-    return path.with_suffix(".html").as_posix()
-
-
-def _reserved_folders(settings: Settings) -> Iterator[tuple[str, str]]:
-    """Folder prefixes (``assets/``, ``essays/archive/``) whose every file the build may write."""
-    for folder, what in ENGINE_FOLDERS.items():
-        yield f"{folder}/", f"inside /{folder}/, {what}"
-    blog = settings.blog_options
-    for key, (default, what) in LISTING_FORMATS.items():
-        value = blog.get(key, default)
-        fixed = str(value if isinstance(value, str) else default).split("{", 1)[0]
-        yield f"{settings.blog_dir}/{fixed}", f"inside /{settings.blog_dir}/{fixed}, {what} of the blog"
-
-

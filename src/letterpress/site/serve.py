@@ -21,6 +21,7 @@ import tempfile
 import threading
 from collections import deque
 from pathlib import Path
+from urllib.parse import unquote
 
 import uvicorn
 from starlette.applications import Starlette
@@ -34,8 +35,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from ..errors import LetterpressError
-from ..feeds import ATOM_PATH, JSON_PATH, PODCAST_PATH, RSS_PATH
-from ..feeds.chapters import chapters_path
+from ..feeds.entries import CHAPTERS_NAME
+from ..model.layout import FEEDS
 from ..model.letters import PREVIEW_DRAFTS
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE
@@ -56,11 +57,11 @@ def shared_paths(publication: Publication) -> frozenset[str]:
     Web podcast players fetch chapters and transcripts (the essay page is the
     transcript) from other sites; drafts and everything else stay same-origin.
     """
-    blog = publication.settings.blog_dir
-    paths = [RSS_PATH, ATOM_PATH, JSON_PATH, PODCAST_PATH]
+    layout = publication.settings.layout
+    paths = list(FEEDS)
     for essay in publication.published():
-        page = essay.url_path(blog)
-        paths += [page, page + "index.html", chapters_path(essay, blog)]
+        page = layout.essay(essay)
+        paths += [unquote(page.url), page.file, layout.essay_file(essay, CHAPTERS_NAME).file]
     return frozenset("/" + path for path in paths)
 
 
@@ -70,6 +71,7 @@ class Preview:
     def __init__(self, root: Path, site_dir: Path, engine: str | None = None):
         self.root, self.site_dir, self.engine = root, site_dir, engine
         self.builds = 0
+        self.publication: Publication | None = None  # as the last good build read it
         self.shared: frozenset[str] = frozenset()
         self._lock = threading.Lock()  # held while a build writes into the folder
         self._timer: threading.Timer | None = None
@@ -77,6 +79,7 @@ class Preview:
 
     def adopt(self, publication: Publication) -> None:
         """Count one more finished build, of ``publication``."""
+        self.publication = publication
         self.shared = shared_paths(publication)
         self.builds += 1
 
@@ -202,7 +205,7 @@ def serve_publication(root: Path, host: str = "127.0.0.1", port: int = 8000, dra
     preview = Preview(root, folder / "site", engine)
     try:
         preview.build()
-        write_email_previews(root)
+        write_email_previews(root, preview.publication)
         _run(preview, host, port)  # returns on Ctrl+C (uvicorn handles it)
     except KeyboardInterrupt:  # Ctrl+C before the server started
         pass
@@ -222,13 +225,15 @@ def _run(preview: Preview, host: str, port: int) -> None:
         observer.join()
 
 
-def write_email_previews(root: Path) -> None:
-    """Every essay's email as HTML, text and .eml in newsletter/preview/, to open beside the site."""
-    from ..model.publication import load_publication
-    from ..newsletter.preview import write_preview
-    from .loader import load_settings
+def write_email_previews(root: Path, publication: Publication | None = None) -> None:
+    """Every essay's email as HTML, text and .eml in newsletter/preview/, to open beside the site.
 
-    publication = load_publication(load_settings(root))
+    ``publication``: the one the preview build read (its essays' HTML is captured); default: read here.
+    """
+    from ..newsletter.preview import write_preview
+    from .capture import attach, load_for_outputs
+
+    publication = attach(publication) if publication is not None else load_for_outputs(root)
     target = root / "newsletter" / "preview"
     for essay in publication.essays:
         try:

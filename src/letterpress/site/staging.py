@@ -33,18 +33,18 @@ from pathlib import Path
 import yaml
 
 from ..errors import LetterpressError
+from ..model import urls
 from ..model.authors import authors_file
-from ..model.essay import Essay, State
+from ..model.essay import Essay
 from ..model.files import write_atomic
-from ..model.letters import previewing_drafts
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE
-from ..render.markdown import link_url
 from .escaping import markdown_text
+from .fidelity import zensical_slugify
 from .loader import read_mkdocs_yml
+from .options import PUBLISHED, BuildOptions
 from .views import essay_view, site_facts
 
-DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 PLUGIN = "letterpress"
 EPIGRAPHS = "letterpress.render.epigraphs"
 # Front-matter keys Material's blog reads that the author may set; copied as written.
@@ -55,15 +55,7 @@ PLAIN = frozenset(" -.,'&")
 ENTITY_START = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 
 
-def visible_essays(publication: Publication) -> list[Essay]:
-    """The essays a build shows: the published ones, and drafts when previewing them."""
-    now = publication.now()
-    drafts = previewing_drafts()
-    return [e for e in publication.essays
-            if e.state(now) is State.PUBLISHED or (drafts and e.state(now) is State.DRAFT)]
-
-
-def stage(publication: Publication, folder: Path) -> Path:
+def stage(publication: Publication, folder: Path, options: BuildOptions = PUBLISHED) -> Path:
     """Write the staged docs and config into ``folder``; return the config's path.
 
     The engine writes the site into ``folder/site`` (Zensical wants both folders
@@ -71,7 +63,7 @@ def stage(publication: Publication, folder: Path) -> Path:
     """
     settings = publication.settings
     docs = folder / "docs"
-    shown = {e.path.resolve(): e for e in visible_essays(publication)}
+    shown = {e.path.resolve(): e for e in options.visible(publication)}
     hidden = {e.path.resolve() for e in publication.essays} - set(shown)
     authors = authors_file(settings).resolve()
     _link_tree(settings.docs_dir, docs, skip=hidden | set(shown) | {authors})
@@ -80,7 +72,7 @@ def stage(publication: Publication, folder: Path) -> Path:
     for essay in shown.values():
         target = docs / essay.path.resolve().relative_to(settings.docs_dir.resolve())
         write_atomic(target, staged_markdown(essay, publication))
-    config = staged_config(publication)
+    config = staged_config(publication, options)
     return write_atomic(folder / CONFIG_FILE, _config_text(config))
 
 
@@ -100,7 +92,7 @@ def staged_markdown(essay: Essay, publication: Publication) -> str:
     return f"---\n{front}---\n\n{essay.body}"
 
 
-def staged_config(publication: Publication) -> dict:
+def staged_config(publication: Publication, options: BuildOptions = PUBLISHED) -> dict:
     """The author's config, pointed at the staged docs and free of our plugin.
 
     The folders are relative to the staged config: Zensical fails on absolute ones.
@@ -111,7 +103,7 @@ def staged_config(publication: Publication) -> dict:
     config["site_dir"] = "site"
     if isinstance(config.get("theme"), dict):
         _stage_theme(config["theme"], settings.root)
-    config["plugins"] = [_without_future_drafts(p) for p in config.get("plugins") or [] if _name(p) != PLUGIN]
+    config["plugins"] = [_blog_entry(p, options) for p in config.get("plugins") or [] if _name(p) != PLUGIN]
     extensions = list(config.get("markdown_extensions") or [])
     if EPIGRAPHS not in [_name(e) for e in extensions]:
         extensions.append(EPIGRAPHS)
@@ -134,7 +126,7 @@ def _stage_theme(theme: dict, root: Path) -> None:
 def staged_authors(publication: Publication) -> str:
     """``.authors.yml`` with names and descriptions escaped and URLs percent-encoded."""
     authors = {key: {"name": _name_text(a.name), "description": engine_text(a.description),
-                     "avatar": link_url(a.avatar), **({"url": link_url(a.url)} if a.url else {})}
+                     "avatar": urls.safe_link(a.avatar), **({"url": urls.safe_link(a.url)} if a.url else {})}
                for key, a in publication.authors.items()}
     return dump_yaml({"authors": authors})
 
@@ -164,7 +156,7 @@ def _links(items):
         return [_links(item) for item in items]
     if isinstance(items, dict):
         return {engine_text(title): _links(value) for title, value in items.items()}
-    return link_url(items) if isinstance(items, str) else items
+    return urls.safe_link(items) if isinstance(items, str) else items
 
 
 def _dates(essay: Essay):
@@ -177,20 +169,46 @@ def _name(entry) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
 
 
-def _without_future_drafts(entry):
-    """The blog plugin's entry with ``draft_if_future_date`` off: Letterpress schedules in its timezone."""
-    if _name(entry) != "blog":
+def _blog_entry(entry, build: BuildOptions):
+    """The blog plugin's entry with ``draft_if_future_date`` off (Letterpress schedules in its timezone),
+    and its slugify functions as the tags Zensical reads."""
+    if _name(entry) not in ("blog", "material/blog"):
         return entry
-    options = dict(entry.get("blog") or {}) if isinstance(entry, dict) else {}
+    options = dict(entry.get(_name(entry)) or {}) if isinstance(entry, dict) else {}
     options["draft_if_future_date"] = False
-    if previewing_drafts():
+    if build.shows_drafts:
         options["draft"] = True  # Material's blog: build drafts too (ours are marked on the page)
-    return {"blog": options}
+    for key in ("post_slugify", "categories_slugify"):
+        if key in options:
+            options[key] = _Slugify(options[key])
+    return {_name(entry): options}
+
+
+class _Slugify:
+    """A pymdownx slugify, written into the staged config as the tag Zensical turns back into it."""
+
+    def __init__(self, function):
+        self.kwds = zensical_slugify(function)
+        if self.kwds is None:
+            raise LetterpressError(f"{CONFIG_FILE}: Zensical runs only pymdownx.slugs.slugify with case: lower "
+                                   "or fold; use such a slugify, or the mkdocs engine.")
+
+
+def _represent_slugify(dumper, value: _Slugify):
+    return dumper.represent_mapping("tag:yaml.org,2002:python/object/apply:pymdownx.slugs.slugify",
+                                    {"kwds": value.kwds})
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """libyaml's safe dumper (ten times the speed of PyYAML's Python emitter), knowing :class:`_Slugify`."""
+
+
+_Dumper.add_representer(_Slugify, _represent_slugify)
 
 
 def dump_yaml(data) -> str:
     """``data`` as YAML, through libyaml where PyYAML has it (ten times the speed of its Python emitter)."""
-    return yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
 
 
 def _config_text(config: dict) -> str:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import html
 import json
-import posixpath
 import re
 
 from ..model import urls
 from ..model.audio import format_clock, human_size, iso_duration
 from ..model.authors import Author
 from ..model.essay import Audio, Essay
+from ..model.layout import relative_url
 from ..model.settings import Settings
-from ..render.markdown import link_url
 
 # A heading of the essay's text; ours (player, author note, sign-up) have ids starting "lp-".
 HEADING = re.compile(r'(<h([2-4]) id="(?!lp-)([^"]+)"[^>]*>)(.*?)(</h\2>)', re.DOTALL)
@@ -30,7 +29,7 @@ SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 def essay_view(essay: Essay, settings: Settings, authors: dict[str, Author]) -> dict:
     """Template data for one essay page and its listing entries."""
-    page_url = settings.absolute_url(essay.url_path(settings.blog_dir)) if settings.site_url else ""
+    page_url = settings.layout.absolute(settings.layout.essay(essay).url) if settings.site_url else ""
     return {
         "slug": essay.slug,
         "title": essay.title,
@@ -66,7 +65,7 @@ def site_facts(settings: Settings, authors: dict[str, Author]) -> dict:
 
 def audio_view(audio: Audio) -> dict:
     return {
-        "url": link_url(audio.url),
+        "url": urls.safe_link(audio.url),
         "remote": audio.is_remote,
         "type": audio.mime_type,
         "narrator": audio.narrator,
@@ -84,8 +83,8 @@ def audio_view(audio: Audio) -> dict:
 
 def author_view(author: Author) -> dict:
     return {"key": author.key, "name": author.name, "description": author.description,
-            "bio": author.long_bio, "url": link_url(author.url), "cta_label": author.cta_label,
-            "avatar": link_url(author.avatar)}
+            "bio": author.long_bio, "url": urls.safe_link(author.url), "cta_label": author.cta_label,
+            "avatar": urls.safe_link(author.avatar)}
 
 
 def open_graph(essay: Essay, settings: Settings, page_url: str) -> list[tuple[str, str]]:
@@ -133,7 +132,7 @@ def json_ld(essay: Essay, settings: Settings, authors: dict[str, Author], page_u
 
 
 def _person(author: Author) -> dict:
-    url = link_url(author.url)
+    url = urls.safe_link(author.url)
     return {"@type": "Person", "name": author.name, **({"url": url} if url else {})}
 
 
@@ -179,10 +178,10 @@ def audio_href(essay: Essay, page_url: str) -> str:
     """The narration's address as the player on the page at ``page_url`` links it."""
     if essay.audio is None:
         return ""
-    url = link_url(essay.audio.url)  # as the player's source has it
+    url = urls.safe_link(essay.audio.url)  # as the player's source has it
     if essay.audio.is_remote:
         return url
-    return posixpath.relpath(url, posixpath.dirname(page_url.rstrip("/") + "/x") or ".")
+    return relative_url(url, page_url)
 
 
 def reload_script(page: str, counter_url: str) -> str:

@@ -18,10 +18,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..errors import LetterpressError
+from ..errors import LetterpressError, ProblemsError
 from ..model.publication import Publication
 from ..writers import write_all
 from . import staging
+from .article import capture_articles
+from .fidelity import missing_pages, zensical_problems
+from .options import PUBLISHED, BuildOptions
 from .pages import finish_pages
 
 INSTALL_HINT = ("Zensical is not installed; install it with "
@@ -33,20 +36,38 @@ class ZensicalError(LetterpressError):
     """Zensical could not build the site; the message says why."""
 
 
-def build_with_zensical(publication: Publication, site_dir: Path, strict: bool = False) -> None:
-    """Build ``publication`` into the empty folder ``site_dir`` with Zensical, then run the writers."""
+def build_with_zensical(publication: Publication, site_dir: Path, strict: bool = False,
+                        options: BuildOptions = PUBLISHED) -> None:
+    """Build ``publication`` into the empty folder ``site_dir`` with Zensical, then run the writers.
+
+    Each essay's HTML is taken out of its built page (:mod:`.article`) before anything
+    is added to the pages, so feeds and letters carry what Zensical made.
+
+    Raises:
+        ProblemsError: a setting Zensical cannot honour, or an essay's page not where Letterpress links it.
+        ZensicalError: Zensical is missing, or failed.
+    """
     if importlib.util.find_spec("zensical") is None:
         raise ZensicalError(INSTALL_HINT)
+    errors = [problem for problem in zensical_problems(publication.settings) if problem.is_error]
+    if errors:
+        raise ProblemsError(errors)
     folder = Path(tempfile.mkdtemp(prefix=".letterpress-zensical-", dir=site_dir.parent))
     try:
-        config = staging.stage(publication, folder)
+        config = staging.stage(publication, folder, options)
         _run_zensical(config, strict)
         site_dir.rmdir()
         (folder / "site").rename(site_dir)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    finish_pages(publication, site_dir)
-    write_all(publication, site_dir)
+    shown = options.visible(publication)
+    missing = missing_pages(publication, shown, site_dir)
+    if missing:
+        raise ProblemsError(missing)
+    capture_articles(publication, shown, site_dir)
+    finish_pages(publication, site_dir, options)
+    if options.writers:
+        write_all(publication, site_dir)
 
 
 def _run_zensical(config: Path, strict: bool) -> None:

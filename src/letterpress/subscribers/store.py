@@ -107,6 +107,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX signup_requests_email ON signup_requests (email);
     """,
+    # 5: campaigns name their essay by its identity (its file under the posts folder), which outlives a
+    # slug; campaigns before this one keep '' and are found by their slug
+    """
+    ALTER TABLE campaigns ADD COLUMN essay TEXT NOT NULL DEFAULT '';
+    CREATE INDEX campaigns_essay ON campaigns (essay);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
