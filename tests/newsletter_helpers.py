@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from letterpress import tokens
-from letterpress.model.publication import Publication, load_publication
-from letterpress.site.loader import load_settings
+from letterpress.model.publication import Publication
+from letterpress.site.capture import load_for_outputs
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "newsletter"
@@ -23,7 +23,8 @@ DRAFT = "an-unfinished-letter"
 
 
 def load(root: Path = REPO) -> Publication:
-    return load_publication(load_settings(root))
+    """The publication at ``root``, able to capture its essays' HTML with a build (as the commands are)."""
+    return load_for_outputs(root)
 
 
 def reader_unsubscribe_url(publication: Publication, address: str = READER) -> str:

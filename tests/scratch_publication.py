@@ -52,10 +52,12 @@ def config(*sending: str, newsletter: Sequence[str] = (), publish: Sequence[str]
     """``mkdocs.yml`` with these ``key: value`` lines in its ``sending`` section.
 
     ``newsletter``: more lines for that section; ``publish``: the lines of a ``publish``
-    section; ``theme``: the lines of a ``theme`` section (none: MkDocs' default theme).
+    section; ``theme``: the lines of a ``theme`` section (default: Material with the
+    repository's overrides, as every publication has: a letter's HTML comes from its build).
     A section without lines is left out.
     """
-    return MKDOCS_YML.format(theme=f"theme:\n{_indented(theme, 2)}" if theme else "",
+    theme = theme or ["name: material", f"custom_dir: {OVERRIDES}", "font: false"]
+    return MKDOCS_YML.format(theme=f"theme:\n{_indented(theme, 2)}",
                              newsletter=_indented(newsletter, 8),
                              sections=_section("sending", sending) + _section("publish", publish))
 

@@ -196,7 +196,8 @@ def test_a_hostile_site_url_stays_inside_the_attribute():
     from letterpress.site.redirects import redirect_page
 
     essay = load_minimal_essay()
-    settings = Settings(root=Path("."), docs_dir=Path("docs"), site_url="https://x.example/\"'><script>a b/")
+    settings = Settings(root=Path("."), docs_dir=Path("docs"), site_url="https://x.example/\"'><script>a b/",
+                        blog_options={"post_url_format": "{slug}"})
     tree = html.fromstring(redirect_page(essay, settings))
     url = "https://x.example/%22%27%3E%3Cscript%3Ea%20b/essays/a-good-essay/"
     assert tree.xpath("//link[@rel='canonical']/@href") == [url]

@@ -37,9 +37,8 @@ from letterpress.feeds.artwork import artwork_problem
 from letterpress.feeds.categories import APPLE_CATEGORIES, category_problem
 from letterpress.model.audio import format_timecode
 from letterpress.model.essay import State
-from letterpress.model.publication import load_publication, post_pages
-from letterpress.render.markdown import absolute_essay_html, absolutize, essay_html
-from letterpress.site.loader import load_settings
+from letterpress.render.markdown import absolutize, outgoing_html
+from letterpress.site.capture import load_for_outputs
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "feeds"
@@ -48,6 +47,12 @@ ATOM_SCHEMA = Path(__file__).parent / "fixtures/feeds/atom.rnc"  # RFC 4287, App
 FEEDS = ("rss.xml", "atom.xml", "feed.json", "podcast.xml")
 NARRATED = "the-listening-hour"
 CHAPTERS = f"essays/{NARRATED}/chapters.json"
+SITE = "https://quietrooms.example.org/"
+# The sample's addresses, written out (post_url_format "{slug}" under essays/): never computed here.
+PAGES = {"the-listening-hour": SITE + "essays/the-listening-hour/",
+         "the-art-of-staying": SITE + "essays/the-art-of-staying/",
+         "small-rituals": SITE + "essays/small-rituals/"}
+AUDIO_URL = SITE + "essays/audio/the-listening-hour.mp3"
 NS = {
     "atom": "http://www.w3.org/2005/Atom",
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -61,7 +66,7 @@ PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 @pytest.fixture(scope="module")
 def sample():
     """The sample publication as the build sees it (same fixed "now")."""
-    return load_publication(load_settings(REPO))
+    return load_for_outputs(REPO)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +84,7 @@ def xml(site: Path, name: str):
 
 
 def page_url(sample, essay) -> str:
-    return sample.settings.absolute_url(essay.url_path(sample.settings.blog_dir))
+    return PAGES[essay.slug]
 
 
 # -- the build writes them, every page finds them ---------------------------------------------
@@ -93,10 +98,10 @@ def test_build_writes_the_four_feeds_and_the_chapters_file(built_site):
 
 def test_every_page_autodiscovers_every_feed(built_site, sample):
     expected = {
-        ("application/rss+xml", sample.settings.absolute_url("rss.xml")),
-        ("application/atom+xml", sample.settings.absolute_url("atom.xml")),
-        ("application/feed+json", sample.settings.absolute_url("feed.json")),
-        ("application/rss+xml", sample.settings.absolute_url("podcast.xml")),
+        ("application/rss+xml", SITE + "rss.xml"),
+        ("application/atom+xml", SITE + "atom.xml"),
+        ("application/feed+json", SITE + "feed.json"),
+        ("application/rss+xml", SITE + "podcast.xml"),
     }
     pages = [path for path in sorted(built_site.rglob("*.html")) if _is_site_page(path)]
     assert len(pages) > 5
@@ -116,16 +121,16 @@ def _is_site_page(path: Path) -> bool:
 
 def _page_address(sample, relative: Path) -> str:
     path = relative.parent.as_posix() + "/" if relative.name == "index.html" else relative.as_posix()
-    return sample.settings.absolute_url("" if path == "./" else path)
+    return SITE + ("" if path == "./" else path)
 
 
 def test_follow_section_offers_each_feed_and_the_podcast_address(built_site, sample):
     page = lxml.html.parse(str(built_site / "index.html")).getroot()
     follow = page.get_element_by_id("lp-follow-title").getparent()
     hrefs = {urljoin(sample.settings.site_url, a.get("href")) for a in follow.iter("a")}
-    assert {sample.settings.absolute_url(name) for name in FEEDS} <= hrefs
+    assert {SITE + name for name in FEEDS} <= hrefs
     field = page.get_element_by_id("lp-podcast-url")
-    assert field.get("value") == sample.settings.absolute_url("podcast.xml")
+    assert field.get("value") == SITE + "podcast.xml"
     assert field.get("readonly") is not None
     assert follow.xpath(".//label[@for='lp-podcast-url']")
 
@@ -159,11 +164,11 @@ def test_podcastparser_reads_the_podcast(built_site, sample, narrated):
     feed = (built_site / "podcast.xml").read_bytes().replace(
         b'"https://podcastindex.org/namespace/1.0"',
         b'"https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"')
-    podcast = podcastparser.parse(sample.settings.absolute_url("podcast.xml"), io.BytesIO(feed))
+    podcast = podcastparser.parse(SITE + "podcast.xml", io.BytesIO(feed))
     assert podcast["title"] == sample.settings.podcast.title
     assert podcast["explicit"] is False
     assert podcast["import_prohibited"] is True  # podcast:locked yes
-    assert podcast["cover_url"] == sample.settings.absolute_url(sample.settings.podcast.artwork)
+    assert podcast["cover_url"] == SITE + "assets/podcast-artwork.jpg"
     assert podcast["itunes_owner"]["email"] == sample.settings.podcast.owner_email
     assert podcast["itunes_categories"][0][0] == sample.settings.podcast.category
     assert podcast["type"] == "episodic"
@@ -175,7 +180,7 @@ def test_podcastparser_reads_the_podcast(built_site, sample, narrated):
     assert enclosure["file_size"] == narrated.audio.path.stat().st_size
     assert enclosure["mime_type"] == "audio/mpeg"
     assert episode["transcript_url"] == page_url(sample, narrated)
-    assert episode["chapters_json_url"] == sample.settings.absolute_url(CHAPTERS)
+    assert episode["chapters_json_url"] == SITE + CHAPTERS
     assert {(p["role"], p["group"]) for p in episode["persons"]} >= {("narrator", "cast"), ("author", "writing")}
 
 
@@ -216,11 +221,11 @@ def test_podcast_channel_has_what_apple_asks_for(built_site, sample):
     assert channel.findtext("itunes:owner/itunes:name", namespaces=NS)
     assert channel.findtext("language") == "en"
     assert channel.findtext("itunes:type", namespaces=NS) in ("episodic", "serial")
-    assert channel.find("atom:link[@rel='self']", NS).get("href") == sample.settings.absolute_url("podcast.xml")
+    assert channel.find("atom:link[@rel='self']", NS).get("href") == SITE + "podcast.xml"
 
 
 def test_podcast_guid_is_the_uuid5_of_the_feed_url(built_site, sample):
-    feed_url = sample.settings.absolute_url("podcast.xml")
+    feed_url = SITE + "podcast.xml"
     expected = uuid.uuid5(PODCAST_GUID_NAMESPACE, feed_url.split("://", 1)[1].rstrip("/"))
     channel = xml(built_site, "podcast.xml").find("channel")
     assert channel.findtext("podcast:guid", namespaces=NS) == str(expected)
@@ -237,14 +242,14 @@ def test_podcast_items_carry_the_recording_and_podcasting_2_tags(built_site, sam
     enclosure = item.find("enclosure")
     assert int(enclosure.get("length")) == narrated.audio.path.stat().st_size
     assert enclosure.get("type") == "audio/mpeg"
-    assert enclosure.get("url") == sample.settings.absolute_url(narrated.audio.url)
+    assert enclosure.get("url") == AUDIO_URL
     assert item.findtext("itunes:duration", namespaces=NS) == format_timecode(narrated.audio.duration)
     assert item.findtext("itunes:episodeType", namespaces=NS) == "full"
     transcript = item.find("podcast:transcript", NS)
     assert (transcript.get("url"), transcript.get("type")) == (url, "text/html")
     chapters = item.find("podcast:chapters", NS)
     assert chapters.get("type") == "application/json+chapters"
-    assert chapters.get("url") == sample.settings.absolute_url(CHAPTERS)
+    assert chapters.get("url") == SITE + CHAPTERS
     persons = {(p.get("role"), p.get("group"), p.text) for p in item.findall("podcast:person", NS)}
     assert ("narrator", "cast", narrated.audio.narrator) in persons
     for key in narrated.authors:
@@ -283,7 +288,7 @@ def test_chapters_and_transcript_are_served_to_other_origins(site_server):
 
 def test_narration_has_exact_length_and_duration_in_all_four_feeds(built_site, sample, narrated):
     size = narrated.audio.path.stat().st_size
-    audio_url = sample.settings.absolute_url(narrated.audio.url)
+    audio_url = AUDIO_URL
     rss = xml(built_site, "rss.xml").xpath(f"//item[link='{page_url(sample, narrated)}']/enclosure")[0]
     assert (rss.get("url"), int(rss.get("length")), rss.get("type")) == (audio_url, size, "audio/mpeg")
     atom = xml(built_site, "atom.xml").xpath("//atom:entry/atom:link[@rel='enclosure']", namespaces=NS)
@@ -306,7 +311,7 @@ def test_remote_audio_uses_length_and_duration_from_front_matter(publication_cop
     config = publication_copy / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("media_hosts: []", "media_hosts: [media.example.org]"),
                       encoding="utf-8")
-    publication = load_publication(load_settings(publication_copy))
+    publication = load_for_outputs(publication_copy)
     assert not publication.errors, publication.errors
     files = feed_files(publication, feed_essays(publication))
     feed = json.loads(files["feed.json"])
@@ -346,7 +351,7 @@ def test_footnote_links_point_into_the_essay_page(built_site, sample):
     links = [link for _, _, link, _ in lxml.html.fragment_fromstring(html, create_parent="div").iterlinks()]
     assert any(link.startswith(url + "#fn:") for link in links)
     assert any(link.startswith(url + "#fnref:") for link in links)
-    page = (built_site / essay.url_path("essays") / "index.html").read_text(encoding="utf-8")
+    page = (built_site / "essays/the-art-of-staying/index.html").read_text(encoding="utf-8")
     assert 'id="fn:1"' in page and 'id="fnref:1"' in page
 
 
@@ -414,7 +419,7 @@ def hostile_feeds(publication_copy) -> dict[str, bytes]:
                  "read aloud by their authors.", f"site_description: '{HOSTILE_TEXT}'")
     _edit_config(publication_copy, "description: >-\n          Essays on attention, therapy and ordinary life, "
                  "read aloud by the people who wrote them.", f"description: '{HOSTILE_TEXT}'")
-    publication = load_publication(load_settings(publication_copy))
+    publication = load_for_outputs(publication_copy)
     assert not publication.errors, publication.errors
     return feed_files(publication, feed_essays(publication))
 
@@ -459,22 +464,25 @@ def test_atom_and_json_feed_keep_the_description_as_text(hostile_feeds):
 # -- the reusable Markdown conversion -------------------------------------------------------------
 
 
-def test_render_rewrites_links_like_mkdocs_and_absolutizes(sample, narrated):
-    body = ("See [the other](the-art-of-staying.md#a), [about](../../about.md), "
-            "![cover](../images/x.jpg) and [out](https://example.com/).[^n]\n\n"
-            '<p><img src="../images/raw.jpg"></p>\n\n[^n]: A note.\n')
-    essay = dataclasses.replace(narrated, body=body)
-    pages = post_pages(sample.essays, sample.settings)
-    other = sample.essay("the-art-of-staying")
-    relative = essay_html(essay, sample.settings, pages)
-    assert f'href="../{other.slug}/#a"' in relative and 'href="../../about/"' in relative
-    assert 'src="../images/x.jpg"' in relative
-    html = absolute_essay_html(essay, sample.settings, pages)
-    site = sample.settings.site_url
-    assert f'href="{page_url(sample, other)}#a"' in html and f'href="{site}about/"' in html
-    assert f'src="{site}essays/images/x.jpg"' in html and f'src="{site}essays/images/raw.jpg"' in html
-    assert f'href="{page_url(sample, essay)}#fn:n"' in html
+def test_outgoing_html_drops_permalinks_and_makes_every_url_absolute():
+    page = ('<h2 id="a">A<a class="headerlink" href="#a" title="Permanent link">&para;</a></h2>\n'
+            '<p>See <a href="../the-art-of-staying/#a">the other</a>, <a href="../../about/">about</a>, '
+            '<img alt="x" src="../images/x.jpg" /> and <a href="https://example.com/">out</a>.'
+            '<sup id="fnref:n"><a class="footnote-ref" href="#fn:n">1</a></sup>&#160;&amp;</p>')
+    assert outgoing_html(page, "https://e.org/essays/one/") == (
+        '<h2 id="a">A</h2>\n'
+        '<p>See <a href="https://e.org/essays/the-art-of-staying/#a">the other</a>, '
+        '<a href="https://e.org/about/">about</a>, <img alt="x" src="https://e.org/essays/images/x.jpg" /> and '
+        '<a href="https://example.com/">out</a>.<sup id="fnref:n"><a class="footnote-ref" '
+        'href="https://e.org/essays/one/#fn:n">1</a></sup>&#160;&amp;</p>')
+    raw = "<p><img src='../raw.jpg'></p>"  # raw HTML quoted otherwise: parsed, then written again
+    assert outgoing_html(raw, "https://e.org/essays/one/") == '<p><img src="https://e.org/essays/raw.jpg"></p>'
     assert absolutize('<a href="#x">x</a> tail', "https://e.org/p/") == '<a href="https://e.org/p/#x">x</a> tail'
+
+
+def test_entries_link_other_essays_where_their_pages_are(built_site):
+    html = _entry_html(built_site)[("rss", PAGES["the-listening-hour"])]
+    assert f'href="{PAGES["the-art-of-staying"]}"' in html
 
 
 # -- determinism and golden files -----------------------------------------------------------------
@@ -597,7 +605,7 @@ def test_check_proposes_the_podcast_guid_to_paste(publication_copy, monkeypatch)
 
 def test_a_stored_guid_wins_over_a_new_site_url(publication_copy):
     _edit_config(publication_copy, "site_url: https://quietrooms.example.org/", "site_url: https://moved.example.net/")
-    publication = load_publication(load_settings(publication_copy))
+    publication = load_for_outputs(publication_copy)
     podcast = feed_files(publication, feed_essays(publication))["podcast.xml"]
     assert b"<podcast:guid>ac9a4cec-9dcd-5366-b8c1-694c9b81df1f</podcast:guid>" in podcast
 

@@ -41,6 +41,9 @@ def essay_file(tmp_path, monkeypatch) -> Path:
     with open_store(root / "newsletter" / "subscribers.sqlite3") as store:
         store.add("ada@example.org", name="Ada")
         store.add("ben@example.org", name="Ben")
+    # As an author has, having built or previewed the site: the essay's HTML is in the cache (a send
+    # without it builds first, and that build opens the file once more: see the last test).
+    assert CliRunner().invoke(cli, ["build"]).exit_code == 0
     return posts / "a-letter.md"
 
 
@@ -90,3 +93,11 @@ def test_newsletter_check_opens_the_essay_once_at_most(essay_file, compiles, ope
     assert "ok: ready to send" in result.stdout
     assert len(compiles) == 1
     assert opened.count(essay_file.resolve()) <= 1
+
+
+def test_a_send_with_no_build_yet_builds_once_to_capture_the_page(essay_file, compiles, opened):
+    shutil.rmtree(essay_file.parents[3] / ".cache")
+    result = CliRunner().invoke(cli, ["newsletter", "check", "a-letter"])
+    assert result.exit_code == 0, result.stderr
+    assert len(compiles) == 1
+    assert opened.count(essay_file.resolve()) == 2  # our read, and Material's while it builds the page

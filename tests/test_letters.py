@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -43,15 +44,57 @@ def test_an_essay_published_on_the_since_date_is_a_letter_and_due(publication):
     assert slugs(letters.due_essays(publication())) == ["on-the-day", "after"]  # oldest first
 
 
+def write_record(root, name: str, record: dict) -> Path:
+    path = root / letters.SENT_DIR / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record), encoding="utf-8")
+    return path
+
+
 def test_a_letter_already_sent_is_a_letter_but_not_due_even_before_since(publication):
     root = publication().settings.root
     for slug in ("before", "on-the-day"):
-        path = letters.sent_path(root, slug)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"slug": slug, "counts": {"sent": 1}}), encoding="utf-8")
-    assert slugs(letters.letter_essays(publication())) == ["after", "on-the-day", "before"]
-    assert slugs(letters.due_essays(publication())) == ["after"]
-    assert letters.sent_record(root, "before") == {"slug": "before", "counts": {"sent": 1}}
+        write_record(root, f"{slug}.json", {"essay": f"{slug}.md", "slug": slug, "counts": {"sent": 1}})
+    loaded = publication()
+    assert slugs(letters.letter_essays(loaded)) == ["after", "on-the-day", "before"]
+    assert slugs(letters.due_essays(loaded)) == ["after"]
+    assert letters.sent_record(loaded, loaded.essay("before")) == {
+        "essay": "before.md", "slug": "before", "counts": {"sent": 1}}
+
+
+def test_every_published_letter_has_a_web_version_sent_or_not_in_the_window_or_not(publication):
+    assert slugs(letters.web_version_essays(publication())) == ["after", "on-the-day", "before"]
+
+
+def test_a_record_from_before_identities_is_migrated_once_by_its_slug(publication):
+    root = publication().settings.root
+    path = write_record(root, "before.json", {"slug": "before", "counts": {"sent": 1}})
+    loaded = publication()
+    assert slugs(letters.due_essays(loaded)) == ["on-the-day", "after"]
+    assert json.loads(path.read_text(encoding="utf-8")) == {
+        "slug": "before", "counts": {"sent": 1}, "essay": "before.md",
+        "url": "essays/before/", "web": "newsletter/before/"}
+
+
+def test_a_new_title_changes_the_slug_but_sends_nothing_again(publication):
+    root = publication().settings.root
+    write_record(root, "on-the-day.json", {"essay": "on-the-day.md", "slug": "on-the-day", "counts": {"sent": 1},
+                                           "url": "essays/on-the-day/", "web": "newsletter/on-the-day/"})
+    post = root / "docs/essays/posts/on-the-day.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("title: on-the-day", "title: A Day Renamed"))
+    loaded = publication()
+    assert loaded.essay("a-day-renamed").key == "on-the-day.md"
+    assert slugs(letters.due_essays(loaded)) == ["after"]
+    [moved] = [m for m in letters.moved_addresses(loaded) if m.what == "page"]
+    assert (moved.old, moved.new) == ("essays/on-the-day/", "essays/a-day-renamed/")
+
+
+def test_a_record_whose_essay_is_gone_is_an_error_naming_the_fix(publication):
+    root = publication().settings.root
+    write_record(root, "gone.json", {"essay": "gone.md", "slug": "gone", "counts": {"sent": 1}})
+    [problem] = letters.orphan_problems(publication())
+    assert problem.path == "newsletter/sent/gone.json" and problem.is_error
+    assert "gone.md" in problem.message and "git rm" in problem.message
 
 
 def test_drafts_are_letters_only_in_the_preview(publication, monkeypatch):

@@ -105,7 +105,9 @@ def test_the_sent_record_has_counts_and_no_address(publication, smtp):
     record_path = publication / "newsletter" / "sent" / "a-letter.json"
     text = record_path.read_text(encoding="utf-8")
     record = json.loads(text)
-    assert set(record) == {"slug", "subject", "started", "finished", "recipients", "counts"}
+    assert set(record) == {"essay", "slug", "url", "web", "subject", "started", "finished", "recipients", "counts"}
+    assert (record["essay"], record["url"], record["web"]) == (
+        "a-letter.md", "essays/a-letter/", "newsletter/a-letter/")
     assert record["counts"] == {"sent": 3, "bounced": 0, "failed": 0, "skipped": 0} and record["recipients"] == 3
     assert "@" not in text
 

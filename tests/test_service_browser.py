@@ -23,9 +23,9 @@ from playwright.sync_api import sync_playwright
 
 from browser_helpers import free_port, launch_chromium, serving
 from conftest import SAMPLE_NOW
-from letterpress.model.publication import load_publication
 from letterpress.sending import plan_send, run_send
 from letterpress.service import create_app, prepare
+from letterpress.site.capture import load_for_outputs
 from letterpress.site.loader import load_settings
 from letterpress.subscribers import open_store
 from service_support import SECRET, in_own_thread, link_in, messages, running, status_of
@@ -93,7 +93,7 @@ def confirm_in_browser(browser, settings, site: str, link: str, address: str, ja
 
 def send_first_essay(root: Path) -> str:
     """A Maildir send of the newest published essay (forced: a trial may be repeated); its slug."""
-    publication = load_publication(load_settings(root))
+    publication = load_for_outputs(root)
     essay = next(e for e in publication.published(publication.now()) if e.newsletter)
     plan = plan_send(publication, essay.slug, messenger="maildir", force=True)
     try:

@@ -19,7 +19,7 @@ from lxml import html
 import hostile
 from letterpress.model.audio import format_clock, human_size
 from letterpress.model.publication import load_publication
-from letterpress.render.markdown import link_url
+from letterpress.model.urls import safe_link as link_url
 from letterpress.site.loader import load_settings
 
 REPO = Path(__file__).resolve().parent.parent

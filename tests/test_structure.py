@@ -1,8 +1,9 @@
 """The package's shape: one home for each repeated helper, a flat top level, short modules.
 
 A rule written out twice drifts apart; these tests fail when a copy of the
-atomic write or of a URL rule appears outside its module, so the fix is to call
-``letterpress.model.files`` or ``letterpress.model.urls`` instead.
+atomic write, of the link parser or of an address rule appears outside its
+module, so the fix is to call ``letterpress.model.files``, ``letterpress.model.urls``
+or ``letterpress.model.layout`` instead.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "letterpress"
 FILES_MODULE = PACKAGE / "model" / "files.py"
 URLS_MODULE = PACKAGE / "model" / "urls.py"
+LAYOUT_MODULE = PACKAGE / "model" / "layout.py"
 MAX_LOOSE_MODULES = 8
 MAX_LINES = 500
 
@@ -51,12 +53,42 @@ def test_atomic_write_has_one_home(marker):
 
 
 HTTPS_CHECK = re.compile(r"""startswith\(\(?\s*["']https?://""")
+SCHEME_PATTERN = re.compile(r"\[a-zA-Z\]\[a-zA-Z0-9\+?\.\\?-")  # a regular expression for a URL's scheme
+# Modules that read the scheme of an address that is not a link: an SMTP server's URL, a site's origin,
+# the host a fetch was redirected to (for its message), whether an old path was written as a whole URL.
+NOT_LINKS = {"sending/messengers.py", "service/security.py", "service/context.py", "migrate/fetch.py",
+             "model/aliases.py"}
 
 
 def test_web_url_check_has_one_home():
-    assert HTTPS_CHECK.search(URLS_MODULE.read_text(encoding="utf-8"))
     assert _outside(URLS_MODULE, lambda path: HTTPS_CHECK.search(path.read_text(encoding="utf-8"))) == [], (
         "an https/http check outside model/urls.py: use urls.absolute, is_web_url or is_https")
+
+
+def _reads_a_scheme(path: Path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    if any(isinstance(node, ast.Attribute) and node.attr == "scheme"
+           and not (isinstance(node.value, ast.Name) and node.value.id == "urls") for node in ast.walk(tree)):
+        return True  # a split URL's .scheme (urls.scheme, the one parser, is the way)
+    return any(SCHEME_PATTERN.search(text) for text in _code_strings(path))
+
+
+def test_link_schemes_have_one_parser():
+    assert _reads_a_scheme(URLS_MODULE)
+    found = [name for name in _outside(URLS_MODULE, _reads_a_scheme) if name not in NOT_LINKS]
+    assert found == [], ("a URL's scheme read outside model/urls.py: use urls.scheme, or urls.allows with the "
+                         f"place's Context: {found}")
+
+
+ADDRESS_RULES = re.compile(r"\burl_path\(|blog_dir\}/|\{slug\}/|/index\.html\b")
+
+
+def test_address_rules_have_one_home():
+    """Page and output addresses come from model/layout.py: no module builds one by hand."""
+    homes = {LAYOUT_MODULE, PACKAGE / "model" / "aliases.py", PACKAGE / "newsletter" / "check.py"}
+    found = sorted(_name(path) for path in MODULES if path not in homes
+                   and any(ADDRESS_RULES.search(text) for text in _code_strings(path)))
+    assert found == [], f"an address built outside model/layout.py: {found}"
 
 
 PATH_CALLS = {"Path", "PurePosixPath", "PurePath", "joinpath", "join"}
@@ -85,9 +117,9 @@ def _names_posts(path: Path) -> bool:
 
 
 def test_posts_path_rule_has_one_home():
-    assert 'POSTS = "posts"' in URLS_MODULE.read_text(encoding="utf-8")
-    assert _outside(URLS_MODULE, _names_posts) == [], (
-        "the posts/ folder named outside model/urls.py: use urls.POSTS, published_path or post_source_path")
+    assert 'POSTS = "posts"' in LAYOUT_MODULE.read_text(encoding="utf-8")
+    assert _outside(LAYOUT_MODULE, _names_posts) == [], (
+        "the posts/ folder named outside model/layout.py: use Settings.posts_dir, layout.media or media_source")
 
 
 def test_top_level_holds_packages_and_few_modules():

@@ -26,6 +26,7 @@ SITE_CHECKS = (
     "letterpress.newsletter.check:config_check",
     "letterpress.site.checks:bare_build_problems",
     "letterpress.site.fidelity:layout_problems",
+    "letterpress.model.site_map:page_problems",
     "letterpress.site.redirects:alias_problems",
 )
 CHECKS = SITE_CHECKS + (

@@ -186,11 +186,11 @@ def status(slug):
     from ..site.loader import load_settings
     from ..subscribers import open_subscribers
 
-    if slug and slug.endswith(".md"):  # a file name: the publication knows its slug
-        slug = load_current_publication().essay(slug).slug
+    essay = load_current_publication().essay(slug) if slug else None  # by its identity, whatever its slug was
+    slug = essay.slug if essay else slug
     with open_subscribers(load_settings()) as store:
         ledger = Ledger(store)
-        campaigns = ledger.campaigns(slug)
+        campaigns = ledger.campaigns(essay)
         if not campaigns:
             click.echo(f"no sends{f' of {slug}' if slug else ''} yet.")
             return

@@ -40,7 +40,7 @@ def keep_free_aliases(planned: list[Planned], settings: Settings, problems: list
     """
     taken = _taken(settings, {entry.path.resolve() for entry in planned})
     for entry in planned:
-        taken.files[_own_page(entry, settings)] = f"the page of the essay imported from {entry.name}"
+        taken.files.setdefault(_own_page(entry, settings), f"the page of the essay imported from {entry.name}")
     for entry in planned:
         kept = []
         for alias in entry.aliases:

@@ -157,7 +157,12 @@ def _target(item: Item, existing: _Existing, settings: Settings, overwrite: bool
 def _slug(item: Item) -> str:
     slug = material_slugify(unquote(item.slug) or plain_text(item.title), "-").strip("-")
     slug = re.sub(r"[^a-z0-9-]+", "", slug)[:80].strip("-")
+    if slug in FOLDER_PAGES:  # MkDocs writes such a page as its folder's index: the blog's own index page
+        slug = f"{slug}-essay"
     return slug or material_slugify(f"{item.source}-{item.source_id}", "-")
+
+
+FOLDER_PAGES = ("index", "readme")
 
 
 def _existing(settings: Settings) -> _Existing:

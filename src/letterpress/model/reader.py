@@ -196,7 +196,7 @@ class _Reader:
     def _slug(self, title: str) -> str:
         slug = self.meta.get("slug")
         if slug is None:
-            return self._derived_slug(title)
+            return self._derived_slug(title) if title else ""
         if not isinstance(slug, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
             self.problem("slug", f"{slug!r} is not a slug; use lower-case letters, digits and '-'.")
             return ""

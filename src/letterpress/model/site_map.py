@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..errors import Problem
 from .layout import FEEDS, LETTERS_DIR
 from .publication import Publication
 from .settings import Settings
@@ -40,6 +41,25 @@ def site_files(publication: Publication) -> dict[str, str]:
             paths[layout.web_version(essay).file] = f"the web version of the letter of {essay.source_path}"
     paths[layout.letters_archive().file] = "the letters' archive"
     return paths
+
+
+def page_problems(publication: Publication) -> list[Problem]:
+    """An essay whose page would be another page: the blog's index, a page of docs/, another essay's.
+
+    MkDocs would write one over the other; Material's blog places a post slugged ``index`` at its
+    folder's index page, for one.
+    """
+    layout = publication.settings.layout
+    pages = dict(docs_files(publication.settings))
+    problems = []
+    for essay in publication.essays:
+        page = layout.essay(essay)
+        if page.file in pages:
+            problems.append(Problem(essay.source_path, "slug", (
+                f"its page would be /{page.url}, which is already {pages[page.file]}; give the essay another "
+                "'slug:' (or change the blog's post_url_format)."), essay.lines.get("slug")))
+        pages.setdefault(page.file, f"the page of {essay.source_path}")
+    return problems
 
 
 def docs_files(settings: Settings) -> Iterator[tuple[str, str]]:

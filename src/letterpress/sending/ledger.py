@@ -76,13 +76,17 @@ class Ledger:
 
     # -- campaigns ------------------------------------------------------------------
 
-    def create_campaign(self, essay: EssayName, subject: str, messenger: str, trial: bool) -> Campaign:
-        """A new campaign whose recipients are the active subscribers at this moment (one transaction)."""
+    def create_campaign(self, essay: EssayName | str, subject: str, messenger: str, trial: bool) -> Campaign:
+        """A new campaign whose recipients are the active subscribers at this moment (one transaction).
+
+        ``essay``: the essay (its identity and slug), or a slug alone (found as older campaigns are).
+        """
+        key, slug = ("", essay) if isinstance(essay, str) else (essay.key, essay.slug)
         now = utc_now()
         with self.store.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO campaigns (slug, essay, subject, messenger, trial, status, created_at)"
-                " VALUES (?, ?, ?, ?, ?, 'running', ?)", (essay.slug, essay.key, subject, messenger, int(trial), now))
+                " VALUES (?, ?, ?, ?, ?, 'running', ?)", (slug, key, subject, messenger, int(trial), now))
             db.execute(
                 "INSERT INTO deliveries (campaign_id, email, name, status, updated_at)"
                 " SELECT ?, email, name, 'queued', ? FROM subscribers WHERE status = 'active' ORDER BY id",
@@ -92,23 +96,26 @@ class Ledger:
     def campaign(self, campaign_id: int) -> Campaign:
         return _campaign(self.store.query("SELECT * FROM campaigns WHERE id = ?", (campaign_id,))[0])
 
-    def campaigns(self, essay: EssayName | None = None) -> list[Campaign]:
+    def campaigns(self, essay: EssayName | str | None = None) -> list[Campaign]:
         """Every campaign (of ``essay``), oldest first."""
         query = "SELECT * FROM campaigns"
         args: tuple[str, ...] = ()
         if essay is not None:
-            query, args = query + f" WHERE {OF_ESSAY}", (essay.key, essay.slug)
+            where, args = _of(essay)
+            query = f"{query} WHERE {where}"
         return [_campaign(row) for row in self.store.query(query + " ORDER BY id", args)]
 
-    def unfinished(self, essay: EssayName, trial: bool) -> Campaign | None:
+    def unfinished(self, essay: EssayName | str, trial: bool) -> Campaign | None:
         """The running or paused campaign of ``essay`` (real or trial), if any."""
-        rows = self.store.query(f"SELECT * FROM campaigns WHERE {OF_ESSAY} AND trial = ? AND status != 'finished'"
-                                " ORDER BY id DESC LIMIT 1", (essay.key, essay.slug, int(trial)))
+        where, args = _of(essay)
+        rows = self.store.query(f"SELECT * FROM campaigns WHERE {where} AND trial = ? AND status != 'finished'"
+                                " ORDER BY id DESC LIMIT 1", (*args, int(trial)))
         return _campaign(rows[0]) if rows else None
 
-    def latest_finished(self, essay: EssayName, trial: bool) -> Campaign | None:
-        rows = self.store.query(f"SELECT * FROM campaigns WHERE {OF_ESSAY} AND trial = ? AND status = 'finished'"
-                                " ORDER BY id DESC LIMIT 1", (essay.key, essay.slug, int(trial)))
+    def latest_finished(self, essay: EssayName | str, trial: bool) -> Campaign | None:
+        where, args = _of(essay)
+        rows = self.store.query(f"SELECT * FROM campaigns WHERE {where} AND trial = ? AND status = 'finished'"
+                                " ORDER BY id DESC LIMIT 1", (*args, int(trial)))
         return _campaign(rows[0]) if rows else None
 
     def set_status(self, campaign: Campaign, status: str, reason: str = "") -> Campaign:
@@ -230,6 +237,13 @@ class Ledger:
 
 def _not_sent(status: str | None) -> str:
     return f"not sent: the subscriber is {status or 'gone'}"
+
+
+def _of(essay: EssayName | str) -> tuple[str, tuple]:
+    """The SQL condition (and its arguments) for the campaigns of ``essay``, or of a slug alone."""
+    if isinstance(essay, str):
+        return "slug = ?", (essay,)
+    return OF_ESSAY, (essay.key, essay.slug)
 
 
 def _campaign(row) -> Campaign:
