@@ -105,9 +105,16 @@ def build(site_dir, strict, engine):
     The old site stays in place until the new one is complete.
     """
     from ..site.build import build_site
-    from ..site.loader import find_root
+    from ..site.fidelity import zensical_problems
+    from ..site.loader import find_root, load_settings
 
-    target = build_site(find_root(), site_dir, strict=strict, engine=engine)
+    root = find_root()
+    settings = load_settings(root)
+    if (engine or settings.site.engine) == "zensical":  # what Zensical leaves out, said before it runs
+        for problem in zensical_problems(settings):
+            if not problem.is_error:
+                click.echo(str(problem), err=True)
+    target = build_site(root, site_dir, strict=strict, engine=engine)
     click.echo(f"built {target}")
 
 
