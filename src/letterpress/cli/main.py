@@ -73,11 +73,17 @@ def _shown(path: Path) -> str:
 
 
 @cli.command()
-def check():
+@click.option("--engine", type=click.Choice(ENGINES), default=None,
+              help="Also check what this site engine cannot do (default: the site.engine setting).")
+def check(engine):
     """Validate every essay and the config; print all problems; exit 1 on any error."""
     from ..checks import check_publication
+    from ..site.fidelity import zensical_problems
 
-    problems = check_publication(load_current_publication())
+    publication = load_current_publication()
+    problems = check_publication(publication)
+    if engine == "zensical" and publication.settings.site.engine != "zensical":  # else the checks said it
+        problems += zensical_problems(publication.settings)
     for problem in problems:
         click.echo(str(problem), err=True)
     errors = [p for p in problems if p.is_error]

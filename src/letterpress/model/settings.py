@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import Problem, ProblemsError
 from . import urls
-from .layout import Layout
+from .layout import PLACEHOLDERS, Layout
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -243,6 +243,10 @@ def build_settings(root: Path, mkdocs: dict, plugin: dict, config_file: Path | N
     if settings.site.engine not in ENGINES:
         problems.append(_problem("plugins.letterpress.site.engine",
                                  f"'{settings.site.engine}' is not a site engine; use one of: {', '.join(ENGINES)}."))
+    problems += [_problem("plugins.blog.post_url_format", (  # refused here: no address can be made without it
+        f"'{{{name}}}' is not a placeholder Letterpress can fill in, so no feed or letter could link the "
+        f"essays; use {', '.join('{' + p + '}' for p in sorted(PLACEHOLDERS))}."))
+        for name in settings.layout.unknown_placeholders()]
     if problems:
         raise ProblemsError(problems)
     return settings

@@ -7,10 +7,10 @@ Zensical, the built tree must hold the page where we said. A difference stops
 the build, naming the setting: a silently wrong link is never the outcome.
 
 :func:`layout_problems` is a site check: the configurations refused before any
-build (two blogs, a placeholder Material does not document, a ``post_slugify``
-Zensical cannot run), and warnings for what Zensical leaves out (``hooks:``,
-third-party plugins), so the feeds and letters of a Zensical build cannot differ
-from the page without the author being told.
+build (two blogs, a ``post_slugify`` Zensical cannot run; a ``post_url_format``
+placeholder Material does not document is refused with the settings), and
+warnings for what Zensical leaves out (``hooks:``, third-party plugins), so the
+feeds and letters of a Zensical build cannot differ from the page without the author being told.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..model.essay import Essay
-from ..model.layout import PLACEHOLDERS
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE, Settings
 
@@ -79,10 +78,7 @@ def _normal(url: str) -> str:
 def layout_problems(publication: Publication) -> list[Problem]:
     """The blog settings Letterpress cannot honour (errors), and what Zensical would leave out (warnings)."""
     settings = publication.settings
-    problems = [_problem(f"{BLOG_KEY}.post_url_format", (
-        f"'{{{name}}}' is not a placeholder Letterpress can fill in, so no feed or letter could link the "
-        f"essays; use {', '.join('{' + p + '}' for p in sorted(PLACEHOLDERS))}."))
-        for name in settings.layout.unknown_placeholders()]
+    problems = []
     if settings.blog_instances > 1:
         problems.append(_problem("plugins", (
             f"lists the blog plugin {settings.blog_instances} times; Letterpress publishes one blog (the first) "
