@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
 from test_essays import add_essay, run_check
@@ -91,3 +93,46 @@ def test_front_matter_just_under_the_size_cap_is_read(minimal, monkeypatch):
         f"---\ntitle: Long\ndescription: {description}\ndate: 2025-08-09\nauthors: [julia]\n---\n\nText.\n")
     result = run_check(minimal, monkeypatch)
     assert result.exit_code == 0, result.stderr
+
+
+FRONT = '---\ntitle: "A: title"\ndate: 2025-08-09\ntags: [one, two]\nnested: {a: [1, 2.5, true]}\n---\nBody.\n'
+REFUSED = ("---\ntitle: &a x\n---\n", "---\ntitle: !!python/object:os.system x\n---\n", "---\ntitle: [\n---\n",
+           "---\ndate: 2025-13-45\n---\n")
+
+
+def test_libyaml_and_pythons_own_parser_read_front_matter_alike():
+    """PyYAML without libyaml falls back to its pure-Python parser: the same data, lines and refusals."""
+    from letterpress.model import frontmatter
+
+    class PythonLoader(yaml.composer.Composer, frontmatter._PythonEvents, yaml.constructor.SafeConstructor,
+                       yaml.resolver.Resolver):
+        pass
+
+    assert "CParser" in [base.__name__ for base in frontmatter._Loader.__mro__]  # libyaml, in this set-up
+    source = frontmatter.split(FRONT, "a.md")
+    assert source.meta["title"] == "A: title" and source.meta["nested"] == {"a": [1, 2.5, True]}
+    assert source.lines["tags"] == 4
+    fast = [_refusal(text) for text in REFUSED]
+    assert all(fast), fast
+    real = frontmatter._Loader
+    try:
+        frontmatter._Loader = type("_Loader", (PythonLoader,), {
+            name: value for name, value in vars(real).items() if name not in ("__dict__", "__weakref__")})
+        assert frontmatter.split(FRONT, "a.md").meta == source.meta
+        assert frontmatter.split(FRONT, "a.md").lines == source.lines
+        slow = [_refusal(text) for text in REFUSED]
+        assert "CParser" not in [base.__name__ for base in frontmatter._Loader.__mro__]
+    finally:
+        frontmatter._Loader = real
+    assert [(p.field, p.line) for p in slow] == [(p.field, p.line) for p in fast]
+    assert [p.message for p in slow][:2] == [p.message for p in fast][:2]  # syntax errors' wording is the parser's
+
+
+def _refusal(text: str):
+    from letterpress.model import frontmatter
+
+    try:
+        frontmatter.split(text, "a.md")
+    except frontmatter.FrontMatterError as error:
+        return error.problem
+    return None

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 
 
@@ -96,7 +97,7 @@ class Essay:
         """The whole file as read (front matter and body, line endings as LF)."""
         return self.front_matter + self.body
 
-    @property
-    def words(self) -> int:
+    @cached_property
+    def words(self) -> int:  # cached: the letter, its web version and the page's meta each ask
         text = re.sub(r"\[\^[^\]]+\]:?|[#>*_`\[\]()!|-]", " ", self.body)
         return len(text.split())

@@ -20,7 +20,9 @@ MARKER = re.compile(r"\b(TK|TODO)\b")
 
 def marker_problems(essay: Essay) -> list[Problem]:
     """Each 'TK' or 'TODO' left in ``essay`` (front matter included), by line of the file as loaded."""
-    problems = []
+    problems: list[Problem] = []
+    if "TK" not in essay.text and "TODO" not in essay.text:  # nearly every essay: two fast scans, no regex
+        return problems
     for number, line in enumerate(essay.text.splitlines(), start=1):
         match = MARKER.search(line)
         if match:

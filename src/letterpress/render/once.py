@@ -8,9 +8,10 @@ text out of the built page. :func:`keep` stores it, made ready to leave the site
 so the feeds, the email web versions and the letters all carry the page's own HTML.
 
 Kept twice: on the publication for the rest of the command, and in a small
-cache under ``.cache/letterpress/html/`` keyed by everything that shapes it (the
-essay's text, its page's address, the addresses of the pages it links to,
-``mkdocs.yml``, the hooks it names, the engine and the libraries' versions), so
+cache, ``.cache/letterpress/html.sqlite3`` (:mod:`letterpress.render.html_cache`),
+keyed by everything that shapes it (the essay's text, its page's address, the
+addresses of the pages it links to, ``mkdocs.yml``, the hooks it names, the
+engine and the libraries' versions), so
 a command that renders a letter outside a build (``newsletter render``, ``send``)
 finds it. An essay the cache does not hold (a draft, a scheduled essay, an edit
 since the last build) is captured by a build first: the site adapter sets
@@ -20,7 +21,6 @@ since the last build) is captured by a build first: the site adapter sets
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -29,12 +29,11 @@ from pathlib import Path
 
 from ..errors import LetterpressError
 from ..model.essay import Essay
-from ..model.files import write_atomic
 from ..model.publication import Publication
+from .html_cache import HtmlCache
 from .markdown import outgoing_html
 
-CACHE_DIR = ".cache/letterpress/html"
-FORMAT = 1  # of the cache's files; a change makes every old one a miss
+FORMAT = 2  # of the cache's records; a change makes every old one a miss
 # Libraries whose release can change an essay's HTML.
 SHAPERS = ("letterpress", "markdown", "pymdown-extensions", "mkdocs", "mkdocs-material", "zensical")
 # A link to another Markdown file of docs/ in the essay's text (inline or as a reference definition).
@@ -65,10 +64,9 @@ def keep(publication: Publication, essay: Essay, page_html: str, engine: str) ->
     layout = publication.settings.layout
     html = outgoing_html(page_html, layout.absolute(layout.essay(essay).url))
     publication.rendered[essay.key] = Captured(essay, html)
-    folder = _cache_folder(publication)
-    if folder is not None:
-        record = {"key": cache_key(publication, essay, engine), "html": html}
-        write_atomic(folder / _file_name(essay), json.dumps(record, ensure_ascii=False))
+    cache = _cache(publication)
+    if cache is not None:
+        cache.put(essay.key, cache_key(publication, essay, engine), html)
     return html
 
 
@@ -97,18 +95,12 @@ def _kept(publication: Publication, essay: Essay) -> str | None:
     captured = publication.rendered.get(essay.key)
     if isinstance(captured, Captured) and captured.essay is essay:
         return captured.html
-    folder = _cache_folder(publication)
-    if folder is None:
+    cache = _cache(publication)
+    stored = cache.get(essay.key) if cache is not None else None
+    if stored is None or stored[0] != cache_key(publication, essay, publication.settings.site.engine):
         return None
-    try:
-        stored = json.loads((folder / _file_name(essay)).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    key = cache_key(publication, essay, publication.settings.site.engine)
-    if not isinstance(stored, dict) or stored.get("key") != key or not isinstance(stored.get("html"), str):
-        return None
-    publication.rendered[essay.key] = Captured(essay, stored["html"])
-    return stored["html"]
+    publication.rendered[essay.key] = Captured(essay, stored[1])
+    return stored[1]
 
 
 def cache_key(publication: Publication, essay: Essay, engine: str) -> str:
@@ -131,8 +123,14 @@ def _linked_pages(publication: Publication, essay: Essay) -> str:
     if not names:
         return ""
     layout = publication.settings.layout
-    return "\n".join(sorted(f"{other.key}={layout.essay(other).url}" for other in publication.essays
-                            if other.path.name in {Path(name).name for name in names}))
+    by_name = publication.memo.get("essays_by_file_name")
+    if not isinstance(by_name, dict):
+        found: dict[str, list[Essay]] = {}  # file name -> the essays of that name
+        for other in publication.essays:
+            found.setdefault(other.path.name, []).append(other)
+        by_name = publication.memo["essays_by_file_name"] = found
+    linked = [other for name in {Path(name).name for name in names} for other in by_name.get(name, [])]
+    return "\n".join(sorted(f"{other.key}={layout.essay(other).url}" for other in linked))
 
 
 def _config_fingerprint(config: Path, hooks: tuple[Path, ...]) -> str:
@@ -156,11 +154,12 @@ def _versions() -> str:
     return ",".join(found)
 
 
-def _cache_folder(publication: Publication) -> Path | None:
-    root = publication.settings.root
-    return root / CACHE_DIR if root.is_dir() else None
-
-
-def _file_name(essay: Essay) -> str:
-    """One cache file per essay (its newest HTML), named by its identity."""
-    return hashlib.sha256(essay.key.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".json"
+def _cache(publication: Publication) -> HtmlCache | None:
+    """The publication's cache file (None for a publication without a folder on disk)."""
+    cache = publication.memo.get("html_cache")
+    if not isinstance(cache, HtmlCache):
+        root = publication.settings.root
+        if not root.is_dir():
+            return None
+        cache = publication.memo["html_cache"] = HtmlCache(root)
+    return cache

@@ -65,6 +65,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         self.options: BuildOptions = PUBLISHED
         self.publication: Publication | None = None
         self.essays_by_source: dict[str, Essay] = {}
+        self._sources: dict[str, Essay | None] = {}  # a page's abs_src_path -> its essay (this build)
 
     @event_priority(100)
     def on_config(self, config):
@@ -72,6 +73,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
             return
         self.publication = self.handed or self._resolve_publication(config)
         self.essays_by_source = {os.path.normcase(str(e.path)): e for e in self.publication.essays}
+        self._sources = {}
         config.markdown_extensions.append(EpigraphExtension())
         config.extra["letterpress"] = site_facts(self.publication.settings, self.publication.authors)
         escape_values(config, TEXT_CONFIG)
@@ -163,7 +165,9 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
     def _essay_for(self, path: str | None) -> Essay | None:
         if not path:
             return None
-        return self.essays_by_source.get(os.path.normcase(str(Path(path).resolve())))
+        if path not in self._sources:  # each page asks three times; resolving a path costs a system call each part
+            self._sources[path] = self.essays_by_source.get(os.path.normcase(str(Path(path).resolve())))
+        return self._sources[path]
 
     def _loaded(self) -> Publication:
         """The publication read by ``on_config`` (every later event has one)."""
