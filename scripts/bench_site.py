@@ -151,8 +151,9 @@ def write_configs(folder: Path, since: str) -> tuple[Path, Path]:
 # -- measuring ----------------------------------------------------------------
 
 def build(config: Path, site: Path) -> Run:
-    """One ``mkdocs build -q`` of ``config`` into ``site``, measured."""
+    """One ``mkdocs build -q`` of ``config`` into ``site``, measured, with no cache of ours (cold)."""
     shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(config.parent / ".cache", ignore_errors=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "LETTERPRESS_NOW": NOW}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
@@ -187,7 +188,8 @@ def zensical_runs(folder: Path, ours: Path, plain: Path):
     bare.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
     def ours_run() -> Run:
-        shutil.rmtree(folder / "site-ours", ignore_errors=True)
+        for name in (".cache", "site-ours"):
+            shutil.rmtree(folder / name, ignore_errors=True)
         return measured([str(BIN / "letterpress"), "build", "--engine", "zensical", "--site-dir", "site-ours"],
                         folder, folder / "site-ours")
 
