@@ -15,8 +15,10 @@ publication in ``tests/matrix_publication.py``. For each build:
   are read without their "↩" back-links, which a letter cannot follow, and its
   characters are compared with spaces aside (a letter's markup has no line breaks).
 
-On main before this matrix, every case but the sample's own ``{slug}`` layout
-failed its first assertion: the page was elsewhere than the feeds linked.
+On main before this matrix, every case but ``site-url-with-path`` (the sample's own
+``{slug}`` layout, under a path) failed its first assertion: the page was elsewhere
+than the feeds linked (``/blog/<slug>/``); the hooks case's feed also lacked the
+hook's word, and ``slugify-lower-underscore`` could not be built with Zensical.
 """
 
 from __future__ import annotations
