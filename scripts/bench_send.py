@@ -1,27 +1,33 @@
-"""scripts/bench send: messages per second to a local SMTP sink, ours against a plain smtplib loop.
+"""scripts/bench send: letters per second to a local SMTP sink: ours, a plain smtplib loop, and smtp-source.
 
-Both sides run as child processes against the same sink, for the same N
-recipients, and both render the same letter once first:
+Every sender runs as a child process against the same sink, for the same N
+recipients, in one run:
 
-- ours: ``letterpress newsletter send SLUG --yes`` — the pre-send check,
-  the recipient snapshot, a ledger row committed before and after every
-  message (SQLite, ``synchronous=FULL``), reply classification, the progress bar;
-- baseline: the letter rendered the same way, then one smtplib connection and
-  ``sendmail`` in a loop, each message personalised with ``message_bytes`` —
-  no ledger, no checks, nothing recorded.
+- ours: ``letterpress newsletter send SLUG --yes`` with ``sending.pool`` set to
+  the connections — the pre-send check, the recipient snapshot, the ledger
+  (one commit per letter), reply classification, the progress bar, and
+  PIPELINING where the sink offers it;
+- the smtplib loop (one connection): the letter rendered the same way, then
+  ``sendmail`` in a loop, each message personalised with ``message_bytes`` — no
+  ledger, no checks, nothing recorded;
+- Postfix's ``smtp-source`` (C) with ``-s`` connections, the same count and a
+  message of the same size (``-l``): the wire's own speed, when installed.
 
-The sink is Postfix's ``smtp-sink`` when installed (Debian: postfix), else an
-aiosmtpd sink in a child process. CPU time is user+sys of the sending child
-(RUSAGE_CHILDREN deltas; the sink is not counted); one warm-up, three
-interleaved pairs, median ratio (ours / baseline).
+Each is timed two ways: its send loop alone (ours: the rate on the command's end
+line; the smtplib loop: timed around its loop; smtp-source has no other part)
+and as a whole command (start to exit, rendering the letter included). The sink
+is Postfix's ``smtp-sink`` when installed (Debian: postfix), else an aiosmtpd
+sink in a child process. One warm-up, then three rounds; medians.
 
-    scripts/bench send [--recipients 10000] [--essay SLUG] [--sink auto|smtp-sink|aiosmtpd]
+    scripts/bench send [--recipients 10000] [--essay SLUG] [--connections 1,4]
+                       [--sink auto|smtp-sink|aiosmtpd]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import socket
@@ -30,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,10 +56,13 @@ publication = load_publication(load_settings())
 issue = render_issue(publication, publication.essay(sys.argv[1]))
 with open_subscribers(publication.settings) as store:
     people = [(p.email, p.name) for p in store.subscribers("active")]
+import time
+started = time.perf_counter()
 connection = smtplib.SMTP("127.0.0.1", int(sys.argv[2]))
 for address, name in people:
     connection.sendmail(sys.argv[3], [address], issue.message_bytes(address, name))
 connection.quit()
+print(f"{len(people) / (time.perf_counter() - started):.1f} letters/s")
 """
 AIOSMTPD_SINK = """
 import sys, threading
@@ -139,70 +149,124 @@ def _stand_in_essay(publication: Path) -> str:
     return "a-benchmark-letter"
 
 
-def run_ours(publication: Path, slug: str, port: int, store: Path) -> tuple[float, float]:
-    """(CPU seconds, wall seconds) of one real send into a fresh copy of the store."""
+@dataclass(frozen=True)
+class Timing:
+    """One sender's run: letters per second in its send loop and as a whole command, and its CPU."""
+
+    loop: float
+    whole: float
+    cpu: float
+
+
+def run_ours(publication: Path, slug: str, port: int, store: Path, recipients: int, pool: int) -> Timing:
+    """One real send into a fresh copy of the store, with ``sending.pool: pool``."""
     target = publication / "newsletter" / "subscribers.sqlite3"
     target.parent.mkdir(exist_ok=True)
     for old in target.parent.glob("subscribers.sqlite3*"):
         old.unlink()
     (publication / "newsletter" / "sent" / f"{slug}.json").unlink(missing_ok=True)
     shutil.copy(store, target)
+    config = publication / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^(\s+pool:) \d+", rf"\g<1> {pool}", config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
     environment = {**os.environ, **ENVIRONMENT, "LETTERPRESS_SMTP_URL": f"smtp://127.0.0.1:{port}"}
-    return _timed([LETTERPRESS, "newsletter", "send", slug, "--yes"], publication, environment)
+    return _timed([LETTERPRESS, "newsletter", "send", slug, "--yes"], publication, environment, recipients)
 
 
-def run_baseline(publication: Path, slug: str, port: int, store: Path) -> tuple[float, float]:
+def run_baseline(publication: Path, slug: str, port: int, store: Path, recipients: int) -> Timing:
     target = publication / "newsletter" / "subscribers.sqlite3"
     if not target.exists():
         shutil.copy(store, target)
     environment = {**os.environ, **ENVIRONMENT}
-    return _timed([PYTHON, "-c", BASELINE, slug, str(port), SENDER], publication, environment)
+    return _timed([PYTHON, "-c", BASELINE, slug, str(port), SENDER], publication, environment, recipients)
 
 
-def _timed(command: list[str], cwd: Path, environment: dict) -> tuple[float, float]:
+def run_source(port: int, recipients: int, size: int, connections: int) -> Timing:
+    """Postfix's smtp-source: ``recipients`` messages of ``size`` bytes over ``connections`` sessions."""
+    command = ["smtp-source", "-d", "-s", str(connections), "-m", str(recipients), "-l", str(size),
+               "-f", SENDER, "-t", "reader@example.org", f"127.0.0.1:{port}"]
+    return _timed(command, ROOT, dict(os.environ), recipients)
+
+
+def _timed(command: list[str], cwd: Path, environment: dict, recipients: int) -> Timing:
     cpu_before, wall_before = child_cpu(), time.perf_counter()
-    subprocess.run(command, cwd=cwd, env=environment, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    return child_cpu() - cpu_before, time.perf_counter() - wall_before
+    done = subprocess.run(command, cwd=cwd, env=environment, check=True, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True)
+    whole = recipients / (time.perf_counter() - wall_before)
+    rate = re.findall(r"([\d.]+) letters/s", done.stdout)
+    return Timing(float(rate[-1]) if rate else whole, whole, child_cpu() - cpu_before)
+
+
+def letter_size(publication: Path, slug: str) -> int:
+    """Bytes of the letter as it goes out to one recipient."""
+    from letterpress.model.publication import load_publication
+    from letterpress.newsletter import render_issue
+    from letterpress.site.loader import load_settings
+
+    loaded = load_publication(load_settings(publication))
+    return len(render_issue(loaded, loaded.essay(slug)).message_bytes("reader00000@example.org", "Reader 0"))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="scripts/bench send", description=__doc__.split("\n")[0])
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--essay", default=None, help="slug of a published essay (default: the newest)")
+    parser.add_argument("--connections", default="1,4", help="connection counts to measure (default 1,4)")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sink", choices=("auto", "smtp-sink", "aiosmtpd"), default="auto")
     options = parser.parse_args()
+    pools = [int(n) for n in options.connections.split(",")]
     with tempfile.TemporaryDirectory(prefix="letterpress-bench-send-") as temporary:
         folder = Path(temporary)
         publication, slug = prepare(folder, options.recipients, options.essay)
+        size = letter_size(publication, slug)
         sink, port, sink_name = start_sink(options.sink)
         try:
-            pairs = measure(publication, slug, port, folder / "subscribers.sqlite3")
+            rounds = measure(publication, slug, port, folder / "subscribers.sqlite3", options, pools, size)
         finally:
             sink.terminate()
             sink.wait()
-    report(pairs, options.recipients, slug, sink_name)
+    report(rounds, options.recipients, slug, sink_name, size)
     return 0
 
 
-def measure(publication: Path, slug: str, port: int, store: Path) -> list[tuple]:
-    run_ours(publication, slug, port, store)  # warm-up (page cache, bytecode)
-    run_baseline(publication, slug, port, store)
-    return [(run_ours(publication, slug, port, store), run_baseline(publication, slug, port, store))
-            for _ in range(3)]
+def measure(publication: Path, slug: str, port: int, store: Path, options, pools: list[int],
+            size: int) -> list[dict[str, Timing]]:
+    """Rounds of every sender; the first (a warm-up: page cache, bytecode) is dropped."""
+    source = shutil.which("smtp-source")
+    rounds = []
+    for _ in range(options.rounds + 1):
+        row = {"smtplib loop": run_baseline(publication, slug, port, store, options.recipients)}
+        for pool in pools:
+            row[f"ours, {pool}"] = run_ours(publication, slug, port, store, options.recipients, pool)
+            if source:
+                row[f"smtp-source, {pool}"] = run_source(port, options.recipients, size, pool)
+        rounds.append(row)
+    return rounds[1:]
 
 
-def report(pairs: list[tuple], recipients: int, slug: str, sink: str) -> None:
-    print(f"send of '{slug}' to {recipients:,} recipients through {sink} on 127.0.0.1")
-    for (ours_cpu, ours_wall), (base_cpu, base_wall) in pairs:
-        print(f"  ours     {ours_cpu:6.2f} s CPU  {ours_wall:6.2f} s wall  {recipients / ours_wall:7.0f} messages/s")
-        print(f"  baseline {base_cpu:6.2f} s CPU  {base_wall:6.2f} s wall  {recipients / base_wall:7.0f} messages/s")
-    cpu_ratio = statistics.median(o[0] / b[0] for o, b in pairs)
-    wall_ratio = statistics.median(o[1] / b[1] for o, b in pairs)
-    ours_rate = statistics.median(recipients / o[1] for o, _ in pairs)
-    base_rate = statistics.median(recipients / b[1] for _, b in pairs)
-    print(f"median: ours {ours_rate:.0f} messages/s, baseline {base_rate:.0f} messages/s")
-    print(f"median ratio ours/baseline: CPU {cpu_ratio:.2f}, wall time {wall_ratio:.2f}")
+def report(rounds: list[dict[str, Timing]], recipients: int, slug: str, sink: str, size: int) -> None:
+    print(f"send of '{slug}' ({size / 1024:.0f} KB) to {recipients:,} recipients through {sink} on 127.0.0.1; "
+          f"{os.cpu_count()} cores; letters/s, send loop / whole command, per round, then the median")
+    names = list(rounds[0])
+    median = {name: Timing(*(statistics.median(getattr(r[name], f) for r in rounds)
+                             for f in ("loop", "whole", "cpu"))) for name in names}
+    for name in names:
+        cells = "  ".join(f"{r[name].loop:6.0f}/{r[name].whole:<6.0f}" for r in rounds)
+        print(f"  {name:<18} {cells}   median {median[name].loop:.0f}/{median[name].whole:.0f}"
+              f"   CPU {median[name].cpu:.2f} s")
+    loop = median["smtplib loop"]
+    for name in names:
+        if not name.startswith("ours"):
+            continue
+        ours, connections = median[name], name.split(", ")[1]
+        print(f"  ours with {connections} connection(s): {ours.loop / loop.loop:.2f}x the smtplib loop "
+              f"(whole command {ours.whole / loop.whole:.2f}x)", end="")
+        source = median.get(f"smtp-source, {connections}")
+        if source:
+            print(f", {ours.loop / source.whole:.2f}x smtp-source -s {connections} "
+                  f"(whole command {ours.whole / source.whole:.2f}x)", end="")
+        print()
 
 
 if __name__ == "__main__":

@@ -8,11 +8,19 @@ Faults (all off by default):
   RCPT gets ``421`` and the server closes the connection;
 - ``drop_in_data_at``: transaction numbers at which the server answers DATA
   with 354, then drops the connection while the message is coming in;
+- ``drop_before_data_at``: transaction numbers at which the server closes the connection
+  when DATA comes, without an answer;
+- ``drop_after_dot_at``: transaction numbers at which the server logs the message as
+  accepted, then closes the connection instead of answering the dot;
+- ``data_without_rcpt``: answer DATA with 354 even when every RCPT was refused, then
+  554 after the dot (a server RFC 2920 section 3.1 warns of);
 - ``delay``: seconds to wait before accepting each message (a slow server);
 - ``on_accept(count)``: called after a message is logged as accepted and before
   the 250 goes out (the kill test kills the client there).
 
 ``accepted`` logs every message the server took: (recipient, Message-ID, bytes).
+``pipelining=True`` advertises PIPELINING in the EHLO answer (aiosmtpd reads the
+commands of a group in order as they come; it does not say so itself).
 """
 
 from __future__ import annotations
@@ -38,6 +46,9 @@ class Faults:
     temporary: dict[str, int] = field(default_factory=dict)
     close_at: set[int] = field(default_factory=set)
     drop_in_data_at: set[int] = field(default_factory=set)
+    drop_before_data_at: set[int] = field(default_factory=set)
+    drop_after_dot_at: set[int] = field(default_factory=set)
+    data_without_rcpt: bool = False
     delay: float = 0.0
     on_accept: Callable[[int], None] | None = None
 
@@ -53,13 +64,20 @@ class Accepted:
 class FaultHandler:
     """aiosmtpd handler that logs what it accepts and misbehaves as told."""
 
-    def __init__(self, faults: Faults, keep_data: bool = True):
+    def __init__(self, faults: Faults, keep_data: bool = True, pipelining: bool = False):
         self.faults = faults
         self.keep_data = keep_data
+        self.pipelining = pipelining
         self.accepted: list[Accepted] = []
         self.transactions = 0
         self.connections = 0
         self.lock = threading.Lock()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname  # what aiosmtpd does itself without this hook
+        if self.pipelining:
+            return [*responses[:-1], "250-PIPELINING", responses[-1]]
+        return responses
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         with self.lock:
@@ -94,6 +112,10 @@ class FaultHandler:
             count = len(self.accepted)
         if self.faults.on_accept:
             self.faults.on_accept(count)
+        if self.transactions in self.faults.drop_after_dot_at:
+            self.faults.drop_after_dot_at.discard(self.transactions)
+            server.transport.close()
+            return "250 2.0.0 Ok: queued (never heard: the connection is closed)"
         return "250 2.0.0 Ok: queued"
 
     def recipients(self) -> list[str]:
@@ -115,6 +137,16 @@ class FaultySMTP(SMTP):
 
     async def smtp_DATA(self, arg):
         faults = self.fault_handler.faults
+        if self.fault_handler.transactions in faults.drop_before_data_at:
+            faults.drop_before_data_at.discard(self.fault_handler.transactions)
+            self.transport.close()
+            return
+        if faults.data_without_rcpt and not self.envelope.rcpt_tos:
+            await self.push("354 End data with <CR><LF>.<CR><LF>")
+            while await self._reader.readuntil(b"\r\n") != b".\r\n":
+                pass
+            await self.push("554 5.5.1 Error: no valid recipients")
+            return
         if self.fault_handler.transactions in faults.drop_in_data_at:
             faults.drop_in_data_at.discard(self.fault_handler.transactions)
             await self.push("354 End data with <CR><LF>.<CR><LF>")
@@ -132,12 +164,13 @@ class SmtpTestServer:
         starttls: an SSL context offered through STARTTLS.
         logins: user -> password; when given, AUTH is required.
         keep_data: keep each accepted message's bytes (off for the big runs).
+        pipelining: advertise ESMTP PIPELINING.
     """
 
     def __init__(self, faults: Faults | None = None, tls: ssl.SSLContext | None = None,
                  starttls: ssl.SSLContext | None = None, logins: dict[str, str] | None = None,
-                 keep_data: bool = True):
-        self.handler = FaultHandler(faults or Faults(), keep_data)
+                 keep_data: bool = True, pipelining: bool = False):
+        self.handler = FaultHandler(faults or Faults(), keep_data, pipelining)
         self.tls, self.starttls, self.logins = tls, starttls, logins
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="smtp-test-server", daemon=True)

@@ -56,7 +56,7 @@ HTTPS_CHECK = re.compile(r"""startswith\(\(?\s*["']https?://""")
 SCHEME_PATTERN = re.compile(r"\[a-zA-Z\]\[a-zA-Z0-9\+?\.\\?-")  # a regular expression for a URL's scheme
 # Modules that read the scheme of an address that is not a link: an SMTP server's URL, a site's origin,
 # the host a fetch was redirected to (for its message), whether an old path was written as a whole URL.
-NOT_LINKS = {"sending/messengers.py", "service/security.py", "service/context.py", "migrate/fetch.py",
+NOT_LINKS = {"sending/smtp.py", "service/security.py", "service/context.py", "migrate/fetch.py",
              "model/aliases.py"}
 
 

@@ -144,7 +144,8 @@ def _summary(plan, result, seconds: float) -> None:
     if plan.trial:
         _trial_summary(plan, counts)
         return
-    click.echo(f"finished in {seconds:.1f} s: {settled}.")
+    done = sum(result.this_run.get(o, 0) for o in ("sent", "bounced", "failed", "skipped"))
+    click.echo(f"finished in {seconds:.1f} s: {settled}; {done / max(seconds, 1e-6):.1f} letters/s.")
     if counts["failed"]:
         click.echo(f"{counts['failed']} failed; try them again later with "
                    f"`letterpress newsletter send {plan.essay.slug} --retry-failed`.")

@@ -1,4 +1,4 @@
-"""Sending: the send loop, its messengers (SMTP, Maildir) and the ledger — as in listmonk's manager.
+"""Sending: the send loop, its messengers (SMTP, pipelined where offered; Maildir) and the ledger, as in listmonk.
 
 Library API (the CLI and ``letterpress publish`` are thin layers over it):
 
@@ -16,8 +16,9 @@ from __future__ import annotations
 from .bounces import BounceReport, process_reports
 from .campaign import CampaignRun, RunResult, SendPolicy, classify
 from .ledger import Campaign, Ledger
-from .messengers import ConnectionLost, MaildirMessenger, MessengerConfigError, Reply, SmtpMessenger, SmtpServer
+from .messengers import ConnectionLost, MaildirMessenger, MessengerConfigError, Reply
 from .send import SendPlan, SendRefused, plan_send, plan_test_send, run_send, send_test, write_sent_record
+from .smtp import SmtpMessenger, SmtpServer
 
 __all__ = [
     "BounceReport", "Campaign", "CampaignRun", "ConnectionLost", "Ledger", "MaildirMessenger",

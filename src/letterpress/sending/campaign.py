@@ -25,8 +25,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .ledger import BOUNCED, DEFERRED, FAILED, OPEN, SENT, SKIPPED, Campaign, Delivery, Ledger
-from .messengers import ConnectionLost, Messenger, MessengerConfigError, Reply, Withdrawn
+from .ledger import (
+    BOUNCED,
+    DEFERRED,
+    FAILED,
+    OPEN,
+    SENT,
+    SKIPPED,
+    Campaign,
+    Delivery,
+    Ledger,
+    Settlement,
+    requeued,
+    withdrawn,
+)
+from .messengers import Letter, Messenger, MessengerConfigError, Outcome, Reply, Withdrawn
 
 RECONNECT = "reconnect"
 ADDRESS = re.compile(r"[^\s<>()\[\]\"',;:/]+@[A-Za-z0-9.-]+")
@@ -56,6 +69,16 @@ class Composed:
 
     data: bytes
     message_id: str
+
+
+@dataclass(frozen=True)
+class Due:
+    """An outcome to commit, and how it counts once committed (``outcome`` "" counts nothing)."""
+
+    settlement: Settlement
+    outcome: str
+    error: bool | None  # see CampaignRun._count
+    reason: str = ""
 
 
 @dataclass
@@ -171,22 +194,43 @@ class CampaignRun:
     # -- the workers ----------------------------------------------------------------
 
     def _worker(self) -> None:
-        messenger = None
+        """One connection's loop. Each claim also commits the outcomes that arrived since the one before:
+        one commit per letter, and at most one letter of this connection past its dot unrecorded."""
+        messenger: Messenger | None = None
+        due: list[Due] = []
         try:
             messenger = self.messenger_factory()
             while not self.stop.is_set():
-                delivery, skipped = self.ledger.claim(self.campaign, time.time())
+                if any(d.error for d in due):  # it may pause the run: committed and counted before a claim
+                    self.ledger.settle([d.settlement for d in due])
+                    due = self._counted(due)
+                    continue
+                delivery, skipped = self.ledger.claim(self.campaign, time.time(), [d.settlement for d in due])
+                due = self._counted(due)
                 if skipped:
                     self._count(SKIPPED, error=None, times=skipped)
                 if delivery is not None:
-                    self._deliver(messenger, delivery)
-                elif not self._wait_for_retry():
+                    due = self._hand_over(messenger, delivery)
+                    continue
+                due = self._settled(messenger.flush())
+                if not due and not self._wait_for_retry():
                     return
         except Exception as error:  # the ledger itself failed: stop cleanly, resumable
             self._pause(f"unexpected error: {type(error).__name__}: {error}")
         finally:
             if messenger is not None:
-                messenger.close()
+                self._close(messenger, due)
+
+    def _close(self, messenger: Messenger, due: list[Due]) -> None:
+        """Finish the letter in flight, commit what is due, release the connection."""
+        try:
+            due = due + self._settled(messenger.flush())
+            self.ledger.settle([d.settlement for d in due])
+            self._counted(due)
+        except Exception as error:  # unrecorded rows stay in flight: sent again on resume
+            self._pause(f"unexpected error: {type(error).__name__}: {error}")
+        finally:
+            messenger.close()
 
     def _wait_for_retry(self) -> bool:
         """Sleep until the next deferred recipient is due (at most a second); False when none is left."""
@@ -196,47 +240,50 @@ class CampaignRun:
         self.stop.wait(min(max(due - time.time(), 0.01), 1.0))
         return True
 
-    def _deliver(self, messenger: Messenger, delivery: Delivery) -> None:
+    def _hand_over(self, messenger: Messenger, delivery: Delivery) -> list[Due]:
+        """Build ``delivery``'s letter and give it to the messenger; the outcomes it answers, to commit."""
         try:
             composed = self.compose(delivery)
         except Exception as error:  # one bad row (e.g. a name with a line break) must not stop the rest
-            self.ledger.record(delivery, FAILED, 0, f"could not build the message: {error}")
-            self._count(FAILED, error=None)
-            return
+            return [Due(Settlement(delivery, FAILED, reply=f"could not build the message: {error}"), FAILED, None)]
+        due = []
+        if self.pacer.interval:  # a paced letter's content does not wait a slot long past its 354
+            due = self._settled(messenger.flush())
         self.pacer.wait(self.stop)
         # The claim checked the subscriber, but building the letter and waiting
         # for the rate slot take time: the messenger asks again at the last
-        # moment, right before RCPT and before DATA.
-        try:
-            reply = messenger.send(self.sender, delivery.email, composed.data,
-                                   check=lambda: self.ledger.not_wanted(delivery))
-        except (ConnectionLost, MessengerConfigError, Withdrawn) as error:
-            self._unsent(delivery, error)
-            return
-        self._record(delivery, composed, reply)
+        # moment, right before it names the recipient and before the content.
+        letter = Letter(self.sender, delivery.email, composed.data, lambda: self.ledger.not_wanted(delivery),
+                        ref=(delivery, composed.message_id))
+        return due + self._settled(messenger.submit(letter))
 
-    def _unsent(self, delivery: Delivery, error: Exception) -> None:
-        """Settle a message that did not go out: skipped, or queued again after a drop or a config error."""
-        if isinstance(error, Withdrawn):
-            self.ledger.skip(delivery, str(error))
-            self._count(SKIPPED, error=None)
-            return
-        self.ledger.requeue(delivery, str(error))
-        if isinstance(error, MessengerConfigError):
-            self._pause(str(error))
-            return
-        self._count(RECONNECT, error=True, reason=str(error))
-        self.stop.wait(self.policy.reconnect_delay)
+    def _settled(self, outcomes: list[Outcome]) -> list[Due]:
+        return [self._settlement(letter, result) for letter, result in outcomes]
 
-    def _record(self, delivery: Delivery, composed: Composed, reply: Reply) -> None:
-        outcome = classify(reply, delivery.attempts, self.policy)
+    def _settlement(self, letter: Letter, result: Reply | Exception) -> Due:
+        """What to commit for one letter's outcome, and how it counts."""
+        delivery, message_id = letter.ref
+        if isinstance(result, Withdrawn):
+            return Due(withdrawn(delivery, str(result)), SKIPPED, None)
+        if isinstance(result, Exception):  # not sent: queued again after a drop or a config error
+            if isinstance(result, MessengerConfigError):
+                self._pause(str(result))
+                return Due(requeued(delivery, str(result)), "", None)
+            self.stop.wait(self.policy.reconnect_delay)
+            return Due(requeued(delivery, str(result)), RECONNECT, True, str(result))
+        outcome = classify(result, delivery.attempts, self.policy)
         if outcome == RECONNECT:
-            self.ledger.requeue(delivery, str(reply))
-            self._count(RECONNECT, error=True, reason=str(reply))
-            return
+            return Due(requeued(delivery, str(result)), RECONNECT, True, str(result))
         retry_at = time.time() + retry_delay(delivery.attempts + 1, self.policy) if outcome == DEFERRED else 0.0
-        self.ledger.record(delivery, outcome, reply.code, str(reply), composed.message_id, retry_at)
-        self._count(outcome, error=outcome in (DEFERRED, FAILED), reason=str(reply))
+        settlement = Settlement(delivery, outcome, result.code, str(result), message_id, retry_at)
+        return Due(settlement, outcome, outcome in (DEFERRED, FAILED), str(result))
+
+    def _counted(self, due: list[Due]) -> list[Due]:
+        """Count what was just committed; an empty list, for the next outcomes."""
+        for each in due:
+            if each.outcome:
+                self._count(each.outcome, each.error, each.reason)
+        return []
 
     def _count(self, outcome: str, error: bool | None, reason: str = "", times: int = 1) -> None:
         """Count an outcome; ``error`` True adds to the errors in a row, False ends the run of them,

@@ -10,8 +10,9 @@ from ..errors import Problem, ProblemsError
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE
 from .dkim import DKIM_KEY_VARIABLE
-from .messengers import SMTP_URL_VARIABLE, MessengerConfigError
+from .messengers import MessengerConfigError
 from .send import MESSENGERS, smtp_server
+from .smtp import SMTP_URL_VARIABLE
 
 KEY = "plugins.letterpress.sending"
 

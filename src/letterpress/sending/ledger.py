@@ -68,6 +68,24 @@ class Delivery:
     attempts: int
 
 
+@dataclass(frozen=True)
+class Settlement:
+    """A delivery's new status and the attempt that led to it, to be committed.
+
+    ``count_attempt`` False: nothing reached the server (a skip, a lost connection);
+    ``attempt_outcome`` names the attempt when it is not the status.
+    """
+
+    delivery: Delivery
+    status: str
+    code: int = 0
+    reply: str = ""
+    message_id: str = ""
+    retry_at: float = 0.0
+    count_attempt: bool = True
+    attempt_outcome: str = ""
+
+
 class Ledger:
     """Campaigns and deliveries over a :class:`SubscriberStore` (same file, same connection)."""
 
@@ -150,14 +168,18 @@ class Ledger:
                        "WHERE campaign_id = ? AND status = 'in_flight'", (now, campaign.id))
         return len(ids)
 
-    def claim(self, campaign: Campaign, now: float) -> tuple[Delivery | None, int]:
+    def claim(self, campaign: Campaign, now: float,
+              settle: tuple[Settlement, ...] | list[Settlement] = ()) -> tuple[Delivery | None, int]:
         """The next recipient due, marked ``in_flight`` and committed (None when none is due).
 
-        Recipients who are no longer active (unsubscribed mid-campaign) are
-        marked ``skipped`` on the way; the second value says how many.
+        ``settle``: outcomes that arrived since the last claim, committed in the same
+        transaction (one commit per letter). Recipients who are no longer active
+        (unsubscribed mid-campaign) are marked ``skipped`` on the way; the second
+        value says how many.
         """
         skipped = 0
         with self.store.transaction() as db:
+            self._settle_all(db, settle)
             while True:
                 row = self._next_due(db, campaign, now)
                 if row is None:
@@ -181,8 +203,7 @@ class Ledger:
 
     def skip(self, delivery: Delivery, reason: str) -> None:
         """Settle ``delivery`` as ``skipped``: the recipient left after it was claimed, nothing was sent."""
-        with self.store.transaction() as db:
-            self._settle(db, delivery.id, SKIPPED, 0, reason, count_attempt=False)
+        self.settle([withdrawn(delivery, reason)])
 
     def _next_due(self, db, campaign: Campaign, now: float):
         # Two queries, each one ordered walk of the index; one query with
@@ -197,16 +218,25 @@ class Ledger:
     def record(self, delivery: Delivery, outcome: str, code: int, reply: str,
                message_id: str = "", retry_at: float = 0.0) -> None:
         """Commit the server's answer for ``delivery``; a bounce also marks the subscriber ``bounced``."""
-        with self.store.transaction() as db:
-            self._settle(db, delivery.id, outcome, code, reply, message_id=message_id, retry_at=retry_at)
-            if outcome == BOUNCED:
-                db.execute("UPDATE subscribers SET status = 'bounced', updated_at = ? "
-                           "WHERE email = ? AND status = 'active'", (utc_now(), delivery.email))
+        self.settle([Settlement(delivery, outcome, code, reply, message_id, retry_at)])
 
     def requeue(self, delivery: Delivery, reason: str) -> None:
         """Put ``delivery`` back in the queue after a lost connection (the server did not answer)."""
-        with self.store.transaction() as db:
-            self._settle(db, delivery.id, QUEUED, 0, reason, count_attempt=False, attempt_outcome="connection lost")
+        self.settle([requeued(delivery, reason)])
+
+    def settle(self, settlements: tuple[Settlement, ...] | list[Settlement]) -> None:
+        """Commit ``settlements`` in one transaction."""
+        if settlements:
+            with self.store.transaction() as db:
+                self._settle_all(db, settlements)
+
+    def _settle_all(self, db, settlements) -> None:
+        for each in settlements:
+            self._settle(db, each.delivery.id, each.status, each.code, each.reply, each.message_id,
+                         each.retry_at, each.count_attempt, each.attempt_outcome)
+            if each.status == BOUNCED:  # a bounce also marks the subscriber
+                db.execute("UPDATE subscribers SET status = 'bounced', updated_at = ? "
+                           "WHERE email = ? AND status = 'active'", (utc_now(), each.delivery.email))
 
     def deferred(self, campaign: Campaign) -> int:
         """How many recipients wait for another try."""
@@ -233,6 +263,16 @@ class Ledger:
             (status, int(count_attempt), retry_at, reply, message_id, message_id, utc_now(), delivery_id))
         db.execute("INSERT INTO attempts (delivery_id, at, outcome, code, reply) VALUES (?, ?, ?, ?, ?)",
                    (delivery_id, utc_now(), attempt_outcome or status, code, reply))
+
+
+def requeued(delivery: Delivery, reason: str) -> Settlement:
+    """``delivery`` back in the queue: the connection was lost before the server answered."""
+    return Settlement(delivery, QUEUED, reply=reason, count_attempt=False, attempt_outcome="connection lost")
+
+
+def withdrawn(delivery: Delivery, reason: str) -> Settlement:
+    """``delivery`` settled as skipped: its reader left after the claim, nothing was sent."""
+    return Settlement(delivery, SKIPPED, reply=reason, count_attempt=False)
 
 
 def _not_sent(status: str | None) -> str:

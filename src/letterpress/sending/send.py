@@ -30,16 +30,8 @@ from ..subscribers import SubscriberStore, normalise_address, open_subscribers, 
 from .campaign import CampaignRun, Composed, RunResult, SendPolicy
 from .dkim import DkimSigner, dkim_signer
 from .ledger import FAILED, OPEN, Campaign, Delivery, Ledger
-from .messengers import (
-    SMTP_PASSWORD_VARIABLE,
-    SMTP_URL_VARIABLE,
-    MaildirMessenger,
-    Messenger,
-    Reply,
-    SmtpMessenger,
-    SmtpServer,
-    parse_smtp_url,
-)
+from .messengers import MaildirMessenger, Messenger, Reply
+from .smtp import SMTP_PASSWORD_VARIABLE, SMTP_URL_VARIABLE, SmtpMessenger, SmtpServer, parse_smtp_url
 
 if TYPE_CHECKING:  # the newsletter is rendered on demand (see plan_send)
     from ..newsletter.message import RenderedIssue

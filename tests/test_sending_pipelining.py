@@ -1,0 +1,179 @@
+"""Pipelined sends (ESMTP PIPELINING, RFC 2920) against aiosmtpd on 127.0.0.1 that offers it, with faults.
+
+Each letter's content and final dot go out in one write with the next letter's MAIL,
+RCPT and DATA. These tests check that the grouping is really used (the client's
+writes are counted), and that every way a group can go wrong is recorded as the
+server answered it: a RCPT refused in the middle of a group, a 354 for a DATA whose
+every RCPT was refused, a connection dropped before the 354, and one dropped after
+the dot (the one duplicate the ledger allows).
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections import Counter
+
+import pytest
+
+from letterpress.sending import CampaignRun, Ledger, SendPolicy, SmtpMessenger, SmtpServer
+from letterpress.sending.send import compose
+from letterpress.subscribers import open_store
+from smtp_server import SmtpTestServer, StandInIssue
+
+SENDER = "bounces@quietrooms.example.org"
+FAST = SendPolicy(retry_attempts=2, retry_backoff=0.02, reconnect_delay=0.01)
+
+
+@pytest.fixture
+def server():
+    with SmtpTestServer(pipelining=True) as running:
+        yield running
+
+
+@pytest.fixture
+def writes(monkeypatch):
+    """How many times the client wrote to a connection (smtplib's ``send`` is its one write)."""
+    count = Counter()
+    original = smtplib.SMTP.send
+
+    def counted(self, data):
+        count["writes"] += 1
+        return original(self, data)
+
+    monkeypatch.setattr(smtplib.SMTP, "send", counted)
+    return count
+
+
+def people(store, count: int) -> list[str]:
+    addresses = [f"reader{n:02d}@example.org" for n in range(count)]
+    with store.transaction():
+        for address in addresses:
+            store.add(address)
+    return addresses
+
+
+def send(store, server, pipelining: bool = True, policy: SendPolicy = FAST):
+    issue = StandInIssue()
+    ledger = Ledger(store)
+    campaign = ledger.create_campaign(issue.slug, issue.subject, "smtp", False)
+    target = SmtpServer("127.0.0.1", server.port, timeout=5)
+    return CampaignRun(ledger, campaign, lambda d: compose(issue, d.email, d.name, None),
+                       lambda: SmtpMessenger(target, pipelining=pipelining), SENDER, policy).run()
+
+
+def outcome(store, address: str) -> tuple[str, str]:
+    return tuple(store.connection.execute("SELECT status, last_reply FROM deliveries WHERE email = ?",
+                                          (address,)).fetchone())
+
+
+def attempts(store, address: str) -> list[str]:
+    return [row[0] for row in store.connection.execute(
+        "SELECT a.outcome FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.email = ? "
+        "ORDER BY a.id", (address,))]
+
+
+def test_a_pipelined_send_writes_once_per_letter_and_delivers_each_once(store, server, writes):
+    addresses = people(store, 30)
+    result = send(store, server)
+    assert sorted(server.handler.recipients()) == addresses
+    assert result.counts["sent"] == 30 and result.campaign.status == "finished"
+    # EHLO, 30 groups (each with the letter before's content), the last content alone, QUIT.
+    assert writes["writes"] == 33
+    assert server.handler.connections == 1
+
+
+def test_without_pipelining_the_same_send_takes_four_writes_per_letter(store, server, writes):
+    people(store, 30)
+    send(store, server, pipelining=False)
+    assert writes["writes"] == 2 + 30 * 4  # EHLO, MAIL RCPT DATA and content per letter, QUIT
+
+
+def test_a_rcpt_refused_in_the_middle_of_a_group_bounces_that_letter_only(store, server):
+    addresses = people(store, 8)
+    server.faults.refuse[addresses[3]] = "550 5.1.1 No such user here"
+    result = send(store, server)
+    assert sorted(server.handler.recipients()) == addresses[:3] + addresses[4:]
+    assert outcome(store, addresses[3]) == ("bounced", "550 5.1.1 No such user here")
+    assert outcome(store, addresses[4])[0] == "sent"  # the next group opened with RSET
+    assert result.counts["sent"] == 7 and result.counts["bounced"] == 1
+    assert store.connection.execute("SELECT status FROM subscribers WHERE email = ?",
+                                    (addresses[3],)).fetchone()[0] == "bounced"
+
+
+def test_a_354_for_a_data_whose_every_rcpt_was_refused_gets_the_dot_alone(store, server):
+    addresses = people(store, 6)
+    server.faults.refuse[addresses[2]] = "550 5.1.1 No such user here"
+    server.faults.data_without_rcpt = True
+    result = send(store, server)
+    assert outcome(store, addresses[2]) == ("bounced", "550 5.1.1 No such user here")
+    assert sorted(server.handler.recipients()) == addresses[:2] + addresses[3:]
+    assert result.counts["sent"] == 5 and result.campaign.status == "finished"
+
+
+def test_a_temporary_refusal_in_a_group_is_tried_again(store, server):
+    addresses = people(store, 5)
+    server.faults.temporary[addresses[1]] = 1
+    result = send(store, server)
+    assert Counter(server.handler.recipients()) == Counter(addresses)
+    assert attempts(store, addresses[1]) == ["deferred", "sent"]
+    assert result.counts["sent"] == 5
+
+
+def test_a_connection_dropped_before_the_354_sends_that_letter_again_and_nothing_twice(store, server):
+    addresses = people(store, 6)
+    server.faults.drop_before_data_at = {3}  # the third MAIL's DATA: letter 2's dot was in the same write
+    result = send(store, server)
+    assert Counter(server.handler.recipients()) == Counter(addresses)  # each exactly once
+    assert attempts(store, addresses[1]) == ["sent"]
+    assert attempts(store, addresses[2]) == ["connection lost", "sent"]
+    assert result.counts["sent"] == 6 and server.handler.connections == 2
+
+
+def test_a_connection_dropped_after_the_dot_is_the_one_duplicate_and_the_ledger_says_so(store, server):
+    addresses = people(store, 6)
+    server.faults.drop_after_dot_at = {3}  # letter 3 is taken, its answer never comes
+    result = send(store, server)
+    log = Counter(server.handler.recipients())
+    assert {address: count for address, count in log.items() if count > 1} == {addresses[2]: 2}
+    assert all(log[address] == 1 for address in addresses if address != addresses[2])
+    assert attempts(store, addresses[2]) == ["connection lost", "sent"]
+    assert attempts(store, addresses[3]) == ["connection lost", "sent"]  # its group was unanswered
+    assert result.counts["sent"] == 6
+
+
+def test_a_421_in_the_middle_of_a_group_reconnects_and_goes_on(store, server):
+    addresses = people(store, 6)
+    server.faults.close_at = {4}  # 421 to the fourth RCPT, then the server closes
+    result = send(store, server)
+    assert Counter(server.handler.recipients()) == Counter(addresses)
+    assert attempts(store, addresses[3]) == ["connection lost", "sent"]
+    assert result.counts["sent"] == 6 and server.handler.connections == 2
+
+
+def test_a_pool_of_pipelined_connections_shares_the_ledger(store, server):
+    addresses = people(store, 120)
+    result = send(store, server, policy=SendPolicy(pool=3))
+    assert Counter(server.handler.recipients()) == Counter(addresses)
+    assert result.counts["sent"] == 120 and server.handler.connections == 3
+
+
+def test_a_rate_limited_pipelined_send_finishes_each_letter_before_its_slot(store, server, writes):
+    people(store, 5)
+    result = send(store, server, policy=SendPolicy(rate=100.0))
+    assert result.counts["sent"] == 5
+    assert writes["writes"] == 2 + 5 * 2  # EHLO; per letter its envelope, then its content; QUIT
+
+
+def test_the_pipelined_send_resumes_a_campaign_left_in_flight(store, server):
+    addresses = people(store, 4)
+    ledger = Ledger(store)
+    campaign = ledger.create_campaign("a-test-letter", "A test letter", "smtp", False)
+    ledger.claim(campaign, 0.0)  # a killed run left the first row in flight
+    issue = StandInIssue()
+    target = SmtpServer("127.0.0.1", server.port, timeout=5)
+    with open_store(store.path) as again:
+        run = CampaignRun(Ledger(again), campaign, lambda d: compose(issue, d.email, d.name, None),
+                          lambda: SmtpMessenger(target), SENDER, FAST)
+        result = run.run()
+    assert result.recovered == 1 and result.counts["sent"] == 4
+    assert sorted(server.handler.recipients()) == addresses
