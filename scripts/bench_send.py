@@ -48,11 +48,10 @@ ENVIRONMENT = {"LETTERPRESS_NOW": "2026-11-01T12:00:00", "LETTERPRESS_SECRET": "
 BASELINE = """
 import smtplib, sys
 from letterpress.newsletter import render_issue
-from letterpress.model.publication import load_publication
-from letterpress.site.loader import load_settings
+from letterpress.site.capture import load_for_outputs
 from letterpress.subscribers import open_subscribers
 
-publication = load_publication(load_settings())
+publication = load_for_outputs()
 issue = render_issue(publication, publication.essay(sys.argv[1]))
 with open_subscribers(publication.settings) as store:
     people = [(p.email, p.name) for p in store.subscribers("active")]
@@ -199,11 +198,10 @@ def _timed(command: list[str], cwd: Path, environment: dict, recipients: int) ->
 
 def letter_size(publication: Path, slug: str) -> int:
     """Bytes of the letter as it goes out to one recipient."""
-    from letterpress.model.publication import load_publication
     from letterpress.newsletter import render_issue
-    from letterpress.site.loader import load_settings
+    from letterpress.site.capture import load_for_outputs
 
-    loaded = load_publication(load_settings(publication))
+    loaded = load_for_outputs(publication)  # the essay's HTML from a scratch build, kept in its cache
     return len(render_issue(loaded, loaded.essay(slug)).message_bytes("reader00000@example.org", "Reader 0"))
 
 

@@ -77,6 +77,23 @@ def test_a_header_block_that_broke_its_lines_is_caught_whatever_the_stdlib_did()
     check_header_block(b"From: a\r\nTo: b\r\nSubject: s\r\n\r\nbody", ["From", "To", "Subject"])
 
 
+@pytest.mark.parametrize(("block", "problem"), [
+    (b"From: a\r\nTo: b\rBcc: c\r\nSubject: s\r\n", "unexpected: bcc"),  # a bare CR is a line end too
+    (b"From: a\r\nTo: b\nBcc: c\r\nSubject: s\r\n", "unexpected: bcc"),  # and a bare LF
+    (b"From: a\r\nTo: b\r\nTo: c\r\nSubject: s\r\n", "unexpected: to"),
+    (b"From: a\r\nTo: b\r\n", "missing: subject"),
+])
+def test_a_header_block_as_a_letter_writes_it_is_checked_line_by_line(block, problem):
+    # The shape message_bytes checks (no blank line; the fast path's): every oddity goes to the parser.
+    with pytest.raises(HeaderInjectionError, match=problem):
+        check_header_block(block, ["From", "To", "Subject"])
+
+
+def test_folded_header_lines_pass_the_line_by_line_check():
+    check_header_block(b"From: a\r\nTo: b\r\nSubject: a long\r\n subject\r\n", ["From", "To", "Subject"])
+    check_header_block(b"From: a\nTo: b\nSubject: s\n", ["From", "To", "Subject"])
+
+
 # -- the newsletter -------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from collections import Counter
 import pytest
 
 from letterpress.sending import CampaignRun, Ledger, SendPolicy, SmtpMessenger, SmtpServer
+from letterpress.sending.messengers import Letter, Reply, Withdrawn
 from letterpress.sending.send import compose
 from letterpress.subscribers import open_store
 from smtp_server import SmtpTestServer, StandInIssue
@@ -96,6 +97,7 @@ def test_a_rcpt_refused_in_the_middle_of_a_group_bounces_that_letter_only(store,
     assert outcome(store, addresses[3]) == ("bounced", "550 5.1.1 No such user here")
     assert outcome(store, addresses[4])[0] == "sent"  # the next group opened with RSET
     assert result.counts["sent"] == 7 and result.counts["bounced"] == 1
+    assert server.handler.connections == 1  # no stalled group, no reconnect
     assert store.connection.execute("SELECT status FROM subscribers WHERE email = ?",
                                     (addresses[3],)).fetchone()[0] == "bounced"
 
@@ -108,6 +110,7 @@ def test_a_354_for_a_data_whose_every_rcpt_was_refused_gets_the_dot_alone(store,
     assert outcome(store, addresses[2]) == ("bounced", "550 5.1.1 No such user here")
     assert sorted(server.handler.recipients()) == addresses[:2] + addresses[3:]
     assert result.counts["sent"] == 5 and result.campaign.status == "finished"
+    assert server.handler.connections == 1  # the dot ended that DATA; the next group was read as commands
 
 
 def test_a_temporary_refusal_in_a_group_is_tried_again(store, server):
@@ -116,7 +119,7 @@ def test_a_temporary_refusal_in_a_group_is_tried_again(store, server):
     result = send(store, server)
     assert Counter(server.handler.recipients()) == Counter(addresses)
     assert attempts(store, addresses[1]) == ["deferred", "sent"]
-    assert result.counts["sent"] == 5
+    assert result.counts["sent"] == 5 and server.handler.connections == 1
 
 
 def test_a_connection_dropped_before_the_354_sends_that_letter_again_and_nothing_twice(store, server):
@@ -177,3 +180,66 @@ def test_the_pipelined_send_resumes_a_campaign_left_in_flight(store, server):
         result = run.run()
     assert result.recovered == 1 and result.counts["sent"] == 4
     assert sorted(server.handler.recipients()) == addresses
+
+
+MESSAGE = (b"Subject: dots\r\nMessage-ID: <dots@example.org>\r\n\r\n"
+           b".a line that starts with a dot\r\n..two\r\n.\r\nend\r\n")
+
+
+def test_lines_that_start_with_a_dot_arrive_as_written(server):
+    messenger = SmtpMessenger(SmtpServer("127.0.0.1", server.port, timeout=5))
+    letters = [Letter(SENDER, "a@example.org", MESSAGE), Letter(SENDER, "b@example.org", b"." + MESSAGE[1:])]
+    outcomes = [*messenger.submit(letters[0]), *messenger.submit(letters[1]), *messenger.flush()]
+    messenger.close()
+    assert [(letter.recipient, reply.code) for letter, reply in outcomes] == [("a@example.org", 250),
+                                                                            ("b@example.org", 250)]
+    assert [entry.data for entry in server.accepted] == [MESSAGE, b"." + MESSAGE[1:]]
+
+
+def test_a_letter_whose_check_says_no_is_never_named_and_the_one_before_still_goes(server):
+    messenger = SmtpMessenger(SmtpServer("127.0.0.1", server.port, timeout=5))
+    first = Letter(SENDER, "a@example.org", MESSAGE)
+    gone = Letter(SENDER, "b@example.org", MESSAGE, check=lambda: "not sent: the subscriber is unsubscribed")
+    assert messenger.submit(first) == []  # its content waits for the next group
+    withdrawn = messenger.submit(gone)
+    assert [(letter.recipient, type(error), str(error)) for letter, error in withdrawn] == [
+        ("b@example.org", Withdrawn, "not sent: the subscriber is unsubscribed")]
+    assert messenger.flush() == [(first, Reply(250, "2.0.0 Ok: queued", "data"))]
+    messenger.close()
+    assert server.handler.recipients() == ["a@example.org"] and server.handler.transactions == 1
+
+
+def test_a_send_commits_once_per_letter(store, server):
+    people(store, 30)
+    statements = []
+    store.connection.set_trace_callback(statements.append)
+    send(store, server)
+    # The campaign, "running", the recovery of rows left in flight, 30 claims that each commit the
+    # outcome before, the two that find nobody left (each commits the last outcomes), "finished".
+    assert statements.count("COMMIT") == 36
+
+
+def add_traced(store, count, **relaxed):
+    """The SQL statements of adding `count` readers, one transaction each, inside relaxed_sync."""
+    statements = []
+    store.connection.set_trace_callback(statements.append)
+    with store.relaxed_sync(**relaxed):
+        for number in range(count):
+            with store.transaction():
+                store.add(f"reader{number}@example.org")
+    return statements
+
+
+def test_a_relaxed_store_makes_every_nth_commit_durable_and_all_of_it_at_the_end(store):
+    statements = add_traced(store, 35, every=10, seconds=3600)
+    assert statements[0] == "PRAGMA synchronous = NORMAL"
+    synced = [statements[:n].count("COMMIT") + 1 for n, text in enumerate(statements)
+              if text == "PRAGMA synchronous = FULL"]
+    assert synced == [10, 20, 30, 36]  # the 10th, 20th and 30th commits, then FULL from the end on
+    assert statements[-1] == "PRAGMA wal_checkpoint(PASSIVE)"
+    assert store.connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_a_relaxed_store_makes_the_first_commit_after_its_time_bound_durable(store):
+    statements = add_traced(store, 3, every=1000, seconds=0.0)
+    assert statements.count("PRAGMA synchronous = FULL") == 3 + 1

@@ -32,8 +32,8 @@ class WatchingHandler(FaultHandler):
     commits is committed before the client's next command.
     """
 
-    def __init__(self, faults):
-        super().__init__(faults)
+    def __init__(self, faults, pipelining: bool = False):
+        super().__init__(faults, pipelining=pipelining)
         self.rcpts: list[str] = []
         self.on_mail = self.on_rcpt = lambda transaction, address=None: None
 
@@ -54,6 +54,14 @@ class WatchingHandler(FaultHandler):
 def server():
     running = SmtpTestServer()
     running.handler = WatchingHandler(running.faults)
+    with running:
+        yield running
+
+
+@pytest.fixture
+def pipelining_server():
+    running = SmtpTestServer()
+    running.handler = WatchingHandler(running.faults, pipelining=True)
     with running:
         yield running
 
@@ -167,3 +175,36 @@ def test_the_maildir_checks_at_the_last_moment_too(store, tmp_path):
     delivered = {message["Delivered-To"] for message in mailbox.Maildir(outbox, create=False)}
     assert delivered == set(addresses[1:])
     assert result.counts["skipped"] == 1
+
+
+def test_pipelined_unsubscribes_answered_while_their_group_is_at_the_server_get_no_letter(store, pipelining_server):
+    server = pipelining_server
+    addresses = add_people(store, 100)
+    leaving = {addresses[n] for n in range(4, 100, 10)}
+
+    def unsubscribe_at_mail(transaction: int, address=None) -> None:
+        if addresses[transaction - 1] in leaving:  # its RCPT and DATA are already on the wire
+            unsubscribe_elsewhere(store, addresses[transaction - 1])
+
+    server.handler.on_mail = unsubscribe_at_mail
+    result = send(store, smtp(server), SendPolicy(retry_attempts=2, reconnect_delay=0.01))
+    assert leaving <= set(server.handler.rcpts)  # named in the group, then never sent
+    assert sorted(server.handler.recipients()) == sorted(set(addresses) - leaving)
+    assert result.counts["skipped"] == 10 and result.counts["sent"] == 90
+    assert server.handler.connections == 11  # each abandoned letter cost its connection
+    assert all(last_reply(store, address) == "not sent: the subscriber is unsubscribed" for address in leaving)
+
+
+def test_a_pipelined_send_names_nobody_who_left_before_their_group(store, pipelining_server):
+    addresses = add_people(store, 30)
+    leaving = set(addresses[3::7])
+
+    def unsubscribe_while_building(address: str) -> None:
+        if address in leaving:
+            unsubscribe_elsewhere(store, address)
+
+    result = send(store, smtp(pipelining_server), SendPolicy(retry_attempts=2),
+                  before_compose=unsubscribe_while_building)
+    assert leaving.isdisjoint(pipelining_server.handler.rcpts)
+    assert sorted(pipelining_server.handler.recipients()) == sorted(set(addresses) - leaving)
+    assert result.counts["skipped"] == len(leaving)

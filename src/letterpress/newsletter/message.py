@@ -31,6 +31,7 @@ PLACEHOLDER_ADDRESS = "@@LP_RECIPIENT_ADDRESS@@"
 PLACEHOLDER_UNSUBSCRIBE = "@@LP_UNSUBSCRIBE_URL@@"
 PLACEHOLDERS = {PLACEHOLDER_ADDRESS: "address", PLACEHOLDER_UNSUBSCRIBE: "unsubscribe_url"}
 _PLACEHOLDER = re.compile("|".join(map(re.escape, PLACEHOLDERS)))
+_FIELD_NAME = re.compile(rb"([!-9;-~]+):")  # RFC 5322 section 3.6.8: printable ASCII but the colon
 
 
 class _CachedRegistry(HeaderRegistry):
@@ -94,12 +95,20 @@ class _Spliced:
             self.keys.append(PLACEHOLDERS[match.group()])
             position = match.end()
         self.pieces.append(_qp(text[position:]))
+        self._by_linesep: dict[str, list[str | None]] = {"\n": self.pieces}
 
-    def fill(self, values: dict[str, str]) -> str:
-        """The whole encoded body with ``values`` (by placeholder key) in the gaps."""
-        encoded = {key: _encode(value) for key, value in values.items()}
+    def fill(self, values: dict[str, str], linesep: str = "\n") -> str:
+        """The whole encoded body with ``values`` (by placeholder key) in the gaps, lines ending in ``linesep``.
+
+        The same as ``fill(values).replace("\n", linesep)``, without a pass over the whole body.
+        """
+        pieces = self._by_linesep.get(linesep)
+        if pieces is None:
+            pieces = self._by_linesep[linesep] = [None if piece is None else piece.replace("\n", linesep)
+                                                  for piece in self.pieces]
+        encoded = {key: _encode(value).replace("\n", linesep) for key, value in values.items()}
         keys = iter(self.keys)
-        return "".join(piece if piece is not None else encoded[next(keys)] for piece in self.pieces)
+        return "".join(piece if piece is not None else encoded[next(keys)] for piece in pieces)
 
 
 def _encode(segment: str) -> str:
@@ -223,7 +232,7 @@ class RenderedIssue:
         head = "".join(policy.fold(header_name, value if isinstance(value, str) else
                                    POLICY.header_factory(header_name, value))
                        for header_name, value in headers)
-        text, html = (payload.replace("\n", linesep) for payload in self._payloads(address, url))
+        text, html = self._payloads(address, url, linesep)
         parts = [self._part_text("text_type", text, linesep), self._part_text("html_type", html, linesep)]
         body = _multipart_text(self._prepared["boundary"], parts, linesep)
         if self.attachment is not None:
@@ -283,11 +292,11 @@ class RenderedIssue:
                 ("List-Unsubscribe-Post", Preformatted("List-Unsubscribe=One-Click")),
                 ("MIME-Version", Preformatted("1.0"))]
 
-    def _payloads(self, address: str, url: str) -> tuple[str, str]:
+    def _payloads(self, address: str, url: str, linesep: str = "\n") -> tuple[str, str]:
         """The encoded text and HTML with this recipient's values."""
         values = {"address": address, "unsubscribe_url": url}
         escaped = {key: html_module.escape(value) for key, value in values.items()}
-        return self._prepared["text"].fill(values), self._prepared["html"].fill(escaped)
+        return self._prepared["text"].fill(values, linesep), self._prepared["html"].fill(escaped, linesep)
 
     def _part_text(self, type_key: str, payload: str, linesep: str) -> str:
         return (f"Content-Type: {self._prepared[type_key]}{linesep}"
@@ -313,6 +322,8 @@ def check_header_block(data: bytes, expected) -> None:
     Raises:
         HeaderInjectionError: naming the unexpected and the missing headers.
     """
+    if _plainly_these(data, expected):
+        return
     found = [name.lower() for name in BytesHeaderParser(policy=compat32).parsebytes(data, headersonly=True).keys()]
     wanted = [name.lower() for name in expected]
     if sorted(found) != sorted(wanted):
@@ -320,6 +331,31 @@ def check_header_block(data: bytes, expected) -> None:
         missing = sorted(set(wanted) - set(found))
         raise HeaderInjectionError(f"a header value broke out of its line (unexpected: {', '.join(extra) or '-'}; "
                                    f"missing: {', '.join(missing) or '-'}); the message was not sent.")
+
+
+def _plainly_these(data: bytes, expected) -> bool:
+    """True when every line of the header block ``data`` is an expected header's ``Name:`` line, once each,
+    or a folded continuation, with no CR or LF but the line ends; False leaves it to the parser.
+
+    Hand-written because the stdlib's parser costs a third of composing a message. It accepts
+    only blocks the parser reads the same way (it splits lines at CR and LF alike, and a
+    field name is printable ASCII up to the first colon); anything else, the parser decides.
+    """
+    linesep = b"\r\n" if data.endswith(b"\r\n") else b"\n"
+    *lines, last = data.split(linesep)
+    names: list[bytes] = []
+    for line in lines:
+        if not line or b"\r" in line or b"\n" in line:
+            return False
+        if line[:1] in (b" ", b"\t"):
+            if not names:
+                return False
+            continue
+        match = _FIELD_NAME.match(line)
+        if match is None:
+            return False
+        names.append(match.group(1).lower())
+    return last == b"" and sorted(names) == sorted(name.lower().encode("ascii", "replace") for name in expected)
 
 
 def check_message_headers(message: EmailMessage) -> EmailMessage:

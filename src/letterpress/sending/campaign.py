@@ -82,6 +82,26 @@ class Due:
 
 
 @dataclass
+class Ahead:
+    """A worker's letter built for a queued row before its claim, while the server read the one before.
+
+    ``offset``: which queued row the worker guesses it takes next (its place in the pool).
+    """
+
+    offset: int
+    delivery: Delivery | None = None
+    composed: Composed | None = None
+
+    def take(self, delivery: Delivery) -> Composed | None:
+        """The letter built ahead, if it was for ``delivery`` (same row, address and name)."""
+        guess, composed = self.delivery, self.composed
+        self.delivery = self.composed = None
+        if guess is None or (guess.id, guess.email, guess.name) != (delivery.id, delivery.email, delivery.name):
+            return None
+        return composed
+
+
+@dataclass
 class RunResult:
     """How a run ended and what it did."""
 
@@ -171,18 +191,19 @@ class CampaignRun:
         recovered = self.ledger.recover_interrupted(self.campaign)
         counts = self.ledger.counts(self.campaign)
         self.total = sum(counts[outcome] for outcome in OPEN)
-        workers = [threading.Thread(target=self._worker, name=f"letterpress-send-{n}", daemon=True)
+        workers = [threading.Thread(target=self._worker, args=(n,), name=f"letterpress-send-{n}", daemon=True)
                    for n in range(max(self.policy.pool, 1))]
-        for worker in workers:
-            worker.start()
-        try:
+        with self.ledger.store.relaxed_sync():  # see the ledger's promise: kills lose nothing
             for worker in workers:
-                while worker.is_alive():
-                    worker.join(0.2)
-        except KeyboardInterrupt:
-            self._pause("stopped at your request (Ctrl-C)")
-            for worker in workers:
-                worker.join()
+                worker.start()
+            try:
+                for worker in workers:
+                    while worker.is_alive():
+                        worker.join(0.2)
+            except KeyboardInterrupt:
+                self._pause("stopped at your request (Ctrl-C)")
+                for worker in workers:
+                    worker.join()
         return self._finish(recovered)
 
     def snapshot(self) -> dict:
@@ -193,11 +214,12 @@ class CampaignRun:
 
     # -- the workers ----------------------------------------------------------------
 
-    def _worker(self) -> None:
+    def _worker(self, index: int) -> None:
         """One connection's loop. Each claim also commits the outcomes that arrived since the one before:
         one commit per letter, and at most one letter of this connection past its dot unrecorded."""
         messenger: Messenger | None = None
         due: list[Due] = []
+        ahead = Ahead(offset=index)
         try:
             messenger = self.messenger_factory()
             while not self.stop.is_set():
@@ -205,12 +227,13 @@ class CampaignRun:
                     self.ledger.settle([d.settlement for d in due])
                     due = self._counted(due)
                     continue
-                delivery, skipped = self.ledger.claim(self.campaign, time.time(), [d.settlement for d in due])
+                delivery, skipped = self.ledger.claim(self.campaign, time.time(), [d.settlement for d in due],
+                                                      prefer=ahead.delivery.id if ahead.delivery else 0)
                 due = self._counted(due)
                 if skipped:
                     self._count(SKIPPED, error=None, times=skipped)
                 if delivery is not None:
-                    due = self._hand_over(messenger, delivery)
+                    due = self._hand_over(messenger, delivery, ahead)
                     continue
                 due = self._settled(messenger.flush())
                 if not due and not self._wait_for_retry():
@@ -240,10 +263,11 @@ class CampaignRun:
         self.stop.wait(min(max(due - time.time(), 0.01), 1.0))
         return True
 
-    def _hand_over(self, messenger: Messenger, delivery: Delivery) -> list[Due]:
-        """Build ``delivery``'s letter and give it to the messenger; the outcomes it answers, to commit."""
+    def _hand_over(self, messenger: Messenger, delivery: Delivery, ahead: Ahead) -> list[Due]:
+        """Build ``delivery``'s letter (or take the one built ahead) and give it to the messenger, which
+        builds the next one ahead while the server reads; the outcomes it answers, to commit."""
         try:
-            composed = self.compose(delivery)
+            composed = ahead.take(delivery) or self.compose(delivery)
         except Exception as error:  # one bad row (e.g. a name with a line break) must not stop the rest
             return [Due(Settlement(delivery, FAILED, reply=f"could not build the message: {error}"), FAILED, None)]
         due = []
@@ -255,7 +279,18 @@ class CampaignRun:
         # moment, right before it names the recipient and before the content.
         letter = Letter(self.sender, delivery.email, composed.data, lambda: self.ledger.not_wanted(delivery),
                         ref=(delivery, composed.message_id))
-        return due + self._settled(messenger.submit(letter))
+        return due + self._settled(messenger.submit(letter, lambda: self._build_ahead(ahead)))
+
+    def _build_ahead(self, ahead: Ahead) -> None:
+        """Build the letter of the queued row this worker would take next (unclaimed: a guess)."""
+        ahead.delivery = ahead.composed = None
+        upcoming = self.ledger.peek(self.campaign, ahead.offset)
+        if upcoming is None:
+            return
+        try:
+            ahead.composed, ahead.delivery = self.compose(upcoming), upcoming
+        except Exception:  # built again after the claim, which records why it fails
+            return
 
     def _settled(self, outcomes: list[Outcome]) -> list[Due]:
         return [self._settlement(letter, result) for letter, result in outcomes]

@@ -2,17 +2,28 @@
 
 A recipient's row moves ``queued`` -> ``in_flight`` -> ``sent`` | ``deferred``
 | ``bounced`` | ``failed`` | ``skipped``; ``deferred`` rows come back for
-another try when their time is due. Each change is its own committed
-transaction (the store runs ``synchronous=FULL``), and the order is the
-guarantee:
+another try when their time is due. The order is the guarantee:
 
 1. the row is marked ``in_flight`` and committed *before* the message goes out;
-2. the server's reply is committed the moment it arrives.
+2. the server's reply is committed before the connection's next message goes out
+   (with the claim of the letter after it: one commit per letter, :meth:`Ledger.claim`).
 
 So after a crash, a row still ``in_flight`` is the only kind whose message the
 server may have accepted without the ledger knowing: it is sent again on
-resume (at most one per connection of the pool), and every other row is
-settled or safely unsent. That is the one window for a duplicate.
+resume (at most one per connection of the pool: a pipelining connection has
+at most one letter past its final dot without a recorded answer), and every
+other row is settled or safely unsent. That is the one window for a duplicate.
+
+What a commit survives (the send runs :meth:`SubscriberStore.relaxed_sync`):
+
+- **the process crashing or being killed** (SIGKILL included): everything; a
+  commit is in the operating system's hands when it returns (WAL);
+- **a power cut or a kernel crash**: the commits since the last durable one are
+  lost, at most 100 or a quarter of a second's. Those rows go back to where they
+  were (``in_flight`` or ``queued``) and their letters are sent again: up to
+  that many duplicates, never a lost letter. The kill test cannot show this; a
+  file system that drops unsynced writes on demand (a LazyFS mount, or a VM
+  whose disk cache is thrown away) would.
 """
 
 from __future__ import annotations
@@ -27,6 +38,11 @@ SENT, BOUNCED, FAILED, SKIPPED = "sent", "bounced", "failed", "skipped"
 OPEN = (QUEUED, IN_FLIGHT, DEFERRED)
 SETTLED = (SENT, BOUNCED, FAILED, SKIPPED)
 OUTCOMES = (SENT, BOUNCED, FAILED, SKIPPED, DEFERRED, IN_FLIGHT, QUEUED)
+# The rows a claim chooses from, with their subscriber's status now.
+_ROWS = ("SELECT d.id, d.email, d.name, d.attempts, s.status AS subscriber FROM deliveries d"
+         " LEFT JOIN subscribers s ON s.email = d.email WHERE ")
+_DUE = _ROWS + "d.campaign_id = ? AND d.status = ?"
+_ONE = _ROWS + "d.id = ? AND d.status = ?"
 # A campaign of an essay: by its identity, or (campaigns from before identities) by its slug.
 OF_ESSAY = "(essay = ? OR (essay = '' AND slug = ?))"
 
@@ -168,28 +184,36 @@ class Ledger:
                        "WHERE campaign_id = ? AND status = 'in_flight'", (now, campaign.id))
         return len(ids)
 
-    def claim(self, campaign: Campaign, now: float,
-              settle: tuple[Settlement, ...] | list[Settlement] = ()) -> tuple[Delivery | None, int]:
+    def claim(self, campaign: Campaign, now: float, settle: tuple[Settlement, ...] | list[Settlement] = (),
+              prefer: int = 0) -> tuple[Delivery | None, int]:
         """The next recipient due, marked ``in_flight`` and committed (None when none is due).
 
         ``settle``: outcomes that arrived since the last claim, committed in the same
-        transaction (one commit per letter). Recipients who are no longer active
+        transaction (one commit per letter). ``prefer``: the id of a row :meth:`peek`
+        gave, taken if it is still queued. Recipients who are no longer active
         (unsubscribed mid-campaign) are marked ``skipped`` on the way; the second
         value says how many.
         """
         skipped = 0
         with self.store.transaction() as db:
             self._settle_all(db, settle)
-            while True:
-                row = self._next_due(db, campaign, now)
-                if row is None:
-                    return None, skipped
+            row = self._queued(db, prefer) if prefer else None
+            while (row := row or self._next_due(db, campaign, now)) is not None:
                 if row["subscriber"] == "active":
                     db.execute("UPDATE deliveries SET status = 'in_flight', updated_at = ? WHERE id = ?",
                                (utc_now(), row["id"]))
                     return Delivery(row["id"], campaign.id, row["email"], row["name"], row["attempts"]), skipped
                 self._settle(db, row["id"], SKIPPED, 0, _not_sent(row["subscriber"]), count_attempt=False)
-                skipped += 1
+                skipped, row = skipped + 1, None
+            return None, skipped
+
+    def peek(self, campaign: Campaign, offset: int = 0) -> Delivery | None:
+        """The queued recipient ``offset`` places from the front, unclaimed: a letter can be built for
+        them while the server reads the one before (the claim then takes them, ``prefer``)."""
+        rows = self.store.query(_DUE + " ORDER BY d.next_attempt_at, d.id LIMIT 1 OFFSET ?",
+                                (campaign.id, QUEUED, offset))
+        return Delivery(rows[0]["id"], campaign.id, rows[0]["email"], rows[0]["name"], rows[0]["attempts"]) \
+            if rows else None
 
     def not_wanted(self, delivery: Delivery) -> str:
         """Why ``delivery``'s recipient must not get the letter now, or "" while they are active.
@@ -208,12 +232,13 @@ class Ledger:
     def _next_due(self, db, campaign: Campaign, now: float):
         # Two queries, each one ordered walk of the index; one query with
         # "status IN (...)" would sort every open row for every message.
-        select = ("SELECT d.id, d.email, d.name, d.attempts, s.status AS subscriber FROM deliveries d"
-                  " LEFT JOIN subscribers s ON s.email = d.email WHERE d.campaign_id = ? AND d.status = ?")
-        retry = db.execute(select + " AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT 1",
+        retry = db.execute(_DUE + " AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT 1",
                            (campaign.id, DEFERRED, now)).fetchone()
-        return retry or db.execute(select + " ORDER BY d.next_attempt_at, d.id LIMIT 1",
+        return retry or db.execute(_DUE + " ORDER BY d.next_attempt_at, d.id LIMIT 1",
                                    (campaign.id, QUEUED)).fetchone()
+
+    def _queued(self, db, delivery_id: int):
+        return db.execute(_ONE, (delivery_id, QUEUED)).fetchone()
 
     def record(self, delivery: Delivery, outcome: str, code: int, reply: str,
                message_id: str = "", retry_at: float = 0.0) -> None:

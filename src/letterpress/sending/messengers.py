@@ -62,6 +62,10 @@ def go_on() -> str:
     return ""
 
 
+def do_nothing() -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Reply:
     """A server's answer to one message: code, text and the stage it came at.
@@ -119,8 +123,12 @@ class Messenger(Protocol):
         answer ends the transaction unsent with :class:`Withdrawn`.
         """
 
-    def submit(self, letter: Letter) -> list[Outcome]:
-        """Start ``letter``; return the outcomes now known (of it, or of the letter before it)."""
+    def submit(self, letter: Letter, meanwhile: Callable[[], None] = do_nothing) -> list[Outcome]:
+        """Start ``letter``; return the outcomes now known (of it, or of the letter before it).
+
+        ``meanwhile`` is called once, while the server reads what was sent (the send
+        loop builds the next letter then); a messenger that cannot wait calls it after.
+        """
 
     def flush(self) -> list[Outcome]:
         """Finish the letter still in flight, if any, and return its outcome."""
@@ -135,11 +143,13 @@ class OneByOne:
     def send(self, sender: str, recipient: str, message: bytes, check: Check | None = None) -> Reply:
         raise NotImplementedError
 
-    def submit(self, letter: Letter) -> list[Outcome]:
+    def submit(self, letter: Letter, meanwhile: Callable[[], None] = do_nothing) -> list[Outcome]:
         try:
             return [(letter, self.send(letter.sender, letter.recipient, letter.data, letter.check))]
         except UNSENT as error:
             return [(letter, error)]
+        finally:
+            meanwhile()
 
     def flush(self) -> list[Outcome]:
         return []

@@ -11,6 +11,7 @@ import ipaddress
 import re
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -24,6 +25,7 @@ from .messengers import (
     Outcome,
     Reply,
     Withdrawn,
+    do_nothing,
     go_on,
 )
 from .pipelining import Pipeline, ascii_domain, reply_text
@@ -119,16 +121,17 @@ class SmtpMessenger(OneByOne):
         self._stage = ""  # the command in progress, to tell a drop before DATA from one during it
         self._pipeline: Pipeline | None = None  # on a connection that pipelines
 
-    def submit(self, letter: Letter) -> list[Outcome]:
+    def submit(self, letter: Letter, meanwhile: Callable[[], None] = do_nothing) -> list[Outcome]:
         outcomes = self._pipeline.abandon_if_withdrawn() if self._pipeline else []
         self._drop_if_broken()
         try:
             self._connection or self._connect()
         except UNSENT as error:
+            meanwhile()
             return [*outcomes, (letter, error)]
         if self._pipeline is None:
-            return outcomes + super().submit(letter)
-        outcomes += self._pipeline.submit(letter)
+            return outcomes + super().submit(letter, meanwhile)
+        outcomes += self._pipeline.submit(letter, meanwhile)
         self._drop_if_broken()
         return outcomes
 
