@@ -243,3 +243,30 @@ def test_a_relaxed_store_makes_every_nth_commit_durable_and_all_of_it_at_the_end
 def test_a_relaxed_store_makes_the_first_commit_after_its_time_bound_durable(store):
     statements = add_traced(store, 3, every=1000, seconds=0.0)
     assert statements.count("PRAGMA synchronous = FULL") == 3 + 1
+
+
+def test_each_connection_of_a_pool_peeks_its_own_lane_of_the_queue(store):
+    people(store, 8)
+    ledger = Ledger(store)
+    campaign = ledger.create_campaign("the-listening-hour", "Subject", "smtp", False)
+    assert [ledger.peek(campaign, lane, 3).id for lane in range(3)] == [3, 1, 2]
+    ledger.claim(campaign, 0.0, prefer=1)
+    ledger.claim(campaign, 0.0, prefer=4)
+    assert ledger.peek(campaign, 1, 3).id == 7
+    ledger.claim(campaign, 0.0, prefer=7)
+    assert ledger.peek(campaign, 1, 3).id == 3  # lane 1 is empty: the row one place from the front
+
+
+def test_a_pool_builds_each_letter_about_once(store, server):
+    people(store, 120)
+    issue, built = StandInIssue(), Counter()
+
+    def counted(delivery):
+        built[delivery.email] += 1
+        return compose(issue, delivery.email, delivery.name, None)
+
+    ledger = Ledger(store)
+    campaign = ledger.create_campaign(issue.slug, issue.subject, "smtp", False)
+    target = SmtpServer("127.0.0.1", server.port, timeout=5)
+    CampaignRun(ledger, campaign, counted, lambda: SmtpMessenger(target), SENDER, SendPolicy(pool=3)).run()
+    assert len(built) == 120 and sum(built.values()) <= 120 + 6  # a wasted guess at most at each lane's end

@@ -85,10 +85,11 @@ class Due:
 class Ahead:
     """A worker's letter built for a queued row before its claim, while the server read the one before.
 
-    ``offset``: which queued row the worker guesses it takes next (its place in the pool).
+    ``lane``: the worker's place in the pool, which queued rows it guesses it takes next
+    (:meth:`Ledger.peek`).
     """
 
-    offset: int
+    lane: int
     delivery: Delivery | None = None
     composed: Composed | None = None
 
@@ -219,7 +220,7 @@ class CampaignRun:
         one commit per letter, and at most one letter of this connection past its dot unrecorded."""
         messenger: Messenger | None = None
         due: list[Due] = []
-        ahead = Ahead(offset=index)
+        ahead = Ahead(lane=index)
         try:
             messenger = self.messenger_factory()
             while not self.stop.is_set():
@@ -284,7 +285,7 @@ class CampaignRun:
     def _build_ahead(self, ahead: Ahead) -> None:
         """Build the letter of the queued row this worker would take next (unclaimed: a guess)."""
         ahead.delivery = ahead.composed = None
-        upcoming = self.ledger.peek(self.campaign, ahead.offset)
+        upcoming = self.ledger.peek(self.campaign, ahead.lane, max(self.policy.pool, 1))
         if upcoming is None:
             return
         try:

@@ -207,11 +207,15 @@ class Ledger:
                 skipped, row = skipped + 1, None
             return None, skipped
 
-    def peek(self, campaign: Campaign, offset: int = 0) -> Delivery | None:
-        """The queued recipient ``offset`` places from the front, unclaimed: a letter can be built for
-        them while the server reads the one before (the claim then takes them, ``prefer``)."""
-        rows = self.store.query(_DUE + " ORDER BY d.next_attempt_at, d.id LIMIT 1 OFFSET ?",
-                                (campaign.id, QUEUED, offset))
+    def peek(self, campaign: Campaign, lane: int = 0, lanes: int = 1) -> Delivery | None:
+        """The first queued recipient of ``lane`` (rows whose id is ``lane`` modulo ``lanes``), unclaimed:
+        a letter can be built for them while the server reads the one before, and the claim then takes
+        them (``prefer``). Each connection of a pool peeks its own lane, so no other claims its guess;
+        when its lane is empty it guesses the row ``lane`` places from the front."""
+        order = " ORDER BY d.next_attempt_at, d.id LIMIT 1"
+        rows = self.store.query(_DUE + " AND d.id % ? = ?" + order, (campaign.id, QUEUED, lanes, lane)) \
+            if lanes > 1 else []
+        rows = rows or self.store.query(_DUE + order + " OFFSET ?", (campaign.id, QUEUED, lane))
         return Delivery(rows[0]["id"], campaign.id, rows[0]["email"], rows[0]["name"], rows[0]["attempts"]) \
             if rows else None
 
