@@ -13,8 +13,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import dkim
-
 from ..errors import Problem, ProblemsError
 from ..model.settings import CONFIG_FILE, Settings
 
@@ -36,6 +34,8 @@ class DkimSigner:
 
     def sign(self, message: bytes) -> bytes:
         """``message`` with a ``DKIM-Signature`` header in front (relaxed/relaxed canonicalisation)."""
+        import dkim  # 66 ms to import (dnspython): only a send that signs pays it
+
         present = _header_names(message)
         headers = [name.encode() for name in SIGNED_HEADERS if name.lower() in present]
         signature = dkim.sign(message, self.selector.encode(), self.domain.encode(), self.private_key,
@@ -57,6 +57,8 @@ def dkim_signer(settings: Settings) -> DkimSigner | None:
         missing = "dkim_domain" if selector else "dkim_selector"
         raise ProblemsError([Problem(CONFIG_FILE, f"{KEY}.{missing}", "is missing; DKIM needs both "
                                      "dkim_selector and dkim_domain (e.g. selector 'letters', domain 'example.org').")])
+    import dkim
+
     signer = DkimSigner(selector, domain, _private_key(settings))
     try:
         signer.sign(b"From: a@example.org\r\nTo: b@example.org\r\nSubject: key check\r\n\r\nkey check\r\n")
