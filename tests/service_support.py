@@ -122,3 +122,17 @@ def in_own_thread(function, *args):
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(function, *args).result()
+
+
+def after_a_barrier(client, settings: Settings, letters: int) -> list[EmailMessage]:
+    """The outbox once everything before now has been worked: a last sign-up's confirmation has arrived.
+
+    The worker takes the queue oldest first, so when the barrier's letter is out, any letter an
+    earlier request queued is out too: a check for "nothing arrived" cannot pass by being early.
+    ``letters``: how many letters the outbox holds before the barrier's.
+    """
+    answer = client.post("/subscribe", data={"email": "barrier@example.org", "name": "", "website": ""})
+    assert answer.status_code == 303
+    found = messages(settings, letters + 1)
+    assert found[-1]["To"].addresses[0].addr_spec == "barrier@example.org", "a letter came after the barrier"
+    return found

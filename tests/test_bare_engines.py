@@ -88,6 +88,7 @@ def test_check_warns_where_a_bare_build_would_publish(far_future):
 
 def test_check_is_quiet_about_the_sample(sample_root):
     result = run(sample_root, "letterpress", "check", now="2026-11-01T12:00:00")
+    assert result.returncode == 0, result.stdout + result.stderr
     assert "draft_if_future_date" not in result.stdout + result.stderr
     assert "remove the 'draft:' line" not in result.stdout + result.stderr
 

@@ -8,6 +8,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_publication
 from letterpress import tokens
 from letterpress.cli import cli
 from letterpress.newsletter.check import check_issue, contrast_ratio
@@ -18,6 +19,10 @@ SLUG = "a-letter-with-every-problem-the-pre-send-check-looks-for-and-a-subject-f
 
 @pytest.fixture
 def troubled(publication_copy):
+    return make_troubled(publication_copy)
+
+
+def make_troubled(publication_copy):
     """The sample with a troubled essay, a low-contrast palette, a relative footer link, no postal address."""
     add_essay(publication_copy, "troubled.md",
               (FIXTURES / "essay_with_every_letter_problem.md").read_text(encoding="utf-8"))
@@ -30,11 +35,14 @@ def troubled(publication_copy):
     return publication_copy
 
 
-@pytest.fixture
-def report(troubled, monkeypatch):
-    monkeypatch.setenv(tokens.SECRET_VARIABLE, TEST_SECRET)
-    publication = load(troubled)
-    return check_issue(publication, publication.essay(SLUG))
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    """The check's report on the troubled essay: one build for every test that only reads it."""
+    troubled = make_troubled(copy_publication(tmp_path_factory.mktemp("troubled") / "publication"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv(tokens.SECRET_VARIABLE, TEST_SECRET)
+        publication = load(troubled)
+        return check_issue(publication, publication.essay(SLUG))
 
 
 def messages(report, severity=None) -> str:

@@ -152,6 +152,7 @@ def test_letterpress_check_refuses_an_author_url_that_is_not_http(publication, u
 
 def test_letterpress_check_accepts_an_https_author_url(publication):
     result = CliRunner().invoke(cli, ["check"])
+    assert result.exception is None and result.exit_code == 0, result.output
     assert "authors.julia.url" not in result.output
 
 

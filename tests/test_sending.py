@@ -12,6 +12,7 @@ import shutil
 import ssl
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,8 @@ from letterpress.sending import (
     SmtpServer,
     classify,
 )
-from letterpress.sending.campaign import redact_addresses, retry_delay
+from letterpress.sending import campaign as campaign_module
+from letterpress.sending.campaign import Pacer, redact_addresses, retry_delay
 from letterpress.sending.send import compose
 from letterpress.subscribers import open_store
 from smtp_server import SmtpTestServer, StandInIssue
@@ -109,9 +111,57 @@ def test_a_pool_of_connections_delivers_each_message_once(store, server):
 
 
 def test_the_rate_limit_spaces_messages(store, server):
-    add_people(store, 5)
-    result = send(store, smtp_factory(server), SendPolicy(**{**FAST.__dict__, "rate": 50.0}))
-    assert result.counts["sent"] == 5
+    add_people(store, 6)
+    started = time.monotonic()
+    result = send(store, smtp_factory(server), SendPolicy(**{**FAST.__dict__, "rate": 20.0}))
+    assert result.counts["sent"] == 6
+    assert time.monotonic() - started >= 0.25  # five gaps of 0.05 s at least; unpaced it takes ~0.03 s
+
+
+class FakeClock:
+    """``time.monotonic`` and a stop event whose ``wait`` moves the clock instead of sleeping."""
+
+    def __init__(self, now: float):
+        self.now, self.waits = now, []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def wait(self, seconds: float) -> bool:
+        self.waits.append(round(seconds, 6))
+        self.now += seconds
+        return False
+
+
+def test_the_pacer_gives_each_message_its_own_slot(monkeypatch):
+    clock = FakeClock(100.0)
+    monkeypatch.setattr(campaign_module.time, "monotonic", clock.monotonic)
+    pacer = Pacer(4.0)  # a slot every 0.25 s
+    for _ in range(3):
+        pacer.wait(clock)
+    assert clock.waits == [0.0, 0.25, 0.25] and clock.now == 100.5
+    clock.now = 103.0  # idle for a while: no burst of saved-up slots, the next one is now
+    pacer.wait(clock)
+    pacer.wait(clock)
+    assert clock.waits[3:] == [0.0, 0.25]
+
+
+def test_the_pacer_shares_its_slots_between_connections(monkeypatch):
+    clock = FakeClock(0.0)
+    monkeypatch.setattr(campaign_module.time, "monotonic", clock.monotonic)
+    pacer = Pacer(10.0)
+    slots = []
+    for _ in range(4):  # four connections asking at the same moment
+        clock.now = 0.0
+        pacer.wait(clock)
+        slots.append(round(clock.now, 6))
+    assert slots == [0.0, 0.1, 0.2, 0.3]
+
+
+def test_an_unpaced_send_never_waits(monkeypatch):
+    clock = FakeClock(0.0)
+    Pacer(0.0).wait(clock)
+    assert clock.waits == []
 
 
 # -- faults ----------------------------------------------------------------------------------

@@ -254,19 +254,31 @@ def test_each_connection_of_a_pool_peeks_its_own_lane_of_the_queue(store):
     ledger.claim(campaign, 0.0, prefer=4)
     assert ledger.peek(campaign, 1, 3).id == 7
     ledger.claim(campaign, 0.0, prefer=7)
-    assert ledger.peek(campaign, 1, 3).id == 3  # lane 1 is empty: the row one place from the front
+    assert ledger.peek(campaign, 1, 3).id == 6  # lane 1 is empty: the row one place from the back
+    assert ledger.peek(campaign, 0, 1).id == 2  # one connection: the front of the queue
 
 
 def test_a_pool_builds_each_letter_about_once(store, server):
-    people(store, 120)
-    issue, built = StandInIssue(), Counter()
+    people(store, 360)
+    issue, built, claimed = StandInIssue(), Counter(), Counter()
 
     def counted(delivery):
         built[delivery.email] += 1
         return compose(issue, delivery.email, delivery.name, None)
 
     ledger = Ledger(store)
+    claim = ledger.claim
+
+    def counted_claim(*args, **options):
+        delivery, skipped = claim(*args, **options)
+        if delivery is not None:
+            claimed[delivery.email] += 1
+        return delivery, skipped
+
+    ledger.claim = counted_claim  # a letter sent again after a lost connection is claimed (and built) again
     campaign = ledger.create_campaign(issue.slug, issue.subject, "smtp", False)
     target = SmtpServer("127.0.0.1", server.port, timeout=5)
     CampaignRun(ledger, campaign, counted, lambda: SmtpMessenger(target), SENDER, SendPolicy(pool=3)).run()
-    assert len(built) == 120 and sum(built.values()) <= 120 + 6  # a wasted guess at most at each lane's end
+    assert len(built) == 360
+    wasted = sum(built.values()) - sum(claimed.values())
+    assert wasted <= 8, (wasted, sum(claimed.values()))  # only near the end: 0-4 seen, 13-21 before lanes

@@ -21,7 +21,6 @@ from browser_helpers import free_port
 from letterpress.site.serve import Preview, watch
 
 WAIT_SECONDS = 60  # the most any wait below may take
-LONG_TEXT = "".join(f"\nParagraph {n} with *some* words and a [link](https://example.org/{n}).\n" for n in range(2000))
 
 
 def wait_until(condition, what: str, seconds: float = WAIT_SECONDS) -> None:
@@ -69,9 +68,32 @@ def test_an_edit_to_an_essay_rebuilds_the_preview(watched):
     assert "An edited paragraph." in (preview.site_dir / "essays/a-good-essay/index.html").read_text(encoding="utf-8")
 
 
+HOLD_HOOK = """\
+import time
+from pathlib import Path
+
+HOLD, HELD = Path({hold!r}), Path({held!r})
+
+
+def on_pre_build(config):
+    # While HOLD exists, a build says so (HELD) and waits, bounded, until the test lets it go.
+    if HOLD.exists():
+        HELD.touch()
+        deadline = time.monotonic() + 60
+        while HOLD.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+"""
+
+
 def test_ctrl_c_during_a_rebuild_stops_cleanly_and_removes_the_build(minimal_publication, tmp_path):
     temporary = tmp_path / "tmp"  # the process's TMPDIR: whatever it leaves is in here
     temporary.mkdir()
+    # A hook holds the rebuild until the interrupt has been seen: it lands during the rebuild, always.
+    hold, held = tmp_path / "hold", tmp_path / "held"
+    (minimal_publication / "hold_hook.py").write_text(HOLD_HOOK.format(hold=str(hold), held=str(held)),
+                                                      encoding="utf-8")
+    config = minimal_publication / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - hold_hook.py\n", encoding="utf-8")
     log = minimal_publication / "serve.log"  # as in `letterpress serve > serve.log 2>&1`
     port = free_port()
     with log.open("w", encoding="utf-8") as output:
@@ -85,13 +107,16 @@ def test_ctrl_c_during_a_rebuild_stops_cleanly_and_removes_the_build(minimal_pub
 
         wait_until(lambda: logged("Serving the site at"), "the server to start")
         assert httpx.get(f"http://127.0.0.1:{port}/", timeout=10).status_code == 200
+        hold.touch()
         essay = minimal_publication / "docs/essays/posts/good.md"
-        # Long enough that its rebuild takes seconds, so the Ctrl+C below lands during it.
-        essay.write_text(essay.read_text(encoding="utf-8") + LONG_TEXT, encoding="utf-8")
-        wait_until(lambda: logged("rebuilding"), "the rebuild to start")
+        essay.write_text(essay.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+        wait_until(lambda: held.exists() or process.poll() is not None, "the rebuild to start and be held")
         process.send_signal(signal.SIGINT)
+        wait_until(lambda: logged("stopping…"), "the interrupt to be seen")
+        hold.unlink()
         process.wait(timeout=WAIT_SECONDS)
     finally:
+        hold.unlink(missing_ok=True)
         if process.poll() is None:
             process.kill()
             process.wait()

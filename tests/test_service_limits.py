@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import tracemalloc
 
 import pytest
 
@@ -21,23 +22,42 @@ def test_limits_count_per_client_and_per_address_separately():
     assert limiter.letter_wait("bob@example.org") == 0
 
 
-def test_the_limiter_keeps_no_address_in_memory():
+def test_the_limiter_keeps_no_address_in_memory(monkeypatch):
     limiter = SignupLimiter("3/minute", "2/hour", key="k" * 16)
+    keys = []
+    hit = limiter.limiter.hit
+    monkeypatch.setattr(limiter.limiter, "hit", lambda item, *identifiers: keys.append(identifiers) or
+                        hit(item, *identifiers))
     limiter.letter_wait("ann@example.org")
-    assert not any("ann" in key for key in limiter.limiter.storage.storage)
+    limiter.letter_wait("Ann@Example.org")
+    [(kind, key)] = set(keys)  # both letter cases count as one address
+    assert kind == "address" and len(key) == 32 and "ann" not in key and "example" not in key
+
+
+def traced() -> int:
+    return tracemalloc.get_traced_memory()[0]
 
 
 def test_expired_windows_are_dropped_so_memory_stays_bounded():
     limiter = SignupLimiter("5/second", "5/second", key="k" * 16)
-    for number in range(200):
-        limiter.client_wait(f"10.0.{number // 250}.{number % 250}")
-    storage = limiter.limiter.storage
-    assert len(storage.storage) >= 200
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and len(storage.storage) > 1:
-        time.sleep(0.2)
-        limiter.client_wait("10.9.9.9")  # any activity sweeps the expired windows
-    assert len(storage.storage) <= 1
+    limiter.client_wait("10.9.9.9")
+    tracemalloc.start()
+    try:
+        base, after = traced(), []
+        for batch in range(2):  # two crowds of 5,000 clients, one after the other
+            for number in range(5000):
+                limiter.client_wait(f"10.{batch}.{number // 250}.{number % 250}")
+            grown = traced() - base
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and traced() - base > grown / 3:
+                time.sleep(0.1)
+                limiter.client_wait("10.9.9.9")  # any activity sweeps the expired windows
+            after.append((grown, traced() - base))
+    finally:
+        tracemalloc.stop()
+    (first_grown, first_left), (second_grown, second_left) = after
+    assert first_grown > 1_000_000  # 5,000 windows held at once: the crowd was counted
+    assert first_left < first_grown / 3 and second_left < first_grown / 3, after  # and let go
 
 
 def test_switched_off_limits_let_everything_through():

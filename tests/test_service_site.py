@@ -48,8 +48,8 @@ def test_every_essay_ends_with_the_form_after_the_author_note(built_site):
     for path, document in essays.items():
         assert len(forms(document)) == 1, path
         note = document.xpath("//aside[contains(@class, 'lp-author-note')]")
-        if note:
-            assert note[0].xpath("following::section[@id='subscribe']"), f"{path}: form before the author note"
+        assert note, f"{path}: no author note (every sample essay has an author)"
+        assert note[0].xpath("following::section[@id='subscribe']"), f"{path}: form before the author note"
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -131,3 +131,15 @@ def test_modules_are_short():
     long = {_name(path): lines for path in MODULES
             if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}, f"modules over {MAX_LINES} lines: {long}"
+
+
+def test_every_test_named_slow_exists():
+    from conftest import SLOW_MODULES, SLOW_TESTS
+
+    here = Path(__file__).resolve().parent
+    missing = [name for name in SLOW_MODULES if not (here / f"{name}.py").is_file()]
+    for entry in SLOW_TESTS:
+        file, _, function = entry.partition("::")
+        if f"def {function}(" not in (here / file).read_text(encoding="utf-8"):
+            missing.append(entry)
+    assert not missing, f"conftest.py names slow tests that do not exist: {missing}"

@@ -210,12 +210,16 @@ class Ledger:
     def peek(self, campaign: Campaign, lane: int = 0, lanes: int = 1) -> Delivery | None:
         """The first queued recipient of ``lane`` (rows whose id is ``lane`` modulo ``lanes``), unclaimed:
         a letter can be built for them while the server reads the one before, and the claim then takes
-        them (``prefer``). Each connection of a pool peeks its own lane, so no other claims its guess;
-        when its lane is empty it guesses the row ``lane`` places from the front."""
-        order = " ORDER BY d.next_attempt_at, d.id LIMIT 1"
-        rows = self.store.query(_DUE + " AND d.id % ? = ?" + order, (campaign.id, QUEUED, lanes, lane)) \
-            if lanes > 1 else []
-        rows = rows or self.store.query(_DUE + order + " OFFSET ?", (campaign.id, QUEUED, lane))
+        them (``prefer``). Each connection of a pool peeks its own lane, so no other claims its guess.
+        When its lane is empty it takes from the back of the queue (``lane`` places from the end), where
+        the others, each at the front of its own lane, come last."""
+        if lanes <= 1:
+            rows = self.store.query(_DUE + " ORDER BY d.next_attempt_at, d.id LIMIT 1", (campaign.id, QUEUED))
+        else:
+            rows = self.store.query(_DUE + " AND d.id % ? = ? ORDER BY d.next_attempt_at, d.id LIMIT 1",
+                                    (campaign.id, QUEUED, lanes, lane)) or \
+                self.store.query(_DUE + " ORDER BY d.next_attempt_at DESC, d.id DESC LIMIT 1 OFFSET ?",
+                                 (campaign.id, QUEUED, lane))
         return Delivery(rows[0]["id"], campaign.id, rows[0]["email"], rows[0]["name"], rows[0]["attempts"]) \
             if rows else None
 
