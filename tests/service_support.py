@@ -136,3 +136,13 @@ def after_a_barrier(client, settings: Settings, letters: int) -> list[EmailMessa
     found = messages(settings, letters + 1)
     assert found[-1]["To"].addresses[0].addr_spec == "barrier@example.org", "a letter came after the barrier"
     return found
+
+
+def name_in_link(message: EmailMessage) -> str:
+    """The name a confirmation letter's link would store (the test secret reads the token)."""
+    from urllib.parse import unquote
+
+    from letterpress import tokens
+
+    token = unquote(link_in(message, "confirm").split("token=", 1)[1])
+    return tokens.read_confirmation_token(token, secret=SECRET)[2]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from urllib.parse import unquote
+
 import pytest
+from itsdangerous import URLSafeTimedSerializer
 
 from letterpress import tokens
+from letterpress.errors import LetterpressError
 from newsletter_helpers import TEST_SECRET, load
 
 
@@ -35,7 +40,18 @@ def test_a_confirmation_token_is_not_an_unsubscribe_token():
     token = tokens.make_confirmation_token("reader@example.org", "letters.example.org")
     with pytest.raises(tokens.InvalidTokenError):
         tokens.read_unsubscribe_token(token)
-    assert tokens.read_confirmation_token(token) == ("reader@example.org", "letters.example.org")
+    assert tokens.read_confirmation_token(token) == ("reader@example.org", "letters.example.org", "")
+
+
+def test_a_confirmation_token_carries_the_sign_up_s_name_and_older_ones_still_read():
+    token = tokens.make_confirmation_token("reader@example.org", "letters.example.org", name="Ada")
+    assert tokens.read_confirmation_token(token) == ("reader@example.org", "letters.example.org", "Ada")
+    older = URLSafeTimedSerializer(tokens.secret_key(), salt=tokens.CONFIRM_SALT).dumps(
+        ["reader@example.org", "letters.example.org"])  # as made before tokens carried a name
+    assert tokens.read_confirmation_token(older) == ("reader@example.org", "letters.example.org", "")
+    longer = URLSafeTimedSerializer(tokens.secret_key(), salt=tokens.CONFIRM_SALT).dumps(["a@b.org", "l", "n", "x"])
+    with pytest.raises(tokens.InvalidTokenError):
+        tokens.read_confirmation_token(longer)
 
 
 def test_confirmation_tokens_expire():
@@ -55,3 +71,25 @@ def test_unsubscribe_url_uses_the_service_url(sample_root):
     url = tokens.unsubscribe_url(settings, "reader@example.org")
     assert url.startswith("https://quietrooms.example.org/service/unsubscribe?token=")
     assert tokens.list_id(settings) == "letters.quietrooms.example.org"
+
+
+def test_the_unsubscribe_url_s_token_names_the_address_and_this_list(sample_root):
+    settings = load(sample_root).settings
+    token = unquote(tokens.unsubscribe_url(settings, "reader@example.org").split("token=", 1)[1])
+    assert tokens.read_unsubscribe_token(token) == ("reader@example.org", "letters.quietrooms.example.org")
+
+
+@pytest.mark.parametrize(("configured", "url"), [
+    ("https://example.org/service", "https://example.org/service"),
+    ("https://example.org/service/", "https://example.org/service"),
+    ("  https://example.org/service//  ", "https://example.org/service"),
+    ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+])
+def test_the_service_url_loses_its_trailing_slashes_and_spaces_only(configured, url):
+    assert tokens.service_url(SimpleNamespace(service=SimpleNamespace(url=configured))) == url
+
+
+@pytest.mark.parametrize("configured", ["", "   ", "/service", "javascript:alert(1)", "example.org/service"])
+def test_a_service_url_that_is_not_a_web_address_is_refused(configured):
+    with pytest.raises(LetterpressError, match="plugins.letterpress.service.url"):
+        tokens.service_url(SimpleNamespace(service=SimpleNamespace(url=configured)))

@@ -10,6 +10,7 @@ the dot (the one duplicate the ledger allows).
 
 from __future__ import annotations
 
+import re
 import smtplib
 from collections import Counter
 
@@ -282,3 +283,14 @@ def test_a_pool_builds_each_letter_about_once(store, server):
     assert len(built) == 360
     wasted = sum(built.values()) - sum(claimed.values())
     assert wasted <= 8, (wasted, sum(claimed.values()))  # only near the end: 0-4 seen, 13-21 before lanes
+
+
+def test_a_finished_campaign_records_when_and_a_paused_one_does_not(store):
+    ledger = Ledger(store)
+    campaign = ledger.create_campaign("the-listening-hour", "Subject", "smtp", False)
+    assert campaign.finished_at is None
+    assert ledger.set_status(campaign, "paused", "a reason").finished_at is None
+    finished = ledger.set_status(campaign, "finished")
+    assert re.fullmatch(r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ", finished.finished_at or "")
+    assert ledger.campaign(campaign.id).finished_at == finished.finished_at  # stored, not only returned
+    assert ledger.latest_finished("the-listening-hour", False).id == campaign.id

@@ -91,7 +91,8 @@ def test_sign_up_sends_a_confirmation_and_confirming_makes_the_subscriber_active
     assert status_of(settings, "ada@example.org", wait_for="pending") == "pending"
 
     [confirmation] = messages(settings, 1)
-    assert confirmation["To"].addresses[0].display_name == "Ada Lovelace"
+    assert confirmation["To"].addresses[0].display_name == ""  # a name is a claim until confirmed
+    assert "Lovelace" not in text_of(confirmation) and text_of(confirmation).startswith("Hello,\r\n")
     assert confirmation["From"].addresses[0].addr_spec == "letters@quietrooms.example.org"
     assert "List-Unsubscribe" not in confirmation  # not bulk mail: a single requested letter
     link = link_in(confirmation, "confirm")
@@ -105,6 +106,7 @@ def test_sign_up_sends_a_confirmation_and_confirming_makes_the_subscriber_active
 
     welcome = messages(settings, 2)[1]
     assert welcome["Subject"] == "Welcome to Quiet Rooms"
+    assert welcome["To"].addresses[0].display_name == "Ada Lovelace"  # the name came with the confirmation
     assert welcome["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = welcome["List-Unsubscribe"].strip("<>")
     assert tokens.read_unsubscribe_token(unsubscribe.split("token=")[1])[0] == "ada@example.org"
@@ -304,24 +306,63 @@ def test_known_and_unknown_addresses_get_the_same_answer(service, settings):
     assert shapes.pop()[:3] == (303, THANKS, 0)
 
 
+def confirmed_with_name(client, settings, email: str, name: str):
+    """Sign ``email`` up with ``name`` and confirm: the confirmation page, then the welcome letter."""
+    assert sign_up(client, email, name).status_code == 303
+    link = local(link_in(messages(settings, 1)[0], "confirm"), str(client.base_url))
+    page = client.get(link)
+    assert client.post(link).status_code == 303
+    return page, messages(settings, 2)[1]
+
+
 def test_a_line_break_in_the_name_cannot_add_a_header(service, settings):
-    sign_up(service, "mo@example.org", "Mo\r\nBcc: victim@example.org\r\nSubject: hi")
-    [message] = messages(settings, 1)
-    assert "Bcc" not in message
-    assert [a.addr_spec for a in message["To"].addresses] == ["mo@example.org"]
-    assert message["To"].addresses[0].display_name == "Mo Bcc: victim@example.org Subject: hi"
-    assert message["Subject"] == "Please confirm: letters from Quiet Rooms"
+    name = "Mo\r\nBcc: victim@example.org\r\nSubject: hi"
+    _, welcome = confirmed_with_name(service, settings, "mo@example.org", name)
+    assert "Bcc" not in welcome
+    assert [a.addr_spec for a in welcome["To"].addresses] == ["mo@example.org"]
+    assert welcome["To"].addresses[0].display_name == "Mo Bcc: victim@example.org Subject: hi"
+    assert welcome["Subject"] == "Welcome to Quiet Rooms"
 
 
-def test_markup_in_the_name_is_escaped_in_the_letters(service, settings):
+def test_markup_in_the_name_is_escaped_on_the_page_and_in_the_letters(service, settings):
     name = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    subscribe_and_confirm(service, settings, "ny@example.org")
-    sign_up(service, "oz@example.org", name)
-    confirmation = messages(settings, 3)[2]
-    html = html_of(confirmation)
-    assert "<script>" not in html and "<img src=x" not in html
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
-    assert name in text_of(confirmation)  # plain text shows what was typed, as text
+    page, welcome = confirmed_with_name(service, settings, "oz@example.org", name)
+    for html in (page.text, html_of(welcome)):
+        assert "<script>" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert name in text_of(welcome)  # plain text shows what was typed, as text
+
+
+# -- a name belongs to the sign-up that is confirmed ---------------------------------------
+
+
+@pytest.mark.parametrize("status", ["pending", "unsubscribed", "bounced", "complained"])
+def test_a_stranger_s_sign_up_names_no_one(service, settings, status):
+    """Someone signs up another person's address with words of their own: the words reach no letter."""
+    with open_store(settings.root / settings.sending.subscribers) as store:
+        store.add("vera@example.org", name="Vera", status=status)
+    assert sign_up(service, "vera@example.org", "You were signed up by Mallory").status_code == 303
+    [confirmation] = messages(settings, 1)
+    assert "Mallory" not in confirmation.as_string() and confirmation["To"].addresses[0].display_name == ""
+    with open_store(settings.root / settings.sending.subscribers) as store:
+        assert store.get("vera@example.org").name == "Vera"
+    # Vera signs up herself, with her name, and confirms with her own letter's link.
+    assert sign_up(service, "vera@example.org", "Vera Lynn").status_code == 303
+    own = messages(settings, 2)[1]
+    assert service.post(local(link_in(own, "confirm"), str(service.base_url))).status_code == 303
+    welcome = messages(settings, 3)[2]
+    assert welcome["To"].addresses[0].display_name == "Vera Lynn" and "Mallory" not in welcome.as_string()
+    with open_store(settings.root / settings.sending.subscribers) as store:
+        assert store.get("vera@example.org").name == "Vera Lynn"
+
+
+def test_the_stranger_s_link_shows_their_words_before_anything_is_stored(service, settings):
+    assert sign_up(service, "wren@example.org", "Mallory was here").status_code == 303
+    link = local(link_in(messages(settings, 1)[0], "confirm"), str(service.base_url))
+    page = service.get(link)
+    assert "They will greet you as <strong>Mallory was here</strong>" in page.text  # the owner sees the words
+    with open_store(settings.root / settings.sending.subscribers) as store:
+        assert store.get("wren@example.org").name == ""  # and nothing is stored until the button
 
 
 def test_addresses_are_escaped_on_pages(service, settings):

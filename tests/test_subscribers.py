@@ -102,16 +102,28 @@ def test_consent_is_recorded(store):
 
 
 def test_pending_confirm_unsubscribe_for_the_service(store):
-    pending = store.add_pending("ada@example.org", "Ada", source="sign-up form on /about/")
-    assert pending.status == "pending" and store.count() == 0
-    active = store.confirm("ada@example.org")
+    pending = store.add_pending("ada@example.org", source="sign-up form on /about/")
+    assert pending.status == "pending" and pending.name == "" and store.count() == 0
+    active = store.confirm("ada@example.org", "Ada")
     assert active.status == "active" and active.consent_source == "sign-up form on /about/, confirmed"
+    assert active.name == "Ada"  # the name comes with the confirmation
     assert store.unsubscribe("ada@example.org") is True and store.unsubscribe("ada@example.org") is False
     assert store.add_pending("ada@example.org").status == "pending"  # they may ask again
     with pytest.raises(SubscriberError, match="not on the list"):
         store.confirm("nobody@example.org")
     with pytest.raises(InvalidAddressError):
         store.add_pending("nobody")
+
+
+def test_a_sign_up_changes_no_stored_name_and_only_a_confirmation_names_someone(store):
+    store.add("vera@example.org", name="Vera")
+    store.unsubscribe("vera@example.org")
+    assert store.add_pending("vera@example.org").name == "Vera"  # someone signs Vera up again
+    assert store.confirm("vera@example.org", "").name == "Vera"  # a link without a name keeps hers
+    store.unsubscribe("vera@example.org")
+    store.add_pending("vera@example.org")
+    assert store.confirm("vera@example.org", "Vera Lynn").name == "Vera Lynn"
+    assert store.confirm("vera@example.org", "Mallory").name == "Vera Lynn"  # active: a link changes nothing
 
 
 # -- import ------------------------------------------------------------------------------------

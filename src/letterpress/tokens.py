@@ -88,14 +88,19 @@ def read_unsubscribe_token(token: str, secret: str | None = None) -> tuple[str, 
     return str(address), str(list_name)
 
 
-def make_confirmation_token(address: str, list_name: str, secret: str | None = None) -> str:
-    """A signed, time-stamped token for the double opt-in link."""
-    return URLSafeTimedSerializer(secret or secret_key(), salt=CONFIRM_SALT).dumps([address, list_name])
+def make_confirmation_token(address: str, list_name: str, secret: str | None = None, name: str = "") -> str:
+    """A signed, time-stamped token for the double opt-in link, carrying the name typed with the sign-up.
+
+    The name becomes the subscriber's when this link confirms them, and only then: a sign-up
+    anyone can make for someone else's address changes no stored name.
+    """
+    return URLSafeTimedSerializer(secret or secret_key(), salt=CONFIRM_SALT).dumps([address, list_name, name])
 
 
 def read_confirmation_token(token: str, max_age: int = CONFIRM_MAX_AGE,
-                            secret: str | None = None) -> tuple[str, str]:
-    """``(address, list_name)`` from a confirmation token no older than ``max_age`` seconds.
+                            secret: str | None = None) -> tuple[str, str, str]:
+    """``(address, list_name, name)`` from a confirmation token no older than ``max_age`` seconds
+    (``name`` is "" in the tokens made before they carried one).
 
     Raises:
         ExpiredTokenError: the link is older than ``max_age``.
@@ -103,12 +108,15 @@ def read_confirmation_token(token: str, max_age: int = CONFIRM_MAX_AGE,
     """
     serializer = URLSafeTimedSerializer(secret or secret_key(), salt=CONFIRM_SALT)
     try:
-        address, list_name = serializer.loads(token, max_age=max_age)
+        address, list_name, *rest = serializer.loads(token, max_age=max_age)
+        if len(rest) > 1:
+            raise ValueError("too many parts")
+        name = rest[0] if rest else ""
     except SignatureExpired:
         raise ExpiredTokenError("this confirmation link has expired; sign up again for a new one.") from None
     except (BadSignature, TypeError, ValueError):
         raise InvalidTokenError("this confirmation link is not valid (it may be incomplete).") from None
-    return str(address), str(list_name)
+    return str(address), str(list_name), str(name)
 
 
 def unsubscribe_url(settings: Settings, address: str) -> str:
@@ -122,9 +130,9 @@ def unsubscribe_url(settings: Settings, address: str) -> str:
     return f"{service_url(settings)}/unsubscribe?token={quote(token, safe='')}"
 
 
-def confirmation_url(settings: Settings, address: str) -> str:
-    """``<service.url>/confirm?token=<token>``, valid for ``service.confirm_hours``."""
-    token = make_confirmation_token(address, list_id(settings))
+def confirmation_url(settings: Settings, address: str, name: str = "") -> str:
+    """``<service.url>/confirm?token=<token>``, valid for ``service.confirm_hours``; ``name``: the sign-up's."""
+    token = make_confirmation_token(address, list_id(settings), name=name)
     return f"{service_url(settings)}/confirm?token={quote(token, safe='')}"
 
 

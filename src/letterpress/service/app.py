@@ -116,20 +116,22 @@ class Service:
         return self._thanks()
 
     async def confirm_page(self, request: Request) -> Response:
-        """``GET /confirm?token=…``: a page with one button; a GET (or HEAD) never confirms."""
-        address, refusal = self._confirmation(request)
+        """``GET /confirm?token=…``: a page with one button (and the name the sign-up gave, which the button
+        stores); a GET (or HEAD) never confirms."""
+        (address, name), refusal = self._confirmation(request)
         if refusal is not None:
             return refusal
         action = f"{_base(request)}/confirm?token={quote(request.query_params['token'], safe='')}"
-        return self._page(request, "page-confirm.html.j2", {"address": address, "action": action},
+        return self._page(request, "page-confirm.html.j2", {"address": address, "name": name, "action": action},
                           headers=CONFIRM_PAGE_HEADERS)
 
     async def confirm(self, request: Request) -> Response:
-        """``POST /confirm?token=…`` (the page's button): make the subscriber active; 303 to the confirmed page."""
-        address, refusal = self._confirmation(request)
+        """``POST /confirm?token=…`` (the page's button): make the subscriber active, with the name their
+        sign-up gave; 303 to the confirmed page."""
+        (address, name), refusal = self._confirmation(request)
         if refusal is not None:
             return refusal
-        before, after = await self._in_store(self._confirm, address)
+        before, after = await self._in_store(self._confirm, address, name)
         if after != "active":
             return self._link_invalid(request, "withdrawn", 410)
         welcome = BackgroundTask(self._welcome, address) if before == "pending" else None
@@ -205,32 +207,38 @@ class Service:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _confirm(self, address: str) -> tuple[str | None, str | None]:
-        """(status before, status after) of confirming ``address``; (None, None) when unknown."""
+    def _confirm(self, address: str, name: str) -> tuple[str | None, str | None]:
+        """(status before, status after) of confirming ``address`` (with ``name``); (None, None) when unknown."""
         with self.store.lock:
             before = self.store.get(address)
             if before is None:
                 return None, None
             try:
-                return before.status, self.store.confirm(address).status
+                return before.status, self.store.confirm(address, clean_name(name)).status
             except SubscriberError:
                 return before.status, None
 
     async def _in_store(self, function, *args):
         return await anyio.to_thread.run_sync(function, *args, limiter=self.store_lane)
 
-    def _confirmation(self, request: Request) -> tuple[str, Response | None]:
-        """The address of the request's confirmation token, or the page that refuses the token."""
+    def _confirmation(self, request: Request) -> tuple[tuple[str, str], Response | None]:
+        """The address and name of the request's confirmation token, or the page that refuses the token."""
         try:
-            return self._read(tokens.read_confirmation_token, request, max_age=self.context.confirm_max_age), None
+            address, list_name, name = tokens.read_confirmation_token(
+                request.query_params.get("token", ""), secret=self.context.secret,
+                max_age=self.context.confirm_max_age)
+            return (self._on_our_list(address, list_name), name), None
         except tokens.ExpiredTokenError:
-            return "", self._link_invalid(request, "expired", 410)
+            return ("", ""), self._link_invalid(request, "expired", 410)
         except tokens.InvalidTokenError:
-            return "", self._link_invalid(request, "invalid", 400)
+            return ("", ""), self._link_invalid(request, "invalid", 400)
 
     def _read(self, reader, request: Request, **options) -> str:
         """The address in the request's token, when the token is ours and names our list."""
         address, list_name = reader(request.query_params.get("token", ""), secret=self.context.secret, **options)
+        return self._on_our_list(address, list_name)
+
+    def _on_our_list(self, address: str, list_name: str) -> str:
         if list_name != self.context.list_name:
             raise tokens.InvalidTokenError("the link names another list.")
         return address

@@ -32,11 +32,16 @@ __all__ = ["NAME_LIMIT", "Postman", "already_message", "clean_name", "confirmati
 
 
 def confirmation_message(context: ServiceContext, address: str, name: str) -> EmailMessage:
-    """The double opt-in letter with its signed, expiring link."""
+    """The double opt-in letter with its signed, expiring link; ``name`` (the sign-up's) rides in the link.
+
+    The letter greets no one by name and names no one in ``To``: anyone can sign up any address
+    with any name, so the name is a claim until the address's owner confirms it (the confirmation
+    page shows it, and confirming makes it theirs).
+    """
     settings = context.settings
-    values = {"address": address, "name": name, "confirm_url": tokens.confirmation_url(settings, address),
+    values = {"address": address, "name": "", "confirm_url": tokens.confirmation_url(settings, address, name),
               "confirm_hours": settings.service.confirm_hours}
-    return _message(settings, address, name, letter(settings, "email-confirm", values))
+    return _message(settings, address, "", letter(settings, "email-confirm", values))
 
 
 def already_message(context: ServiceContext, address: str, name: str) -> EmailMessage:

@@ -121,9 +121,10 @@ class SignupWorker:
         if wait:
             self.queue.delay(request, now + wait)
             return None
-        subscriber = self.store.add_pending(request.email, request.name, SOURCE)
-        compose = already_message if subscriber.status == "active" else confirmation_message
-        return Job(request.id, compose, subscriber.email, subscriber.name)
+        subscriber = self.store.add_pending(request.email, SOURCE)
+        if subscriber.status == "active":  # greeted by the name they confirmed, never by this sign-up's
+            return Job(request.id, already_message, subscriber.email, subscriber.name)
+        return Job(request.id, confirmation_message, subscriber.email, request.name)
 
     async def _finish(self, job: Job) -> None:
         try:

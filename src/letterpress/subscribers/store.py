@@ -362,7 +362,7 @@ class SubscriberStore:
                 return True
         return False
 
-    def add_pending(self, email: str, name: str = "", source: str = "sign-up form") -> Subscriber:
+    def add_pending(self, email: str, source: str = "sign-up form") -> Subscriber:
         """Record a sign-up awaiting its confirmation (double opt-in); the subscriber as stored now.
 
         One statement for every address, whatever it holds: a new or erased
@@ -371,15 +371,19 @@ class SubscriberStore:
         request (only :meth:`confirm` makes them active: the form is the one
         way back for people who left); an active subscriber is left as they
         are. The sign-up service relies on the same work being done for each.
+
+        A sign-up changes no stored name (a new address is stored without one): anyone can sign
+        up anyone. The name typed with it travels in the confirmation link, and :meth:`confirm`
+        stores it.
         """
         address, now = normalise_address(email), utc_now()
         with self.transaction():
-            row = self.connection.execute(_SIGN_UP, {"email": address, "name": name.strip(), "source": source,
-                                                     "now": now}).fetchone()
+            row = self.connection.execute(_SIGN_UP, {"email": address, "source": source, "now": now}).fetchone()
         return _subscriber(row)
 
-    def confirm(self, email: str) -> Subscriber:
-        """Make a pending subscriber active (their confirmation is the consent).
+    def confirm(self, email: str, name: str = "") -> Subscriber:
+        """Make a pending subscriber active (their confirmation is the consent), with ``name`` when one is
+        given: the name typed with the sign-up whose link this is (an empty one keeps the stored name).
 
         Raises:
             SubscriberError: no such address.
@@ -392,6 +396,8 @@ class SubscriberStore:
             if existing.status == "pending":
                 self._set_status(address, "active", source=f"{existing.consent_source}, confirmed",
                                  consent_at=utc_now())
+                if name.strip():
+                    self.connection.execute("UPDATE subscribers SET name = ? WHERE email = ?", (name.strip(), address))
                 self.connection.execute("DELETE FROM suppressions WHERE hash = ?", (self.address_hash(address),))
         return self._existing(address)
 
@@ -454,10 +460,9 @@ class SubscriberStore:
 # Every expression of the SET reads the row as it was, so ``status = 'active'`` is its old status.
 _SIGN_UP = """
     INSERT INTO subscribers (email, name, status, consent_source, consent_at, created_at, updated_at)
-    VALUES (:email, :name, 'pending', :source, :now, :now, :now)
+    VALUES (:email, '', 'pending', :source, :now, :now, :now)
     ON CONFLICT (email) DO UPDATE SET
         status = CASE WHEN status = 'active' THEN 'active' ELSE 'pending' END,
-        name = CASE WHEN status != 'active' AND excluded.name != '' THEN excluded.name ELSE name END,
         consent_source = CASE WHEN status = 'active' THEN consent_source ELSE excluded.consent_source END,
         consent_at = CASE WHEN status = 'active' THEN consent_at ELSE excluded.consent_at END,
         updated_at = CASE WHEN status = 'active' THEN updated_at ELSE excluded.updated_at END
