@@ -50,7 +50,7 @@ SLOW_TESTS = {
     "test_essay_text.py::test_tabs_references_and_code_are_fine_and_built",
     "test_author_path.py::test_the_dry_run_promises_what_the_real_run_does",
     "test_newsletter_links.py::test_the_web_version_on_the_built_site_has_the_same_links",
-    "test_site_imports.py::test_a_site_build_imports_no_sending_service_or_publishing",
+    "test_site_imports.py::test_a_site_build_imports_no_sending_service_publishing_or_subscribers",
     "test_author_words.py::test_the_page_and_the_letter_both_say_read_by",
     "test_render_once.py::test_publish_reads_and_converts_each_essay_once",
 }

@@ -121,6 +121,25 @@ def test_commands_take_the_file_name_or_path_for_the_slug(publication):
     assert "docs/essays/posts/long.md: cannot be used until its problems are fixed" in broken.stderr
 
 
+def test_commands_take_the_file_name_an_author_sees_and_refuse_one_that_names_two(publication):
+    check = run("newsletter", "check", "unfinished-letter")  # the file's name without .md
+    assert check.exit_code == 0, check.output
+    assert check.stdout.startswith("an-unfinished-letter: HTML")
+    (publication / "docs/essays/posts/older").mkdir()
+    (publication / "docs/essays/posts/older/unfinished-letter.md").write_text(
+        scratch_publication.essay("Another Unfinished Letter", "2025-06-01"), encoding="utf-8")
+    for name in ("unfinished-letter", "unfinished-letter.md"):
+        both = run("newsletter", "check", name)
+        assert both.exit_code == 1
+        assert f"{name}: names 2 essays (" in both.stderr and "give the slug or the file's path" in both.stderr
+    by_path = run("newsletter", "check", "docs/essays/posts/older/unfinished-letter")
+    assert by_path.exit_code == 0 and by_path.stdout.startswith("another-unfinished-letter: HTML"), by_path.output
+    (publication / "docs/essays/posts/an-unfinished-letter.md").write_text(
+        scratch_publication.essay("Slug Wins", "2025-05-01", "slug: unfinished-letter"), encoding="utf-8")
+    exact = run("newsletter", "check", "unfinished-letter")  # now a slug: the slug wins
+    assert exact.exit_code == 0 and exact.stdout.startswith("unfinished-letter: HTML"), exact.output
+
+
 # -- 6. where the letters went ---------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""A site build imports the site and its outputs, nothing of sending, the service or publishing.
+"""A site build imports the site and its outputs, nothing of sending, the service, publishing or the
+subscriber store (sqlite3 itself it does import: the HTML cache is a SQLite file).
 
 Run in a fresh interpreter: a real ``mkdocs build`` of the sample publication through the plugin,
 then the names in ``sys.modules``.
@@ -21,11 +22,11 @@ try:
 finally:
     print(json.dumps(sorted(sys.modules)))
 """
-FORBIDDEN_PACKAGES = ("letterpress.sending", "letterpress.service", "letterpress.publishing")
+FORBIDDEN_PACKAGES = ("letterpress.sending", "letterpress.service", "letterpress.publishing", "letterpress.subscribers")
 FORBIDDEN_LIBRARIES = ("starlette", "uvicorn", "httpx", "dkim", "aiosmtpd", "smtplib")
 
 
-def test_a_site_build_imports_no_sending_service_or_publishing(tmp_path):
+def test_a_site_build_imports_no_sending_service_publishing_or_subscribers(tmp_path):
     env = {**os.environ, "LETTERPRESS_NOW": SAMPLE_NOW, "NO_MKDOCS_2_WARNING": "1", "LETTERPRESS_GIT_DATES": "0"}
     result = subprocess.run([sys.executable, "-c", BUILD_AND_LIST, str(tmp_path / "site")], cwd=REPO,
                             capture_output=True, text=True, env=env, timeout=300)

@@ -31,7 +31,7 @@ from .common import load_current_publication
 def send(slug, yes, rate, dry_run, test_address, force, retry_failed, trial, messenger):
     """Send essay SLUG to your subscribers, or finish a send that stopped.
 
-    SLUG is the essay's slug or its file name. Until your mail server is set up
+    SLUG is the essay's slug or its file name (with or without .md). Until your mail server is set up
     (LETTERPRESS_SMTP_URL, see the README), every send is a trial: the letters
     are written to newsletter/outbox/ for you to open with any mail program, and
     nobody receives anything. A real send asks before it starts, notes each

@@ -37,7 +37,7 @@ def add(email, name):
     Someone who unsubscribed, bounced, complained or was erased is not added
     back; only they can subscribe again, through the sign-up form.
     """
-    from ..subscribers.names import check_name
+    from ..model.names import check_name
 
     name = check_name(name)
     with _store() as store:

@@ -54,35 +54,39 @@ class Publication:
         return [e for e in self.essays if e.state(now) is State.PUBLISHED]
 
     def essay(self, name: str) -> Essay:
-        """The essay named by its slug, or by its file's name or path (``unfinished-letter.md``).
+        """The essay named by its slug, or by its file's name, stem or path (``unfinished-letter.md``,
+        ``unfinished-letter``, ``docs/essays/posts/unfinished-letter.md``). An exact slug wins.
 
         The one place a command's SLUG argument is resolved, so every command takes the same names.
 
         Raises:
-            ProblemsError: no essay has that slug or file (the message lists the known slugs).
+            ProblemsError: no essay has that slug or file (the message lists the known slugs), or a
+                file name or stem names more than one essay.
         """
         for essay in self.essays:
             if essay.slug == name:
                 return essay
-        by_file = self._essay_by_file(name)
+        wanted = Path(name if name.endswith(".md") else f"{name}.md")
+        by_file = self._essay_by_file(name, wanted)
         if by_file is not None:
             return by_file
-        wanted = Path(name).name
-        unreadable = sorted({p.path for p in self.errors if wanted.endswith(".md") and Path(p.path).name == wanted})
+        unreadable = sorted({p.path for p in self.errors if Path(p.path).name == wanted.name})
         if unreadable:
             raise ProblemsError([Problem(unreadable[0], "", "cannot be used until its problems are fixed "
                                          "(`letterpress check` lists them).")])
         known = ", ".join(e.slug for e in self.essays) or "none"
         raise ProblemsError([Problem(name, "", f"no essay with this slug or file name; known: {known}.")])
 
-    def _essay_by_file(self, name: str) -> Essay | None:
-        if not name.endswith(".md"):
-            return None
-        wanted = Path(name)
-        if len(wanted.parts) == 1:
-            return next((e for e in self.essays if e.path.name == wanted.name), None)
-        target = wanted.resolve()
-        return next((e for e in self.essays if e.path.resolve() == target), None)
+    def _essay_by_file(self, name: str, wanted: Path) -> Essay | None:
+        if len(wanted.parts) > 1:
+            target = wanted.resolve()
+            return next((e for e in self.essays if e.path.resolve() == target), None)
+        matches = [e for e in self.essays if e.path.name == wanted.name]
+        if len(matches) > 1:
+            files = ", ".join(str(e.path) for e in matches)
+            raise ProblemsError([Problem(name, "", f"names {len(matches)} essays ({files}); give the slug "
+                                         "or the file's path instead.")])
+        return matches[0] if matches else None
 
 
 def load_publication(settings: Settings) -> Publication:

@@ -23,7 +23,7 @@ from email.utils import format_datetime, formataddr
 from urllib.parse import quote
 
 from .. import tokens
-from ..subscribers.names import safe_name
+from ..model.names import safe_name
 from .addresses import HeaderInjectionError, refuse_control
 from .attachment import Attachment
 

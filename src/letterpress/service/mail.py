@@ -16,13 +16,13 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from .. import tokens
+from ..model.names import NAME_LIMIT, clean_name, safe_name
 from ..model.settings import Settings
 from ..newsletter.addresses import list_header, refuse_control, sender
 from ..newsletter.message import POLICY, SMTP_POLICY, check_header_block
 from ..sending.dkim import dkim_signer
 from ..sending.messengers import ConnectionLost, Messenger
 from ..sending.send import envelope_sender, messenger_factory, messenger_kind
-from ..subscribers.names import NAME_LIMIT, clean_name, safe_name
 from .context import ServiceContext
 from .pages import Letter, letter
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..errors import Problem, ProblemsError
 from ..model.files import write_atomic
-from .names import name_problem
+from ..model.names import name_problem
 from .store import STOPPED, InvalidAddressError, SubscriberStore, normalise_address, utc_now
 
 EXPORT_COLUMNS = ("email", "name", "status", "consent_source", "consent_at", "created_at", "updated_at")
