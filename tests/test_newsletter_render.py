@@ -12,6 +12,8 @@ import re
 from email.utils import parsedate_to_datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from letterpress import tokens
@@ -191,6 +193,24 @@ def test_message_bytes_equals_the_stdlib_serialization(sample, issues, name):
     for issue in (issues[LONG], issues[NARRATED]):
         expected = issue.message_for(READER, name, unsubscribe_url=url, date=FIXED_DATE).as_bytes(policy=SMTP_POLICY)
         assert issue.message_bytes(READER, name, unsubscribe_url=url, date=FIXED_DATE) == expected
+
+
+def outcome(compose):
+    """What a serialiser gives: its bytes, or the type and text of the error it raised."""
+    try:
+        return compose()
+    except Exception as error:  # both serialisers must refuse the same input the same way
+        return type(error), str(error)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(max_size=60), address=st.emails() | st.text(max_size=40))
+def test_the_two_serialisers_agree_on_any_name_and_address(sample, issues, name, address):
+    url = reader_unsubscribe_url(sample)
+    issue = issues[LONG]
+    by_stdlib = outcome(lambda: issue.message_for(address, name, unsubscribe_url=url, date=FIXED_DATE)
+                        .as_bytes(policy=SMTP_POLICY))
+    assert outcome(lambda: issue.message_bytes(address, name, unsubscribe_url=url, date=FIXED_DATE)) == by_stdlib
 
 
 def test_personalising_does_not_render_templates(issues, monkeypatch):
