@@ -79,9 +79,10 @@ def check(engine):
     """Validate every essay and the config; print all problems; exit 1 on any error."""
     from ..checks import check_publication
     from ..site.fidelity import zensical_problems
+    from .checks import EVERY_CHECK
 
     publication = load_current_publication()
-    problems = check_publication(publication)
+    problems = check_publication(publication, EVERY_CHECK)
     if engine == "zensical" and publication.settings.site.engine != "zensical":  # else the checks said it
         problems += zensical_problems(publication.settings)
     for problem in problems:
@@ -155,9 +156,10 @@ def status(as_json):
     into another program or a file, each line is plain text, the title whole.
     """
     from ..publishing.status import essay_statuses
+    from .checks import EVERY_CHECK
     from .status_table import print_status_table
 
-    rows = essay_statuses(load_current_publication())
+    rows = essay_statuses(load_current_publication(), EVERY_CHECK)
     if as_json:
         click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
     else:
@@ -182,8 +184,9 @@ def publish(dry_run):
     """
     from ..publishing.pipeline import publish as run_pipeline
     from ..site.loader import find_root
+    from .checks import EVERY_CHECK
 
-    report = run_pipeline(find_root(), dry_run=dry_run, say=click.echo)
+    report = run_pipeline(find_root(), EVERY_CHECK, dry_run=dry_run, say=click.echo)
     if not dry_run and not (report.sent or report.waiting or report.held):
         click.echo("nothing to send.")
 

@@ -3,7 +3,7 @@
 Written into the site root after the build (``rss.xml``, ``atom.xml``,
 ``feed.json``, ``podcast.xml``) and beside each narrated essay
 (``chapters.json`` in the page's folder). :func:`write_feeds` is one of the build's
-writers (:mod:`letterpress.writers`), :func:`feed_problems` one of its checks.
+writers (:mod:`letterpress.site.registry`), :func:`feed_problems` one of its checks.
 """
 
 from __future__ import annotations

@@ -8,11 +8,12 @@ previous site and sends nothing; a paused send is resumed by the next run.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..checks import Check
 from ..errors import LetterpressError, ProblemsError
 from ..model.letters import record_path
 from ..model.publication import Publication
@@ -41,8 +42,10 @@ class PublishReport:
     planned: dict[str, int] = field(default_factory=dict)  # slug -> recipients, of the letters to send
 
 
-def publish(root: Path, dry_run: bool = False, say: Callable[[str], None] = print) -> PublishReport:
-    """Run the pipeline for the publication at ``root`` (with ``dry_run``: decide, report, do nothing).
+def publish(root: Path, checks: Iterable[Check], dry_run: bool = False,
+            say: Callable[[str], None] = print) -> PublishReport:
+    """Run the pipeline for the publication at ``root`` (with ``dry_run``: decide, report, do nothing);
+    ``checks``: every check a run must pass (the CLI's list).
 
     Both make the same :class:`~letterpress.publishing.plan.PublishPlan`; the dry run reports it.
 
@@ -54,7 +57,7 @@ def publish(root: Path, dry_run: bool = False, say: Callable[[str], None] = prin
     report = PublishReport()
     _step(report, say, "dry run: nothing is pulled, built, deployed or sent" if dry_run else git_pull(root))
     publication = load_for_outputs(root)  # the letters are checked before the build: it can capture their HTML
-    plan = plan_publish(publication)
+    plan = plan_publish(publication, checks)
     try:
         report.held = list(plan.held)
         report.planned = {letter.essay.slug: letter.recipients for letter in plan.letters}

@@ -10,11 +10,12 @@ secret or subscriber file, a letter whose pre-send check fails).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import tokens
-from ..checks import check_publication
+from ..checks import Check, check_publication
 from ..errors import LetterpressError, Problem, ProblemsError
 from ..model.letters import SINCE_KEY, due_essays, since_missing
 from ..model.publication import Publication
@@ -42,12 +43,13 @@ class PublishPlan:
             letter.close()
 
 
-def plan_publish(publication: Publication) -> PublishPlan:
-    """Decide everything a run would do with ``publication``; build, deploy and send nothing."""
+def plan_publish(publication: Publication, checks: Iterable[Check]) -> PublishPlan:
+    """Decide everything a run would do with ``publication`` (stopping on an error of ``checks``);
+    build, deploy and send nothing."""
     settings = publication.settings
     plan = PublishPlan(site_dir=settings.root / "site", published=len(publication.published()),
                        deploy=describe_deploy(settings))
-    plan.stops += [p for p in check_publication(publication) if p.is_error]
+    plan.stops += [p for p in check_publication(publication, checks) if p.is_error]
     plan.stops += _uncommitted(publication)
     try:
         _plan_letters(publication, plan)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..checks import check_publication
+from ..checks import Check, check_publication
 from ..model.letters import sent_record
 from ..model.publication import Publication
 from .tracked import shown, uncommitted_files
@@ -31,9 +32,9 @@ class EssayStatus:
         return asdict(self)
 
 
-def essay_statuses(publication: Publication) -> list[EssayStatus]:
-    """The status of every essay, newest first."""
-    problems = check_publication(publication)
+def essay_statuses(publication: Publication, checks: Iterable[Check]) -> list[EssayStatus]:
+    """The status of every essay, newest first; its notes are the problems ``checks`` find."""
+    problems = check_publication(publication, checks)
     changed = uncommitted_files(publication, publication.essays)
     now = publication.now()
     rows = []

@@ -17,7 +17,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-from ..checks import SITE_CHECKS, raise_for_errors
+from ..checks import raise_for_errors
 from ..errors import LetterpressError
 from ..model.files import swap_directory
 from ..model.publication import Publication, load_publication
@@ -25,6 +25,7 @@ from ..model.settings import ENGINES
 from .loader import load_settings
 from .options import PUBLISHED, BuildOptions
 from .plugin import hand_over
+from .registry import SITE_CHECKS
 from .zensical import build_with_zensical
 
 MKDOCS_ERRORS = (PluginError, ConfigurationError, Abort)

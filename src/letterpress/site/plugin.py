@@ -29,17 +29,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.toc import get_toc
 
-from ..checks import SITE_CHECKS, raise_for_errors
+from ..checks import raise_for_errors
 from ..errors import LetterpressError
 from ..model.essay import Essay
 from ..model.publication import Publication, load_publication
 from ..render.epigraphs import EpigraphExtension
 from ..render.once import keep
-from ..writers import write_all
 from .escaping import TEXT_CONFIG, TEXT_META, escape_authors, escape_links, escape_values, view_markdown
 from .fidelity import engine_disagrees
 from .loader import load_settings
 from .options import PUBLISHED, BuildOptions
+from .registry import SITE_CHECKS, write_all
 from .views import LIVE_RELOAD, add_listen_controls, audio_href, essay_view, reload_script, site_facts
 
 log = logging.getLogger("mkdocs.plugins.letterpress")

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from ..errors import LetterpressError, ProblemsError
 from ..model.publication import Publication
-from ..writers import write_all
 from . import staging
 from .article import capture_articles
 from .fidelity import missing_pages, zensical_problems
 from .options import PUBLISHED, BuildOptions
 from .pages import finish_pages
+from .registry import write_all
 
 INSTALL_HINT = ("Zensical is not installed; install it with "
                 ".venv/bin/pip install -c constraints.txt -e '.[zensical]' (or choose engine mkdocs).")

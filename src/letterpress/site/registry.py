@@ -1,0 +1,49 @@
+"""What every build checks and writes, as real functions: the site adapters run these.
+
+``SITE_CHECKS`` are the checks the site, its feeds and email web versions depend on (every
+build runs them, and ``letterpress check`` runs them first). ``WRITERS`` write the files beside
+the engine's pages, in order; each is ``(publication, site_dir) -> None`` and takes everything
+from the publication, so either engine's adapter can run them (:func:`write_all`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..checks import Check
+from ..feeds import write_feeds
+from ..feeds.checks import feed_problems
+from ..model.markers import unfinished_problems
+from ..model.publication import Publication
+from ..model.site_map import page_problems
+from ..model.symlinks import symlink_problems
+from ..newsletter.check import config_check
+from ..newsletter.web import write_web_versions
+from .checks import bare_build_problems
+from .fidelity import layout_problems
+from .redirects import alias_problems, write_redirects
+
+Writer = Callable[[Publication, Path], None]
+
+SITE_CHECKS: tuple[Check, ...] = (
+    symlink_problems,
+    unfinished_problems,
+    feed_problems,
+    config_check,
+    bare_build_problems,
+    layout_problems,
+    page_problems,
+    alias_problems,
+)
+WRITERS: tuple[Writer, ...] = (
+    write_feeds,
+    write_web_versions,
+    write_redirects,  # last: it refuses to write over any file the engine or another writer made
+)
+
+
+def write_all(publication: Publication, site_dir: Path) -> None:
+    """Run every writer for the published essays."""
+    for writer in WRITERS:
+        writer(publication, site_dir)
