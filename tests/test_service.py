@@ -360,7 +360,7 @@ def test_the_stranger_s_link_shows_their_words_before_anything_is_stored(service
     assert sign_up(service, "wren@example.org", "Mallory was here").status_code == 303
     link = local(link_in(messages(settings, 1)[0], "confirm"), str(service.base_url))
     page = service.get(link)
-    assert "They will greet you as <strong>Mallory was here</strong>" in page.text  # the owner sees the words
+    assert "The letters will greet you as <strong>Mallory was here</strong>" in page.text  # the owner sees the words
     with open_store(settings.root / settings.sending.subscribers) as store:
         assert store.get("wren@example.org").name == ""  # and nothing is stored until the button
 
