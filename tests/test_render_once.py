@@ -112,3 +112,20 @@ def test_publish_reads_and_converts_each_essay_once(server_clone, smtp, conversi
     # check's build captures them first: two builds, each converting each essay once.
     converted = per_essay(conversions, server_clone)
     assert set(converted) == published_files(server_clone) and set(converted.values()) == {2}, converted
+
+
+def test_a_change_of_delivery_settings_keeps_the_built_html(publication_copy, monkeypatch, conversions):
+    """A send with another pool or rate finds the HTML the build kept; any other change of the config misses."""
+    monkeypatch.chdir(publication_copy)
+    assert CliRunner().invoke(cli, ["build"], catch_exceptions=False).exit_code == 0
+    config = publication_copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("pool: 1 ", "pool: 4 ").replace(
+        "rate: 0 ", "rate: 25 "), encoding="utf-8")
+    conversions.clear()
+    result = CliRunner().invoke(cli, ["newsletter", "render", "the-listening-hour"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert not per_essay(conversions, publication_copy)  # no scratch build: the kept HTML served
+    config.write_text(config.read_text(encoding="utf-8").replace("PO Box 1204", "PO Box 1205"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["newsletter", "render", "the-listening-hour"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert per_essay(conversions, publication_copy)  # the rest of mkdocs.yml still shapes the key

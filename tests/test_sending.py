@@ -17,20 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from letterpress.sending import (
-    CampaignRun,
-    Ledger,
-    MaildirMessenger,
-    MessengerConfigError,
-    Reply,
-    SendPolicy,
-    SmtpMessenger,
-    SmtpServer,
-    classify,
-)
 from letterpress.sending import campaign as campaign_module
-from letterpress.sending.campaign import Pacer, redact_addresses, retry_delay
+from letterpress.sending.campaign import CampaignRun, Pacer, SendPolicy, classify, redact_addresses, retry_delay
+from letterpress.sending.ledger import Ledger
+from letterpress.sending.messengers import MaildirMessenger, MessengerConfigError, Reply
 from letterpress.sending.send import compose
+from letterpress.sending.smtp import SmtpMessenger, SmtpServer
 from letterpress.subscribers import open_store
 from smtp_server import SmtpTestServer, StandInIssue
 

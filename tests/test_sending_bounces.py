@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from letterpress.errors import ProblemsError
-from letterpress.sending import Ledger, process_reports
+from letterpress.sending.bounces import process_reports
+from letterpress.sending.ledger import Ledger
 from letterpress.subscribers import open_store
 
 REPORTS = Path(__file__).parent / "fixtures" / "bounces"

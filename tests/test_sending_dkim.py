@@ -11,9 +11,11 @@ import pytest
 
 from letterpress.errors import ProblemsError
 from letterpress.model.settings import SendingOptions
-from letterpress.sending import CampaignRun, Ledger, SmtpMessenger, SmtpServer
+from letterpress.sending.campaign import CampaignRun
 from letterpress.sending.dkim import DKIM_KEY_VARIABLE, dkim_signer
+from letterpress.sending.ledger import Ledger
 from letterpress.sending.send import compose
+from letterpress.sending.smtp import SmtpMessenger, SmtpServer
 from letterpress.subscribers import open_store
 from smtp_server import SmtpTestServer, StandInIssue
 from test_sending import FAST, SENDER

@@ -36,8 +36,10 @@ RUNS = 20
 def child(store_path: str, port: str, pool: str) -> int:
     """The sending process: resume the campaign until it finishes (exit 0) or pauses (exit 3)."""
     sys.path.insert(0, str(HERE))
-    from letterpress.sending import CampaignRun, Ledger, SendPolicy, SmtpMessenger, SmtpServer
+    from letterpress.sending.campaign import CampaignRun, SendPolicy
+    from letterpress.sending.ledger import Ledger
     from letterpress.sending.send import compose
+    from letterpress.sending.smtp import SmtpMessenger, SmtpServer
     from letterpress.subscribers import open_store
     from smtp_server import StandInIssue
 
@@ -55,7 +57,7 @@ if __name__ == "__main__":
     sys.exit(child(*sys.argv[1:4]))
 
 
-from letterpress.sending import Ledger  # noqa: E402 (the child above needs none of the test's imports)
+from letterpress.sending.ledger import Ledger  # noqa: E402 (the child above needs none of the test's imports)
 from letterpress.subscribers import open_store  # noqa: E402
 from smtp_server import SmtpTestServer  # noqa: E402
 

@@ -16,9 +16,11 @@ from collections import Counter
 
 import pytest
 
-from letterpress.sending import CampaignRun, Ledger, SendPolicy, SmtpMessenger, SmtpServer
+from letterpress.sending.campaign import CampaignRun, SendPolicy
+from letterpress.sending.ledger import Ledger
 from letterpress.sending.messengers import Letter, Reply, Withdrawn
 from letterpress.sending.send import compose
+from letterpress.sending.smtp import SmtpMessenger, SmtpServer
 from letterpress.subscribers import open_store
 from smtp_server import SmtpTestServer, StandInIssue
 

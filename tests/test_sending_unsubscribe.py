@@ -15,8 +15,11 @@ import threading
 
 import pytest
 
-from letterpress.sending import CampaignRun, Ledger, MaildirMessenger, SendPolicy, SmtpMessenger, SmtpServer
+from letterpress.sending.campaign import CampaignRun, SendPolicy
+from letterpress.sending.ledger import Ledger
+from letterpress.sending.messengers import MaildirMessenger
 from letterpress.sending.send import compose
+from letterpress.sending.smtp import SmtpMessenger, SmtpServer
 from letterpress.subscribers import open_store
 from smtp_server import FaultHandler, SmtpTestServer, StandInIssue
 

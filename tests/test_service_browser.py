@@ -23,7 +23,7 @@ from playwright.sync_api import sync_playwright
 
 from browser_helpers import free_port, launch_chromium, serving
 from conftest import SAMPLE_NOW
-from letterpress.sending import plan_send, run_send
+from letterpress.sending.send import plan_send, run_send
 from letterpress.service import create_app, prepare
 from letterpress.site.capture import load_for_outputs
 from letterpress.site.loader import load_settings

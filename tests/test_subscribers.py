@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import scratch_publication
 from letterpress.cli import cli
 from letterpress.errors import ProblemsError
-from letterpress.sending import Ledger
+from letterpress.sending.ledger import Ledger
 from letterpress.subscribers import (
     EXPORT_COLUMNS,
     InvalidAddressError,

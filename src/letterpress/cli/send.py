@@ -38,7 +38,7 @@ def send(slug, yes, rate, dry_run, test_address, force, retry_failed, trial, mes
     letter as it goes out, and, if it is stopped, goes on where it stopped when
     you run the same command again.
     """
-    from ..sending import plan_send, plan_test_send
+    from ..sending.send import plan_send, plan_test_send
 
     publication = load_current_publication()
     messenger = "maildir" if trial else messenger
@@ -110,7 +110,7 @@ def _run(plan) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from ..sending import run_send
+    from ..sending.send import run_send
 
     console = Console(stderr=True)
     started = time.monotonic()
@@ -165,7 +165,7 @@ def _trial_summary(plan, counts: dict) -> None:
 
 
 def _test_send(plan, address: str) -> None:
-    from ..sending import send_test
+    from ..sending.send import send_test
 
     with plan:
         reply = send_test(plan, address)
@@ -183,7 +183,7 @@ def _test_send(plan, address: str) -> None:
 @click.argument("slug", required=False)
 def status(slug):
     """Every send (of essay SLUG, or its file name): when, how many letters went out, what is left."""
-    from ..sending import Ledger
+    from ..sending.ledger import Ledger
     from ..site.loader import load_settings
     from ..subscribers import open_subscribers
 
@@ -251,7 +251,7 @@ def bounces(path):
     letters; a delay is left alone; someone who reported a letter as spam is
     marked complained and gets no more letters either.
     """
-    from ..sending import process_reports
+    from ..sending.bounces import process_reports
     from ..site.loader import load_settings
     from ..subscribers import open_subscribers
 

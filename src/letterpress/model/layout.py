@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from babel.dates import format_date, format_datetime
 from pymdownx.slugs import slugify
 
 from . import urls
@@ -149,8 +148,9 @@ class Layout:
         limit = int(self.options["post_url_max_categories"])
         separator = self.options["categories_slugify_separator"]
         slugs = [str(self.category_slugify(name, separator)) for name in categories[:limit]]
-        path = str(self.options["post_url_format"]).format(
-            categories="/".join(slugs), date=self._post_date(date), file=_file_name(file_name), slug=slug)
+        url_format = str(self.options["post_url_format"])
+        dated = self._post_date(date) if "{date" in url_format else ""  # babel's locale data only when asked
+        path = url_format.format(categories="/".join(slugs), date=dated, file=_file_name(file_name), slug=slug)
         path = posixpath.normpath(path.strip("/"))
         return self.page(posixpath.join(self.blog_dir, path + ".md"))
 
@@ -160,6 +160,8 @@ class Layout:
         return Address(quote(path), path)
 
     def _post_date(self, date: datetime) -> str:
+        from babel.dates import format_date, format_datetime
+
         date_format = str(self.options["post_url_date_format"])
         if date_format in NAMED_DATE_FORMATS:
             return format_date(date, format=date_format, locale=self.locale)

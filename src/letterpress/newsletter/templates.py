@@ -21,6 +21,8 @@ PUBLICATION_TEMPLATES = Path("newsletter") / "templates"
 # Marks the start and end of each MJML template's output, only when tracing an
 # MJML error back to the template that wrote the offending markup.
 TRACE_BEGIN, TRACE_END = "<!--lp-template:{}-->", "<!--/lp-template:{}-->"
+# Compiled templates, kept between commands: compiling them is most of rendering one letter.
+BYTECODE_CACHE = Path(".cache") / "letterpress" / "templates"
 
 
 class _Loader(jinja2.FileSystemLoader):
@@ -38,6 +40,18 @@ class _Loader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache (keyed by template and checked against its source), in the publication's
+    ``.cache/letterpress/templates/``: made when first written to, and skipped where it cannot be written."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass  # a read-only publication renders all the same, compiling each time
+
+
 def template_folders(settings: Settings) -> list[Path]:
     """Where templates are looked up, first match wins."""
     return [settings.root / PUBLICATION_TEMPLATES, PACKAGE_TEMPLATES]
@@ -45,13 +59,16 @@ def template_folders(settings: Settings) -> list[Path]:
 
 def environment(settings: Settings, trace: bool = False) -> jinja2.Environment:
     """The Jinja environment for ``settings`` (cached; Jinja reloads changed files)."""
-    return _environment(tuple(template_folders(settings)), trace)
+    # The traced sources differ from the files: they are compiled each time, never cached.
+    cache = None if trace else settings.root / BYTECODE_CACHE
+    return _environment(tuple(template_folders(settings)), trace, cache)
 
 
 @lru_cache(maxsize=8)
-def _environment(folders: tuple[Path, ...], trace: bool) -> jinja2.Environment:
+def _environment(folders: tuple[Path, ...], trace: bool, cache: Path | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=_Loader(list(folders), trace),
+        bytecode_cache=_BytecodeCache(str(cache)) if cache else None,
         autoescape=jinja2.select_autoescape(enabled_extensions=("mjml.j2", "html.j2"),
                                             default_for_string=False),
         # A misspelt variable in an override fails loudly, naming the line.

@@ -23,7 +23,7 @@ from .deploy import NOT_DEPLOYED, deploy, page_answers
 from .plan import PublishPlan, plan_publish
 
 if TYPE_CHECKING:
-    from ..sending import SendPlan
+    from ..sending.send import SendPlan
 
 
 class PublishError(LetterpressError):
@@ -119,7 +119,7 @@ def _carry_out(root: Path, publication: Publication, plan: PublishPlan, report: 
 
 
 def _send(publication: Publication, plan: PublishPlan, report: PublishReport, say) -> None:
-    from ..sending import run_send
+    from ..sending.send import run_send
 
     for letter in plan.letters:
         essay = letter.essay

@@ -20,8 +20,7 @@ from ..errors import LetterpressError, Problem, ProblemsError
 from ..model.letters import SINCE_KEY, due_essays, since_missing
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE
-from ..sending import SendPlan, plan_send
-from ..sending.send import messenger_kind
+from ..sending.send import SendPlan, messenger_kind, plan_send
 from ..subscribers import store_path
 from .deploy import describe_deploy
 from .tracked import COMMIT_HINT, shown, uncommitted_files

@@ -27,6 +27,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+import yaml
+
 from ..errors import LetterpressError
 from ..model.essay import Essay
 from ..model.publication import Publication
@@ -135,12 +137,55 @@ def _linked_pages(publication: Publication, essay: Essay) -> str:
 
 def _config_fingerprint(config: Path, hooks: tuple[Path, ...]) -> str:
     digest = hashlib.sha256()
-    for path in (config, *hooks):
+    try:
+        digest.update(_shaping_config(config.read_text(encoding="utf-8")).encode("utf-8", "surrogatepass"))
+    except (OSError, UnicodeDecodeError):
+        digest.update(b"missing:" + str(config).encode())
+    for path in hooks:
         try:
             digest.update(path.read_bytes())
         except OSError:
             digest.update(b"missing:" + str(path).encode())
     return digest.hexdigest()
+
+
+def _shaping_config(text: str) -> str:
+    """``mkdocs.yml`` without what cannot shape a page: the ``sending`` block of Letterpress's plugin.
+
+    A send with another ``pool`` or ``rate`` then finds the essay's HTML its build kept. The
+    YAML is composed, not loaded, so MkDocs' tags (``!ENV``, ``!!python/name:``) need no
+    constructor; a file that does not compose is fingerprinted as it is.
+    """
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return text
+    plugin = _letterpress_block(root)
+    if plugin is None:
+        return text
+    plugin.value = [(key, value) for key, value in plugin.value if _scalar(key) != "sending"]
+    return yaml.serialize(root)
+
+
+def _letterpress_block(root) -> yaml.MappingNode | None:
+    """The mapping under ``plugins: [letterpress: {...}]`` (or ``plugins: {letterpress: {...}}``)."""
+    plugins = _value(root, "plugins")
+    entries = plugins.value if isinstance(plugins, yaml.SequenceNode) else [plugins]
+    for entry in entries:
+        block = _value(entry, "letterpress")
+        if isinstance(block, yaml.MappingNode):
+            return block
+    return None
+
+
+def _value(node, key: str):
+    if isinstance(node, yaml.MappingNode):
+        return next((value for name, value in node.value if _scalar(name) == key), None)
+    return None
+
+
+def _scalar(node) -> str | None:
+    return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
 @cache
