@@ -114,7 +114,7 @@ def prepare(folder: Path, recipients: int, essay: str | None) -> tuple[Path, str
     os.environ.update(ENVIRONMENT)
     from letterpress.model.publication import load_publication
     from letterpress.site.loader import load_settings
-    from letterpress.subscribers import open_store
+    from letterpress.subscribers.store import open_store
 
     publication = folder / "publication"
     publication.mkdir()

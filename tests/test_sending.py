@@ -31,7 +31,7 @@ from letterpress.sending import (
 from letterpress.sending import campaign as campaign_module
 from letterpress.sending.campaign import Pacer, redact_addresses, retry_delay
 from letterpress.sending.send import compose
-from letterpress.subscribers import open_store
+from letterpress.subscribers.store import open_store
 from smtp_server import SmtpTestServer, StandInIssue
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")

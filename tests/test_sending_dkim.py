@@ -14,7 +14,7 @@ from letterpress.model.settings import SendingOptions
 from letterpress.sending import CampaignRun, Ledger, SmtpMessenger, SmtpServer
 from letterpress.sending.dkim import DKIM_KEY_VARIABLE, dkim_signer
 from letterpress.sending.send import compose
-from letterpress.subscribers import open_store
+from letterpress.subscribers.store import open_store
 from smtp_server import SmtpTestServer, StandInIssue
 from test_sending import FAST, SENDER
 

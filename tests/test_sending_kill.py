@@ -38,7 +38,7 @@ def child(store_path: str, port: str, pool: str) -> int:
     sys.path.insert(0, str(HERE))
     from letterpress.sending import CampaignRun, Ledger, SendPolicy, SmtpMessenger, SmtpServer
     from letterpress.sending.send import compose
-    from letterpress.subscribers import open_store
+    from letterpress.subscribers.store import open_store
     from smtp_server import StandInIssue
 
     policy = SendPolicy(pool=int(pool), reconnect_delay=0.01, pause_after_errors=50)
@@ -56,7 +56,7 @@ if __name__ == "__main__":
 
 
 from letterpress.sending import Ledger  # noqa: E402 (the child above needs none of the test's imports)
-from letterpress.subscribers import open_store  # noqa: E402
+from letterpress.subscribers.store import open_store  # noqa: E402
 from smtp_server import SmtpTestServer  # noqa: E402
 
 

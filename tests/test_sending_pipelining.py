@@ -19,7 +19,7 @@ import pytest
 from letterpress.sending import CampaignRun, Ledger, SendPolicy, SmtpMessenger, SmtpServer
 from letterpress.sending.messengers import Letter, Reply, Withdrawn
 from letterpress.sending.send import compose
-from letterpress.subscribers import open_store
+from letterpress.subscribers.store import open_store
 from smtp_server import SmtpTestServer, StandInIssue
 
 SENDER = "bounces@quietrooms.example.org"

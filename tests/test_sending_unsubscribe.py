@@ -17,7 +17,7 @@ import pytest
 
 from letterpress.sending import CampaignRun, Ledger, MaildirMessenger, SendPolicy, SmtpMessenger, SmtpServer
 from letterpress.sending.send import compose
-from letterpress.subscribers import open_store
+from letterpress.subscribers.store import open_store
 from smtp_server import FaultHandler, SmtpTestServer, StandInIssue
 
 SENDER = "bounces@quietrooms.example.org"

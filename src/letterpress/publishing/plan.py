@@ -22,7 +22,7 @@ from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE
 from ..sending import SendPlan, plan_send
 from ..sending.send import messenger_kind
-from ..subscribers import store_path
+from ..subscribers.paths import store_path
 from .deploy import describe_deploy
 from .tracked import COMMIT_HINT, shown, uncommitted_files
 
