@@ -49,7 +49,7 @@ BASELINE = """
 import smtplib, sys
 from letterpress.newsletter import render_issue
 from letterpress.site.capture import load_for_outputs
-from letterpress.subscribers import open_subscribers
+from letterpress.subscribers.store import open_subscribers
 
 publication = load_for_outputs()
 issue = render_issue(publication, publication.essay(sys.argv[1]))
@@ -114,7 +114,7 @@ def prepare(folder: Path, recipients: int, essay: str | None) -> tuple[Path, str
     os.environ.update(ENVIRONMENT)
     from letterpress.model.publication import load_publication
     from letterpress.site.loader import load_settings
-    from letterpress.subscribers import open_store
+    from letterpress.subscribers.store import open_store
 
     publication = folder / "publication"
     publication.mkdir()

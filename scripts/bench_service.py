@@ -222,7 +222,7 @@ def crash(count: int) -> dict:
 
 def seed_active(folder: Path, count: int) -> list[str]:
     """``count`` active subscribers in the publication's file, before the service starts."""
-    from letterpress.subscribers import open_store  # the Letterpress that `letterpress service` runs
+    from letterpress.subscribers.store import open_store  # the Letterpress that `letterpress service` runs
 
     addresses = [f"active{number}@example.org" for number in range(count)]
     with open_store(store_file(folder)) as store, store.transaction():

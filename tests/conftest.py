@@ -195,7 +195,7 @@ def minimal(minimal_publication) -> Path:
 @pytest.fixture
 def store(tmp_path):
     """An empty subscriber store in a real SQLite file."""
-    from letterpress.subscribers import open_store
+    from letterpress.subscribers.store import open_store
 
     with open_store(tmp_path / "subscribers.sqlite3") as opened:
         yield opened

@@ -21,7 +21,8 @@ from letterpress.model.settings import Settings
 from letterpress.service import create_app, prepare
 from letterpress.service.run import uvicorn_config
 from letterpress.site.loader import load_settings
-from letterpress.subscribers import open_store, outbox_path
+from letterpress.subscribers.paths import outbox_path
+from letterpress.subscribers.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "a-test-secret-that-is-long-enough"

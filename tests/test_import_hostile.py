@@ -27,7 +27,7 @@ from markdown import Markdown
 from hostile import injections
 from import_support import FIXTURES, front_matter, publication, run, snapshot
 from letterpress.migrate.convert import to_markdown
-from letterpress.migrate.fetch import Fetcher, FetchError, _is_local
+from letterpress.migrate.fetch import Fetcher, FetchError
 from letterpress.migrate.substack import read_substack
 from letterpress.migrate.wordpress import classic_to_html
 from letterpress.migrate.writing import IMAGE_SUFFIXES, IMAGE_TYPES, _file_name
@@ -380,7 +380,8 @@ def test_a_sitemap_cannot_have_a_file_of_this_computer_read(tmp_path, server):
     ("::1", True), ("::ffff:127.0.0.1", True), ("0.0.0.0", True), ("2130706433", True), ("8.8.8.8", False),
 ])
 def test_local_addresses_are_known_in_any_spelling(host, local):
-    assert _is_local(host) is local
+    with Fetcher() as fetcher:
+        assert fetcher.is_local(host) is local
 
 
 # -- work that grows with the square of a hostile input ------------------------------------

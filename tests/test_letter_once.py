@@ -18,7 +18,7 @@ from click.testing import CliRunner
 import scratch_publication
 from letterpress.cli import cli
 from letterpress.newsletter import mjml_html
-from letterpress.subscribers import open_store
+from letterpress.subscribers.store import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -20,7 +20,7 @@ from letterpress.cli import cli
 from letterpress.model.names import InvalidNameError, check_name, clean_name, name_problem, safe_name
 from letterpress.newsletter.addresses import HeaderInjectionError
 from letterpress.newsletter.message import check_header_block
-from letterpress.subscribers import open_store
+from letterpress.subscribers.store import open_store
 from service_support import SECRET, messages, running_service, settings_for, small_publication, status_of
 
 PAYLOAD = ("=?utf-8?q?x=0D=0AReply-To:_phish@attacker.example=0D=0A=0D=0A"

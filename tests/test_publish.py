@@ -19,7 +19,7 @@ from click.testing import CliRunner
 import scratch_publication
 from browser_helpers import free_port
 from letterpress.cli import cli
-from letterpress.subscribers import open_store
+from letterpress.subscribers.store import open_store
 from scratch_publication import git
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -23,7 +23,7 @@ from letterpress.sending.ledger import Ledger
 from letterpress.sending.messengers import MaildirMessenger, MessengerConfigError, Reply
 from letterpress.sending.send import compose
 from letterpress.sending.smtp import SmtpMessenger, SmtpServer
-from letterpress.subscribers import open_store
+from letterpress.subscribers.store import open_store
 from smtp_server import SmtpTestServer, StandInIssue
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")

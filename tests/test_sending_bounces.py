@@ -11,7 +11,7 @@ import pytest
 from letterpress.errors import ProblemsError
 from letterpress.sending.bounces import process_reports
 from letterpress.sending.ledger import Ledger
-from letterpress.subscribers import open_store
+from letterpress.subscribers.store import open_store
 
 REPORTS = Path(__file__).parent / "fixtures" / "bounces"
 PEOPLE = ("gone@example.com", "full@example.com", "forwarded@example.com", "annoyed@example.com",

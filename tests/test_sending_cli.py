@@ -20,7 +20,7 @@ from click.testing import CliRunner
 import scratch_publication
 from letterpress.cli import cli
 from letterpress.sending.ledger import Ledger
-from letterpress.subscribers import open_store
+from letterpress.subscribers.store import open_store
 from smtp_server import SmtpTestServer
 
 FIXTURES = Path(__file__).parent / "fixtures"

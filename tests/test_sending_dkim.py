@@ -16,7 +16,7 @@ from letterpress.sending.dkim import DKIM_KEY_VARIABLE, dkim_signer
 from letterpress.sending.ledger import Ledger
 from letterpress.sending.send import compose
 from letterpress.sending.smtp import SmtpMessenger, SmtpServer
-from letterpress.subscribers import open_store
+from letterpress.subscribers.store import open_store
 from smtp_server import SmtpTestServer, StandInIssue
 from test_sending import FAST, SENDER
 

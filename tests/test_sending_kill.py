@@ -40,7 +40,7 @@ def child(store_path: str, port: str, pool: str) -> int:
     from letterpress.sending.ledger import Ledger
     from letterpress.sending.send import compose
     from letterpress.sending.smtp import SmtpMessenger, SmtpServer
-    from letterpress.subscribers import open_store
+    from letterpress.subscribers.store import open_store
     from smtp_server import StandInIssue
 
     policy = SendPolicy(pool=int(pool), reconnect_delay=0.01, pause_after_errors=50)
@@ -58,7 +58,7 @@ if __name__ == "__main__":
 
 
 from letterpress.sending.ledger import Ledger  # noqa: E402 (the child above needs none of the test's imports)
-from letterpress.subscribers import open_store  # noqa: E402
+from letterpress.subscribers.store import open_store  # noqa: E402
 from smtp_server import SmtpTestServer  # noqa: E402
 
 

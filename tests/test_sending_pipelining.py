@@ -21,7 +21,7 @@ from letterpress.sending.ledger import Ledger
 from letterpress.sending.messengers import Letter, Reply, Withdrawn
 from letterpress.sending.send import compose
 from letterpress.sending.smtp import SmtpMessenger, SmtpServer
-from letterpress.subscribers import open_store
+from letterpress.subscribers.store import open_store
 from smtp_server import SmtpTestServer, StandInIssue
 
 SENDER = "bounces@quietrooms.example.org"

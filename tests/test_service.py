@@ -19,7 +19,7 @@ from letterpress.cli import cli
 from letterpress.errors import ProblemsError
 from letterpress.service import prepare
 from letterpress.service.context import check_service
-from letterpress.subscribers import open_store
+from letterpress.subscribers.store import open_store
 from service_support import (
     SECRET,
     after_a_barrier,

@@ -27,7 +27,7 @@ from letterpress.sending.send import plan_send, run_send
 from letterpress.service import create_app, prepare
 from letterpress.site.capture import load_for_outputs
 from letterpress.site.loader import load_settings
-from letterpress.subscribers import open_store
+from letterpress.subscribers.store import open_store
 from service_support import SECRET, in_own_thread, link_in, messages, running, status_of
 
 pytestmark = pytest.mark.browser

@@ -23,7 +23,7 @@ import pytest
 
 from browser_helpers import free_port
 from letterpress.service import create_app, prepare
-from letterpress.subscribers import outbox_path, store_path
+from letterpress.subscribers.paths import outbox_path, store_path
 from service_support import SECRET, WAIT_SECONDS, in_own_thread, running, settings_for, small_publication
 
 LETTERPRESS = Path(sys.executable).parent / "letterpress"

@@ -15,7 +15,7 @@ import time
 import httpx
 import pytest
 
-from letterpress.subscribers import store_path
+from letterpress.subscribers.paths import store_path
 from service_support import (
     SECRET,
     WAIT_SECONDS,

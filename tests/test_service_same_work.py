@@ -18,7 +18,8 @@ import pytest
 
 from letterpress.service import prepare
 from letterpress.service.app import Service, service_app
-from letterpress.subscribers import open_store, outbox_path, store_path
+from letterpress.subscribers.paths import outbox_path, store_path
+from letterpress.subscribers.store import open_store
 from service_support import WAIT_SECONDS, messages, running, settings_for, small_publication, text_of
 
 CLASSES = ("new", "pending", "active", "unsubscribed", "bounced", "complained")

@@ -17,18 +17,9 @@ import scratch_publication
 from letterpress.cli import cli
 from letterpress.errors import ProblemsError
 from letterpress.sending.ledger import Ledger
-from letterpress.subscribers import (
-    EXPORT_COLUMNS,
-    InvalidAddressError,
-    SubscriberError,
-    erase_subscriber,
-    export_rows,
-    import_csv,
-    open_store,
-    write_csv,
-)
-from letterpress.subscribers.importing import restore_cell
-from letterpress.subscribers.store import MIGRATIONS, SCHEMA_VERSION
+from letterpress.subscribers.erase import erase_subscriber
+from letterpress.subscribers.importing import EXPORT_COLUMNS, export_rows, import_csv, restore_cell, write_csv
+from letterpress.subscribers.store import MIGRATIONS, SCHEMA_VERSION, InvalidAddressError, SubscriberError, open_store
 
 CSVS = Path(__file__).parent / "fixtures" / "subscribers"
 MKDOCS_YML = scratch_publication.config()

@@ -185,7 +185,7 @@ def status(slug):
     """Every send (of essay SLUG, or its file name): when, how many letters went out, what is left."""
     from ..sending.ledger import Ledger
     from ..site.loader import load_settings
-    from ..subscribers import open_subscribers
+    from ..subscribers.store import open_subscribers
 
     essay = load_current_publication().essay(slug) if slug else None  # by its identity, whatever its slug was
     slug = essay.slug if essay else slug
@@ -219,7 +219,7 @@ def outbox():
     """
     from ..sending.outbox import outbox_letters
     from ..site.loader import load_settings
-    from ..subscribers import outbox_path
+    from ..subscribers.paths import outbox_path
 
     settings = load_settings()
     folder = outbox_path(settings)
@@ -253,7 +253,7 @@ def bounces(path):
     """
     from ..sending.bounces import process_reports
     from ..site.loader import load_settings
-    from ..subscribers import open_subscribers
+    from ..subscribers.store import open_subscribers
 
     with open_subscribers(load_settings()) as store:
         report = process_reports(store, path)

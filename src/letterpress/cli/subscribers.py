@@ -14,7 +14,7 @@ def _settings():
 
 
 def _store():
-    from ..subscribers import open_subscribers
+    from ..subscribers.store import open_subscribers
 
     return open_subscribers(_settings())
 
@@ -59,7 +59,7 @@ def import_(file, skip_invalid):
     is invalid, nothing is imported (unless --skip-invalid). People who left
     stay out: an import never re-activates them.
     """
-    from ..subscribers import import_csv
+    from ..subscribers.importing import import_csv
 
     with _store() as store:
         report = import_csv(store, file, skip_invalid=skip_invalid)
@@ -91,7 +91,7 @@ def export(file, email):
     (starting with = + - @, tab, CR or NUL) get a leading ' that the import
     takes off again. One person's export adds the letters sent to them.
     """
-    from ..subscribers import EXPORT_COLUMNS, export_rows, write_csv
+    from ..subscribers.importing import EXPORT_COLUMNS, export_rows, write_csv
 
     with _store() as store:
         rows = export_rows(store, email)
@@ -155,7 +155,9 @@ def erase(email, yes):
 
     Only a salted hash of the address is kept, so no later import adds them back.
     """
-    from ..subscribers import erase_subscriber, open_store, outbox_path, store_path
+    from ..subscribers.erase import erase_subscriber
+    from ..subscribers.paths import outbox_path, store_path
+    from ..subscribers.store import open_store
 
     settings = _settings()
     if not yes:

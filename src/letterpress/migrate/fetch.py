@@ -15,13 +15,19 @@ the import has read a source from a public address (:meth:`Fetcher.came_from`), 
 fetches no page on a local address but those the author named (:meth:`Fetcher.allow`),
 so a hostile feed cannot have the text of a page on the author's network imported
 as an essay.
+
+A host name is resolved once for each :class:`Fetcher`: every check of it and every connection
+to it use that one answer (:mod:`.pinned`), so a name cannot pass a check with a public address
+and then be connected to on a local one, and a kept-alive connection goes to a checked address too.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -51,15 +57,22 @@ class Fetched:
 class Fetcher:
     """Fetches http(s) URLs with one connection pool; use it as a context manager."""
 
-    def __init__(self, timeout: float = TIMEOUT, seconds: float = SECONDS):
+    def __init__(self, timeout: float = TIMEOUT, seconds: float = SECONDS, verify: ssl.SSLContext | None = None,
+                 private: Callable[[str], bool] | None = None):
+        """``verify`` checks certificates (certifi's authorities by default); ``private`` tells whether an
+        IP address is this computer's or its private network's (loopback, private, link-local by default)."""
         import httpx  # imported here: only importing commands need it
+
+        from .pinned import pinned_transport
 
         self._httpx = httpx
         self._seconds = seconds
         self._public_only = False
         self._allowed: set[tuple[str | None, int | None]] = set()
-        self._client = httpx.Client(timeout=timeout, follow_redirects=False,
-                                    headers={"User-Agent": USER_AGENT})
+        self._addresses: dict[str, tuple[str, ...]] = {}  # host name -> what it resolved to, checked and pinned
+        self._private = private or _local_address
+        self._client = httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT},
+                                    trust_env=False, transport=pinned_transport(self._addresses.get, verify))
 
     def __enter__(self) -> Fetcher:
         return self
@@ -77,7 +90,11 @@ class Fetcher:
 
     def came_from(self, url: str) -> None:
         """What is fetched next was found in ``url``: if that is a public address, no local one follows."""
-        if not _is_local(urlsplit(url).hostname or ""):
+        try:
+            local = self.is_local(self._host(url))
+        except (FetchError, self._httpx.InvalidURL, ValueError):
+            local = False  # an address that cannot be reached sends nothing local either
+        if not local:
             self._public_only = True
 
     def get(self, url: str, max_bytes: int = PAGE_BYTES) -> Fetched:
@@ -91,8 +108,9 @@ class Fetcher:
         for hop in range(MAX_REDIRECTS + 1):
             try:
                 _check_scheme(url)
+                self._resolve(self._host(url))
                 if hop:
-                    _check_redirect(first, url)
+                    self._check_redirect(first, url)
                 elif self._public_only:
                     self._check_public(url)
                 fetched, location = self._one(url, max_bytes, deadline)
@@ -105,11 +123,40 @@ class Fetcher:
                 raise FetchError(f"is not an address that can be fetched ({error})") from None
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
+    def _host(self, url: str) -> str:
+        """The host name of ``url`` as httpx connects to it (IDNA, lower case, IPv6 without brackets)."""
+        return self._httpx.URL(url).raw_host.decode("ascii")
+
+    def _resolve(self, host: str) -> tuple[str, ...]:
+        """``host``'s addresses, asked for once: the checks and the connections all use this answer."""
+        if host not in self._addresses:
+            try:
+                self._addresses[host] = _resolve(host)
+            except (OSError, UnicodeError) as error:
+                raise FetchError(f"cannot be fetched ({host} does not resolve: {error})") from None
+        return self._addresses[host]
+
+    def is_local(self, host: str) -> bool:
+        """Whether ``host`` is, or resolves to, an address of this computer or its private network.
+
+        Raises:
+            FetchError: ``host`` does not resolve.
+        """
+        return _local_name(host) or any(self._private(address) for address in self._resolve(host))
+
     def _check_public(self, url: str) -> None:
         parts = urlsplit(url)
-        if (parts.hostname, parts.port) not in self._allowed and _is_local(parts.hostname or ""):
+        if (parts.hostname, parts.port) not in self._allowed and self.is_local(self._host(url)):
             raise FetchError(f"is on {parts.hostname}, a local or private address, and was found in what the "
                              "import read from the web; an import never fetches it")
+
+    def _check_redirect(self, first: str, url: str) -> None:
+        """Refuse a redirect to a local address (loopback, private, link-local) other than where ``first`` is."""
+        start, target = urlsplit(first), urlsplit(url)
+        if (start.hostname, start.port) == (target.hostname, target.port) or not self.is_local(self._host(url)):
+            return
+        raise FetchError(f"redirects to {target.hostname}:{target.port or target.scheme}, a local or private "
+                         "address; an import never follows a redirect there")
 
     def _one(self, url: str, max_bytes: int, deadline: float) -> tuple[Fetched | None, str]:
         with self._client.stream("GET", url) as response:
@@ -137,24 +184,14 @@ def _check_scheme(url: str) -> None:
         raise FetchError("is not an http:// or https:// address")
 
 
-def _check_redirect(first: str, url: str) -> None:
-    """Refuse a redirect to a local address (loopback, private, link-local) other than where ``first`` is."""
-    start, target = urlsplit(first), urlsplit(url)
-    if (start.hostname, start.port) == (target.hostname, target.port) or not _is_local(target.hostname or ""):
-        return
-    raise FetchError(f"redirects to {target.hostname}:{target.port or target.scheme}, a local or private address; "
-                     "an import never follows a redirect there")
+def _local_name(host: str) -> bool:
+    return host == "localhost" or host.endswith(".localhost")
 
 
-def _is_local(host: str) -> bool:
-    """Whether ``host`` is, or resolves to, an address of this computer or its private network."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
-    except (OSError, UnicodeError):
-        return False  # a name that does not resolve cannot be reached either
-    return any(_local_address(address) for address in addresses)
+def _resolve(host: str) -> tuple[str, ...]:
+    """The addresses ``host`` resolves to, each once, in the resolver's order (OSError if none)."""
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return tuple(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def _local_address(text: str) -> bool:

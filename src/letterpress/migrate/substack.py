@@ -148,7 +148,8 @@ def _subscribers(lists: dict[str, str], settings: Settings, dry_run: bool, path:
     if dry_run:
         rows = sum(max(0, len(text.strip().splitlines()) - 1) for text in lists.values())
         return f"subscribers: would import {rows} rows{billing}."
-    from ..subscribers import import_csv, open_subscribers
+    from ..subscribers.importing import import_csv
+    from ..subscribers.store import open_subscribers
 
     counts = {"added": 0, "unchanged": 0, "stopped": 0, "kept_out": 0, "skipped_invalid": 0}
     with open_subscribers(settings) as store:

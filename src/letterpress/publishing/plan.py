@@ -21,7 +21,7 @@ from ..model.letters import SINCE_KEY, due_essays, since_missing
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE
 from ..sending.send import SendPlan, messenger_kind, plan_send
-from ..subscribers import store_path
+from ..subscribers.paths import store_path
 from .deploy import describe_deploy
 from .tracked import COMMIT_HINT, shown, uncommitted_files
 

@@ -26,7 +26,8 @@ from ..model.files import write_atomic
 from ..model.letters import record_fields, record_path, sent_record
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE, Settings
-from ..subscribers import SubscriberStore, normalise_address, open_subscribers, outbox_path
+from ..subscribers.paths import outbox_path
+from ..subscribers.store import SubscriberStore, normalise_address, open_subscribers
 from .campaign import CampaignRun, Composed, RunResult, SendPolicy
 from .dkim import DkimSigner, dkim_signer
 from .ledger import FAILED, OPEN, Campaign, Delivery, Ledger

@@ -37,7 +37,7 @@ from starlette.routing import Route
 
 from .. import tokens
 from ..sending.messengers import Messenger
-from ..subscribers import InvalidAddressError, SubscriberError, normalise_address, open_store
+from ..subscribers.store import InvalidAddressError, SubscriberError, normalise_address, open_store
 from .context import CONFIRMED_PAGE, THANKS_PAGE, UNSUBSCRIBED_PAGE, ServiceContext
 from .limits import SignupLimiter
 from .mail import Postman, clean_name, welcome_message

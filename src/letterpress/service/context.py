@@ -16,7 +16,7 @@ from ..errors import Problem, ProblemsError
 from ..model import urls
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE, Settings
-from ..subscribers import store_path
+from ..subscribers.paths import store_path
 from .limits import LimitSpecError, parse_limits
 from .security import origin_of
 

@@ -25,6 +25,8 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 
 from ..errors import LetterpressError
+from ..model.settings import Settings
+from .paths import store_path
 
 STATUSES = ("pending", "active", "unsubscribed", "bounced", "complained")
 # People who said no (or whose address does not work) stay out: an import or
@@ -162,6 +164,11 @@ def normalise_address(raw: str) -> str:
 def open_store(path: Path) -> SubscriberStore:
     """Open (creating and migrating as needed) the store at ``path``."""
     return SubscriberStore(Path(path))
+
+
+def open_subscribers(settings: Settings) -> SubscriberStore:
+    """Open the publication's subscriber store, creating it on first use."""
+    return open_store(store_path(settings))
 
 
 class SubscriberStore:
