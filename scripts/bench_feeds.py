@@ -41,6 +41,7 @@ from feedgen.feed import FeedGenerator  # noqa: E402
 from letterpress.checks import raise_for_errors  # noqa: E402
 from letterpress.feeds import feed_files, write_files  # noqa: E402
 from letterpress.model.publication import Publication, load_publication  # noqa: E402
+from letterpress.model.site_output import SiteOutput  # noqa: E402
 from letterpress.render.epigraphs import EpigraphExtension  # noqa: E402
 from letterpress.render.markdown import EssayRenderer, _extension_configs, _extension_names  # noqa: E402
 from letterpress.site.loader import load_settings  # noqa: E402
@@ -66,7 +67,7 @@ def bench_publication(count: int) -> Publication:
 
 
 def ours(publication: Publication, folder: Path) -> None:
-    write_files(folder, feed_files(publication, publication.essays))
+    write_files(SiteOutput(publication, folder), feed_files(publication, publication.essays))
 
 
 def baseline(publication: Publication, folder: Path) -> None:

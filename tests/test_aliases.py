@@ -306,6 +306,7 @@ def test_the_build_refuses_an_alias_that_is_a_file_in_docs(minimal, monkeypatch)
                                                  ("/robots.txt/old", "robots.txt")])
 def test_the_writer_never_replaces_a_file_the_build_wrote(minimal, tmp_path, alias, existing):
     # What the check cannot foresee (a file of the theme): the writer refuses it and writes nothing over it.
+    from letterpress.model.site_output import SiteOutput
     from letterpress.site.redirects import write_redirects
 
     write_essay(minimal, "moved", "Moved Here", f"aliases: ['{alias}']\n")
@@ -314,7 +315,7 @@ def test_the_writer_never_replaces_a_file_the_build_wrote(minimal, tmp_path, ali
     (site / existing).parent.mkdir(parents=True, exist_ok=True)
     (site / existing).write_text("the theme's\n")
     with pytest.raises(ProblemsError) as refused:
-        write_redirects(publication, site)
+        write_redirects(publication, SiteOutput(publication, site))
     assert str(refused.value) == (f"docs/essays/posts/moved.md:6: {field_label('aliases.0')}: '{alias}' would "
                                   f"replace {existing}, which the build already wrote; choose another path "
                                   "or remove the alias.")

@@ -99,10 +99,12 @@ def test_narrated_web_version_has_the_player(built_site):
 
 def test_serve_previews_drafts_as_letters_marked_draft(sample_root, tmp_path, monkeypatch):
     from letterpress.model.letters import PREVIEW_DRAFTS
+    from letterpress.model.site_output import SiteOutput
     from letterpress.newsletter.web import write_web_versions
 
     monkeypatch.setenv(PREVIEW_DRAFTS, "1")
-    write_web_versions(load(sample_root), tmp_path)
+    publication = load(sample_root)
+    write_web_versions(publication, SiteOutput(publication, tmp_path))
     page = (tmp_path / "newsletter" / DRAFT / "index.html").read_text()
     assert "Draft preview" in page
     assert "draft preview" in (tmp_path / "newsletter" / "index.html").read_text()

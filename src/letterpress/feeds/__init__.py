@@ -8,13 +8,11 @@ writers (:mod:`letterpress.site.registry`), :func:`feed_problems` one of its che
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..errors import ProblemsError
 from ..model import urls
 from ..model.essay import Essay
-from ..model.files import write_atomic
 from ..model.publication import Publication
+from ..model.site_output import SiteOutput
 from .artwork import is_episode_artwork
 from .chapters import chapters_address, chapters_json
 from .checks import feed_problems
@@ -27,8 +25,8 @@ __all__ = ["ATOM_PATH", "JSON_PATH", "PODCAST_PATH", "RSS_PATH", "feed_essays", 
            "write_files"]
 
 
-def write_feeds(publication: Publication, site_dir: Path) -> None:
-    """Write every feed and chapters file into ``site_dir``.
+def write_feeds(publication: Publication, output: SiteOutput) -> None:
+    """Write every feed and chapters file into the built site.
 
     Raises:
         ProblemsError: the config cannot make valid feeds; nothing is written.
@@ -39,7 +37,7 @@ def write_feeds(publication: Publication, site_dir: Path) -> None:
     errors = [problem for problem in feed_problems(publication) if problem.is_error]
     if errors:
         raise ProblemsError(errors)
-    write_files(site_dir, feed_files(publication, feed_essays(publication)))
+    write_files(output, feed_files(publication, feed_essays(publication)))
 
 
 def feed_files(publication: Publication, essays: list[Essay]) -> dict[str, bytes]:
@@ -94,8 +92,8 @@ def _has_episode_artwork(essay: Essay) -> bool:
     return is_episode_artwork((essay.path.parent / source).resolve())
 
 
-def write_files(site_dir: Path, files: dict[str, bytes]) -> None:
-    """Write each file through a temporary name, so no reader sees half a feed."""
+def write_files(output: SiteOutput, files: dict[str, bytes]) -> None:
+    """Write each file through the site's one writer (atomic: no reader sees half a feed)."""
     for relative, content in files.items():
-        write_atomic(site_dir / relative, content)
+        output.write(relative, content)
 

@@ -28,14 +28,26 @@ def site_files(publication: Publication) -> dict[str, str]:
 
     Every essay counts, drafts and scheduled ones too: they are published one day.
     """
+    return {**engine_files(publication), **output_files(publication)}
+
+
+def engine_files(publication: Publication) -> dict[str, str]:
+    """The engine's part of :func:`site_files`: the theme's files, each file of docs/, every essay's page."""
     settings = publication.settings
     layout = settings.layout
     paths = dict(ENGINE_FILES)
-    paths.update(docs_files(settings))
-    paths.update((name, f"{what} ({name})") for name, what in FEEDS.items())
+    paths.update((published, f"the page of {source}") for published, source in docs_files(settings))
     for essay in publication.essays:
         page = layout.essay(essay)
         paths[page.file] = f"the page of {essay.source_path} (/{page.url})"
+    return paths
+
+
+def output_files(publication: Publication) -> dict[str, str]:
+    """Letterpress's part of :func:`site_files`: the feeds, chapters files, web versions and their archive."""
+    layout = publication.settings.layout
+    paths = {name: f"{what} ({name})" for name, what in FEEDS.items()}
+    for essay in publication.essays:
         paths[layout.essay_file(essay, "chapters.json").file] = f"the chapters file of {essay.source_path}"
         if essay.newsletter:
             paths[layout.web_version(essay).file] = f"the web version of the letter of {essay.source_path}"
@@ -50,7 +62,7 @@ def page_problems(publication: Publication) -> list[Problem]:
     folder's index page, for one.
     """
     layout = publication.settings.layout
-    pages = dict(docs_files(publication.settings))
+    pages = {published: f"the page of {source}" for published, source in docs_files(publication.settings)}
     problems = []
     for essay in publication.essays:
         page = layout.essay(essay)
@@ -63,7 +75,7 @@ def page_problems(publication: Publication) -> list[Problem]:
 
 
 def docs_files(settings: Settings) -> Iterator[tuple[str, str]]:
-    """Where each file under docs/ is published: Markdown as a page, anything else as itself."""
+    """``(site path, docs/ file)`` for each file under docs/: Markdown as a page, anything else as itself."""
     docs, layout = settings.docs_dir, settings.layout
     posts = settings.posts_dir.resolve()
     for path in sorted(docs.rglob("*")):
@@ -74,7 +86,7 @@ def docs_files(settings: Settings) -> Iterator[tuple[str, str]]:
             continue  # an essay: its page is the essay's address
         shown = f"{docs.name}/{source}"
         published = layout.page(source).file if path.suffix == ".md" else layout.media(source)
-        yield published, f"the page of {shown}"
+        yield published, shown
 
 
 def reserved_folders(settings: Settings) -> Iterator[tuple[str, str]]:

@@ -8,17 +8,15 @@ letters, newest first (addresses from :mod:`letterpress.model.layout`). Written 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..model.essay import Essay
-from ..model.files import write_atomic
 from ..model.layout import relative_url
 from ..model.letters import letter_essays, web_version_essays
 from ..model.publication import Publication
+from ..model.site_output import SiteOutput
 from . import templates
 
 
-def write_web_versions(publication: Publication, site_dir: Path) -> None:
+def write_web_versions(publication: Publication, output: SiteOutput) -> None:
     """Write the web version of every letter that is or may be sent, and the archive (``newsletter/``).
 
     Every published essay with ``newsletter: true`` gets one, sent or not, in the window or not, so the
@@ -30,8 +28,8 @@ def write_web_versions(publication: Publication, site_dir: Path) -> None:
         return
     layout = publication.settings.layout
     for essay in web_version_essays(publication):
-        _write(site_dir / layout.web_version(essay).file, render_web_version(publication, essay))
-    _write(site_dir / layout.letters_archive().file, archive_html(publication, letter_essays(publication)))
+        output.write(layout.web_version(essay).file, render_web_version(publication, essay))
+    output.write(layout.letters_archive().file, archive_html(publication, letter_essays(publication)))
 
 
 def archive_html(publication: Publication, letters: list[Essay]) -> str:
@@ -49,7 +47,3 @@ def archive_html(publication: Publication, letters: list[Essay]) -> str:
     }
     return templates.render(settings, "archive.html.j2", context)
 
-
-def _write(path: Path, text: str) -> None:
-    """Write through a temporary file, so a failed build leaves no half-written page."""
-    write_atomic(path, text)  # a public page: the mode of every other page of the site

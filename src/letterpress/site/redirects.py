@@ -9,14 +9,15 @@ site has no server-side redirects to configure, so a page it is.
 
 :func:`write_redirects` is one of the build's writers (it takes everything from
 the publication, so it runs after either engine's build); :func:`alias_problems`
-is one of its checks. The writer refuses to write over any file the engine or
-another writer made, so a collision the check could not foresee (a theme file)
-still fails the build instead of replacing a page.
+is one of its checks. Its pages go through the site's one writer
+(:class:`letterpress.model.site_output.SiteOutput`), which refuses to write over any
+file the engine or another writer made, so a collision the check could not foresee
+(a theme file) still fails the build instead of replacing a page.
 """
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
 from markupsafe import escape
@@ -25,11 +26,11 @@ from ..errors import Problem, ProblemsError
 from ..model import urls
 from ..model.aliases import alias_file
 from ..model.essay import Essay
-from ..model.files import write_atomic
 from ..model.letters import moved_addresses
 from ..model.publication import Publication
 from ..model.settings import Settings
 from ..model.site_map import reserved_folders, site_files
+from ..model.site_output import SiteOutput
 
 # Characters left as they are in the refresh URL; the rest (quotes, spaces, non-ASCII) is %-encoded.
 URL_SAFE = ":/?#[]@!$&()*+,;=~%-._"
@@ -50,8 +51,8 @@ PAGE = """<!doctype html>
 """
 
 
-def write_redirects(publication: Publication, site_dir: Path) -> None:
-    """Write a redirect page for every alias of every published essay into ``site_dir``, and one at
+def write_redirects(publication: Publication, output: SiteOutput) -> None:
+    """Write a redirect page for every alias of every published essay into the built site, and one at
     each address a sent letter linked that has moved since (a changed ``post_url_format`` or slug).
 
     Raises:
@@ -59,19 +60,20 @@ def write_redirects(publication: Publication, site_dir: Path) -> None:
     """
     settings = publication.settings
     for moved in moved_addresses(publication):
-        target = site_dir / alias_file("/" + unquote(moved.old))
-        if _taken(site_dir, target) is None:  # taken: another page is there now (check warns)
-            write_atomic(target, _page(moved.essay.title, settings.layout.absolute(moved.new), settings))
+        target = alias_file("/" + unquote(moved.old)).as_posix()
+        if not output.clash(target):  # taken: another page is there now (check warns)
+            output.write(target, _page(moved.essay.title, settings.layout.absolute(moved.new), settings),
+                         f"the redirect from /{moved.old}")
     for essay in publication.published():
         page = redirect_page(essay, settings)
         for index, alias in enumerate(essay.aliases):
-            target = site_dir / alias_file(alias)
-            taken = _taken(site_dir, target)
-            if taken is not None:
+            target = alias_file(alias).as_posix()
+            taken = output.clash(target)
+            if taken:
                 raise ProblemsError([Problem(essay.source_path, f"aliases.{index}", (
-                    f"'{alias}' would replace {taken.relative_to(site_dir).as_posix()}, which the build "
-                    "already wrote; choose another path or remove the alias."), essay.lines.get(f"aliases.{index}"))])
-            write_atomic(target, page)
+                    f"'{alias}' would replace {taken}; choose another path or remove the alias."),
+                    essay.lines.get(f"aliases.{index}"))])
+            output.write(target, page, f"the redirect from '{alias}'")
 
 
 def redirect_page(essay: Essay, settings: Settings) -> str:
@@ -89,16 +91,6 @@ def essay_url(essay: Essay, settings: Settings) -> str:
     """The essay page's absolute URL under ``site_url`` (root-relative when there is none)."""
     path = settings.layout.essay(essay).url
     return settings.layout.absolute(path) if urls.is_web_url(settings.site_url) else "/" + path
-
-
-def _taken(site_dir: Path, target: Path) -> Path | None:
-    """The file at ``target`` or at one of its folders, if the build already wrote one."""
-    if target.exists():
-        return target
-    for folder in target.relative_to(site_dir).parents:
-        if folder.parts and (site_dir / folder).is_file():
-            return site_dir / folder
-    return None
 
 
 # -- the check ------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 ``SITE_CHECKS`` are the checks the site, its feeds and email web versions depend on (every
 build runs them, and ``letterpress check`` runs them first). ``WRITERS`` write the files beside
-the engine's pages, in order; each is ``(publication, site_dir) -> None`` and takes everything
-from the publication, so either engine's adapter can run them (:func:`write_all`).
+the engine's pages, in order; each is ``(publication, output) -> None``, takes everything from the
+publication and writes through ``output``, the site's one writer, so either engine's adapter can
+run them (:func:`write_all`) and no output replaces a page or another output.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..feeds.checks import feed_problems
 from ..model.markers import unfinished_problems
 from ..model.publication import Publication
 from ..model.site_map import page_problems
+from ..model.site_output import SiteOutput, output_problems
 from ..model.symlinks import symlink_problems
 from ..newsletter.check import config_check
 from ..newsletter.web import write_web_versions
@@ -24,7 +26,7 @@ from .checks import bare_build_problems
 from .fidelity import layout_problems
 from .redirects import alias_problems, write_redirects
 
-Writer = Callable[[Publication, Path], None]
+Writer = Callable[[Publication, SiteOutput], None]
 
 SITE_CHECKS: tuple[Check, ...] = (
     symlink_problems,
@@ -35,15 +37,17 @@ SITE_CHECKS: tuple[Check, ...] = (
     layout_problems,
     page_problems,
     alias_problems,
+    output_problems,
 )
 WRITERS: tuple[Writer, ...] = (
     write_feeds,
     write_web_versions,
-    write_redirects,  # last: it refuses to write over any file the engine or another writer made
+    write_redirects,  # last: a redirect from a moved address gives way to any other file
 )
 
 
 def write_all(publication: Publication, site_dir: Path) -> None:
-    """Run every writer for the published essays."""
+    """Run every writer for the published essays, through one :class:`SiteOutput` of ``site_dir``."""
+    output = SiteOutput(publication, site_dir)
     for writer in WRITERS:
-        writer(publication, site_dir)
+        writer(publication, output)
