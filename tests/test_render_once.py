@@ -23,6 +23,7 @@ from letterpress.cli import cli
 from letterpress.model import publication as publication_module
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
+from run_options import SAMPLE, SAMPLE_ENV
 
 # The scratch repository, SMTP server and subscribers of tests/test_publish.py.
 remote = publish_setup.remote
@@ -70,7 +71,7 @@ def essay_files(root: Path) -> set[Path]:
 
 
 def published_files(root: Path) -> set[Path]:
-    return {essay.path.resolve() for essay in load_publication(load_settings(root)).published()}
+    return {essay.path.resolve() for essay in load_publication(load_settings(root), SAMPLE).published()}
 
 
 def test_a_mkdocs_build_converts_each_published_essay_once(sample_root, tmp_path, conversions, reads):
@@ -93,7 +94,7 @@ def test_a_mkdocs_build_converts_each_published_essay_once(sample_root, tmp_path
 
 def test_letterpress_build_reads_each_essay_once(publication_copy, monkeypatch, conversions, reads):
     monkeypatch.chdir(publication_copy)
-    result = CliRunner().invoke(cli, ["build"], catch_exceptions=False)
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["build"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert (publication_copy / "site/feed.json").is_file()
     assert set(reads) == essay_files(publication_copy) and set(reads.values()) == {1}, reads
