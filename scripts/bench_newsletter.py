@@ -22,10 +22,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-os.environ.setdefault("LETTERPRESS_NOW", "2026-11-01T12:00:00")
+# The run's options: the sample's clock unless LETTERPRESS_NOW says otherwise (this script is an edge).
+ENVIRONMENT = {"LETTERPRESS_NOW": "2026-11-01T12:00:00", **os.environ}
 os.environ.setdefault("LETTERPRESS_SECRET", "bench-only-not-a-secret")
 
 from letterpress import tokens  # noqa: E402
+from letterpress.model.options import from_environment  # noqa: E402
 from letterpress.model.publication import load_publication  # noqa: E402
 from letterpress.newsletter import render_issue  # noqa: E402
 from letterpress.newsletter.message import SMTP_POLICY  # noqa: E402
@@ -92,7 +94,7 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--essay", default="the-art-of-staying")
     options = parser.parse_args()
-    publication = load_publication(load_settings(ROOT))
+    publication = load_publication(load_settings(ROOT), from_environment(ENVIRONMENT))
     essay = publication.essay(options.essay)
     render_issue(publication, essay)  # warm-up: templates compiled, Markdown converter built
     renders = [timed(render_issue, publication, essay) for _ in range(5)]

@@ -21,6 +21,7 @@ import uvicorn
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
 from letterpress.site.serve import Preview, make_app
+from run_options import PREVIEW, SAMPLE
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -45,8 +46,8 @@ REPO = Path(__file__).resolve().parent.parent
 def built_preview(site_dir: Path, root: Path = REPO) -> Preview:
     """``letterpress serve``'s view of ``site_dir``, a build of the publication at ``root``
     (default: the sample), sharing what that publication publishes."""
-    preview = Preview(root, site_dir)
-    preview.adopt(load_publication(load_settings(root)))
+    preview = Preview(root, site_dir, PREVIEW)
+    preview.adopt(load_publication(load_settings(root), SAMPLE))
     return preview
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -11,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from import_support import fixture_server
+from run_options import child_env
 
 pytest_plugins = ["ci_guard"]  # under CI a skip fails the run (tests/ci_guard.py)
 
 REPO = Path(__file__).resolve().parent.parent
-# A fixed "now" so the future-dated sample essay stays scheduled and output is stable.
-SAMPLE_NOW = "2026-11-01T12:00:00"
 
 
 # The slow tests, by measurement (a full run's junit times on 2 cores): whole modules of real
@@ -74,22 +72,6 @@ def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def fixed_now():
-    """Every test sees the same clock unless it sets LETTERPRESS_NOW itself."""
-    previous = os.environ.get("LETTERPRESS_NOW")
-    os.environ["LETTERPRESS_NOW"] = SAMPLE_NOW
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    # Golden files must not depend on this clone's git history (or on it being shallow);
-    # tests of git dates turn them back on in their own repositories.
-    os.environ["LETTERPRESS_GIT_DATES"] = "0"
-    yield
-    if previous is None:
-        os.environ.pop("LETTERPRESS_NOW", None)
-    else:
-        os.environ["LETTERPRESS_NOW"] = previous
-
-
 @pytest.fixture(scope="session")
 def sample_root() -> Path:
     return REPO
@@ -102,7 +84,7 @@ def built_site(tmp_path_factory) -> Path:
     result = subprocess.run(
         [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir", str(site)],
         cwd=REPO, capture_output=True, text=True,
-        env={**os.environ, "LETTERPRESS_NOW": SAMPLE_NOW, "NO_MKDOCS_2_WARNING": "1", "LETTERPRESS_GIT_DATES": "0"},
+        env=child_env(),
     )
     assert result.returncode == 0, result.stderr
     return site
@@ -115,7 +97,7 @@ def zensical_site(tmp_path_factory) -> Path:
     result = subprocess.run(
         [str(Path(sys.executable).parent / "letterpress"), "build", "--engine", "zensical", "--site-dir", str(site)],
         cwd=REPO, capture_output=True, text=True,
-        env={**os.environ, "LETTERPRESS_NOW": SAMPLE_NOW, "LETTERPRESS_GIT_DATES": "0"},
+        env=child_env(),
     )
     assert result.returncode == 0, result.stderr
     return site

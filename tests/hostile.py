@@ -7,7 +7,6 @@ break out of an attribute if any output printed them as HTML.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import date
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from run_options import child_env
 from scratch_publication import minimal_copy
 
 SLUG = "hostile-essay"
@@ -100,7 +100,7 @@ def build(root: Path, site_dir: Path, engine: str = "mkdocs") -> Path:
     command = ["mkdocs", "build", "--strict"] if engine == "mkdocs" else ["letterpress", "build", "--engine", engine]
     result = subprocess.run(
         [str(Path(sys.executable).parent / command[0]), *command[1:], "--site-dir", str(site_dir)],
-        cwd=root, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=root, capture_output=True, text=True, env=child_env(),
     )
     assert result.returncode == 0, result.stderr
     return site_dir

@@ -99,9 +99,10 @@ def run(root: Path, *args: str):
     from click.testing import CliRunner
 
     from letterpress.cli import cli
+    from run_options import SAMPLE_ENV
 
     with contextlib.chdir(root):
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+        return CliRunner(env=SAMPLE_ENV).invoke(cli, list(args), catch_exceptions=False)
 
 
 def imported_into(folder: Path, *args: str):

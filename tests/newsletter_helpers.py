@@ -9,6 +9,7 @@ from pathlib import Path
 from letterpress import tokens
 from letterpress.model.publication import Publication
 from letterpress.site.capture import load_for_outputs
+from run_options import SAMPLE
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "newsletter"
@@ -24,7 +25,7 @@ DRAFT = "an-unfinished-letter"
 
 def load(root: Path = REPO) -> Publication:
     """The publication at ``root``, able to capture its essays' HTML with a build (as the commands are)."""
-    return load_for_outputs(root)
+    return load_for_outputs(root, SAMPLE)
 
 
 def reader_unsubscribe_url(publication: Publication, address: str = READER) -> str:

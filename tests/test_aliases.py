@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -27,6 +26,7 @@ from letterpress.errors import Problem, ProblemsError
 from letterpress.model.aliases import AliasError, alias_file, parse_alias
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
+from run_options import SAMPLE, SAMPLE_ENV, child_env
 from scratch_publication import minimal_copy
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -41,7 +41,7 @@ def write_essay(root, name: str, title: str, extra: str, date: str = "2025-05-01
 
 def run_check(root, monkeypatch):
     monkeypatch.chdir(root)
-    return CliRunner().invoke(cli, ["check"], catch_exceptions=False)
+    return CliRunner(env=SAMPLE_ENV).invoke(cli, ["check"], catch_exceptions=False)
 
 
 def check_lines(root, monkeypatch, name: str) -> list[str]:
@@ -101,7 +101,7 @@ def test_hostile_alias_is_refused(value):
 def test_front_matter_takes_aliases_and_imported_from(minimal):
     write_essay(minimal, "moved", "Moved Here", "aliases: [/p/moved, '/2019/05/moved.html']\n"
                 "imported_from: substack:171234567\n")
-    publication = load_publication(load_settings(minimal))
+    publication = load_publication(load_settings(minimal), SAMPLE)
     assert publication.errors == []
     essay = publication.essay("moved-here")
     assert essay.aliases == ("/p/moved", "/2019/05/moved.html")
@@ -161,7 +161,7 @@ def aliased_site(request, aliased) -> Path:
     site = root.parent / f"site-{request.param}"
     result = subprocess.run([str(BIN / "letterpress"), "build", "--engine", request.param, "--site-dir", str(site)],
                             cwd=root, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                            env=child_env())
     assert result.returncode == 0, result.stderr
     return site
 
@@ -206,7 +206,7 @@ def test_a_hostile_site_url_stays_inside_the_attribute():
 
 
 def load_minimal_essay():
-    return load_publication(load_settings(FIXTURES / "minimal")).essay("a-good-essay")
+    return load_publication(load_settings(FIXTURES / "minimal"), SAMPLE).essay("a-good-essay")
 
 
 @contextmanager
@@ -294,7 +294,7 @@ def test_the_build_refuses_an_alias_that_is_a_file_in_docs(minimal, monkeypatch)
     (minimal / "docs/extra.html").write_text("<p>mine</p>\n")
     write_essay(minimal, "moved", "Moved Here", "aliases: [/extra.html]\n")
     monkeypatch.chdir(minimal)
-    result = CliRunner().invoke(cli, ["build"], catch_exceptions=False)
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["build"], catch_exceptions=False)
     assert result.exit_code == 1
     assert (f"docs/essays/posts/moved.md:6: {field_label('aliases.0')}: '/extra.html' is the page of "
             "docs/extra.html; choose another old path or remove the alias.") in result.stderr.splitlines()
@@ -310,7 +310,7 @@ def test_the_writer_never_replaces_a_file_the_build_wrote(minimal, tmp_path, ali
     from letterpress.site.redirects import write_redirects
 
     write_essay(minimal, "moved", "Moved Here", f"aliases: ['{alias}']\n")
-    publication = load_publication(load_settings(minimal))
+    publication = load_publication(load_settings(minimal), SAMPLE)
     site = tmp_path / "site"
     (site / existing).parent.mkdir(parents=True, exist_ok=True)
     (site / existing).write_text("the theme's\n")

@@ -8,7 +8,6 @@ remote and server clone of tests/test_publish.py, with a real SMTP server on 127
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ from letterpress.cli.checks import EVERY_CHECK
 from letterpress.model.letters import SINCE_KEY
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
+from run_options import SAMPLE, SAMPLE_ENV, child_env
 from scratch_publication import git, seed_remote
 
 remote = publish_setup.remote
@@ -53,7 +53,7 @@ NARRATION_FILES = ["docs/essays/audio/on-waiting.mp3", "docs/essays/images/waiti
 
 
 def run(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return CliRunner(env=SAMPLE_ENV).invoke(cli, list(args), catch_exceptions=False)
 
 
 def commit(root: Path, *paths: str, message: str = "An edit") -> None:
@@ -129,7 +129,7 @@ def test_without_since_publish_sends_nothing_and_says_the_line_to_paste(server_c
 def test_the_sample_publication_sets_since():
     settings = load_settings(REPO)
     assert settings.newsletter.since is not None
-    problems = check_publication(load_publication(settings), EVERY_CHECK)
+    problems = check_publication(load_publication(settings, SAMPLE), EVERY_CHECK)
     assert not [p for p in problems if p.field == SINCE_KEY]
 
 
@@ -289,7 +289,7 @@ def sample_remote(tmp_path: Path) -> Path:
 
 
 def shell(root: Path, line: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Julia", "GIT_COMMITTER_NAME": "Julia", "HOME": str(root.parent),
+    env = {**child_env(), "GIT_AUTHOR_NAME": "Julia", "GIT_COMMITTER_NAME": "Julia", "HOME": str(root.parent),
            "GIT_AUTHOR_EMAIL": "julia@example.org", "GIT_COMMITTER_EMAIL": "julia@example.org"}
     return subprocess.run(["bash", "-c", line], cwd=root, env=env, capture_output=True, text=True, timeout=300)
 

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 import scratch_publication
 from letterpress.cli import cli
 from letterpress.subscribers.store import open_store
+from run_options import SAMPLE_ENV
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SECRET = "a-test-secret-that-is-long-enough"
@@ -65,7 +66,7 @@ def publication(tmp_path, monkeypatch) -> Path:
 
 
 def run(*args, env=None):
-    return CliRunner().invoke(cli, list(args), env=env)
+    return CliRunner(env=SAMPLE_ENV).invoke(cli, list(args), env=env)
 
 
 # -- 5. status and slugs --------------------------------------------------------------------------

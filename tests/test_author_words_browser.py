@@ -13,6 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from browser_helpers import describe_violations, run_axe
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
+from run_options import SAMPLE
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ def essay_page(open_page):
 
 @pytest.fixture(scope="module")
 def author(sample_root):
-    publication = load_publication(load_settings(sample_root))
+    publication = load_publication(load_settings(sample_root), SAMPLE)
     return publication.authors[publication.essay(NARRATED_SLUG).authors[0]]
 
 

@@ -16,6 +16,7 @@ import hostile
 from browser_helpers import AXE_OPTIONS, describe_violations, rules_run, run_axe, serving
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
+from run_options import SAMPLE
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +61,7 @@ def chapter_starts(page) -> list[float]:
 # -- the narration ---------------------------------------------------------------
 
 def test_the_page_shows_narrator_duration_size_and_a_download(open_page, sample_root):
-    audio = load_publication(load_settings(sample_root)).essay(NARRATED_SLUG).audio
+    audio = load_publication(load_settings(sample_root), SAMPLE).essay(NARRATED_SLUG).audio
     page = open_page(NARRATED)
     player = page.locator("#listen")
     assert player.locator(".lp-player__narrator").inner_text() == audio.narrator

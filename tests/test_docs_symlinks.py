@@ -7,13 +7,13 @@ line, keeps the old site and publishes nothing of the target. Links inside docs/
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from run_options import child_env
 from test_essays import refused_build, run_check
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
@@ -65,7 +65,7 @@ def test_symlink_out_of_docs_is_refused_by_check(minimal, outside, monkeypatch, 
 
 @pytest.mark.parametrize("link", sorted(BAD_LINKS))
 def test_symlink_out_of_docs_fails_mkdocs_build_and_publishes_nothing(minimal, outside, link):
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = child_env()
     good = subprocess.run([MKDOCS, "build", "-q"], cwd=minimal, env=env, capture_output=True, text=True)
     assert good.returncode == 0, good.stderr
     before = sorted(p.relative_to(minimal) for p in (minimal / "site").rglob("*"))
@@ -91,7 +91,7 @@ def test_symlinks_inside_docs_are_fine_and_published(minimal, monkeypatch):
     (docs / "pictures").symlink_to(docs / "essays/images")  # absolute, still inside docs/
     result = run_check(minimal, monkeypatch)
     assert result.exit_code == 0, result.stderr
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = child_env()
     built = subprocess.run([MKDOCS, "build", "-q"], cwd=minimal, env=env, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
     assert (minimal / "site/portrait.png").is_file() and (minimal / "site/pictures/julia.png").is_file()

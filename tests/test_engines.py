@@ -18,13 +18,14 @@ from lxml import html
 from letterpress.model.essay import State
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
+from run_options import SAMPLE
 
 FEEDS = ("rss.xml", "atom.xml", "podcast.xml")
 
 
 @pytest.fixture(scope="module")
 def sample(sample_root):
-    return load_publication(load_settings(sample_root))
+    return load_publication(load_settings(sample_root), SAMPLE)
 
 
 @pytest.fixture(scope="module", params=["mkdocs", "zensical"])

@@ -8,11 +8,11 @@ file, and what stays fine.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from run_options import child_env
 from test_essays import add_essay, refused_build, run_check
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
@@ -39,7 +39,7 @@ def test_tabs_references_and_code_are_fine_and_built(minimal, monkeypatch):
     add_essay(minimal, "essay_with_tabs_and_references_in_code.md")
     result = run_check(minimal, monkeypatch)
     assert result.exit_code == 0, result.stderr
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = child_env()
     built = subprocess.run([MKDOCS, "build", "-q"], cwd=minimal, env=env, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
     page = (minimal / "site/essays/tabs-and-references-in-code/index.html").read_text()

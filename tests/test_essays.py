@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from letterpress.cli import cli
 from letterpress.model.essay import State
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
+from run_options import SAMPLE, SAMPLE_ENV, at, child_env
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
@@ -84,13 +84,13 @@ def add_essay(root: Path, name: str) -> Path:
 
 def run_check(root: Path, monkeypatch):
     monkeypatch.chdir(root)
-    return CliRunner().invoke(cli, ["check"], catch_exceptions=False)
+    return CliRunner(env=SAMPLE_ENV).invoke(cli, ["check"], catch_exceptions=False)
 
 
 def refused_build(root: Path, monkeypatch) -> str:
     """``letterpress build`` in ``root``, which must fail with no traceback and no site; its stderr."""
     monkeypatch.chdir(root)
-    result = CliRunner().invoke(cli, ["build"], catch_exceptions=False)
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["build"], catch_exceptions=False)
     assert result.exit_code == 1, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     assert not (root / "site").exists()
@@ -110,7 +110,7 @@ def test_bad_essay_is_refused_by_check(minimal, monkeypatch, name):
 
 @pytest.mark.parametrize("name", sorted(BAD_ESSAYS))
 def test_bad_essay_fails_mkdocs_build_and_keeps_old_site(minimal, name):
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = child_env()
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     good = subprocess.run([mkdocs, "build", "-q"], cwd=minimal, env=env, capture_output=True, text=True)
     assert good.returncode == 0, good.stderr
@@ -159,7 +159,7 @@ def test_bom_and_crlf_are_fine(minimal, monkeypatch):
     add_essay(minimal, "essay_with_bom_and_crlf.md")
     result = run_check(minimal, monkeypatch)
     assert result.exit_code == 0, result.stderr
-    essay = load_publication(load_settings(minimal)).essay("with-bom-and-crlf")
+    essay = load_publication(load_settings(minimal), SAMPLE).essay("with-bom-and-crlf")
     assert essay.title == "With BOM and CRLF" and "\r" not in essay.body
 
 
@@ -172,7 +172,7 @@ def test_letterpress_build_refuses_bad_essay_with_one_line_per_problem(minimal, 
 def test_local_audio_facts_come_from_the_file(minimal):
     post = minimal / "docs/essays/posts/narrated.md"
     post.write_text(NARRATED)
-    essay = load_publication(load_settings(minimal)).essay("narrated")
+    essay = load_publication(load_settings(minimal), SAMPLE).essay("narrated")
     assert essay.audio.length == SHORT_MP3.stat().st_size
     assert essay.audio.mime_type == "audio/mpeg"
     assert 3 < essay.audio.duration < 6
@@ -183,7 +183,7 @@ def test_local_audio_facts_come_from_the_file(minimal):
 def test_remote_audio_takes_length_and_duration_from_front_matter(minimal):
     post = minimal / "docs/essays/posts/remote.md"
     post.write_text(REMOTE)
-    essay = load_publication(load_settings(minimal)).essay("remote")
+    essay = load_publication(load_settings(minimal), SAMPLE).essay("remote")
     assert (essay.audio.length, essay.audio.duration) == (4213760, 725.0)
     assert essay.audio.is_remote and essay.audio.url.startswith("https://media.example.org/")
 
@@ -200,16 +200,15 @@ def test_remote_audio_host_must_be_listed_in_media_hosts(minimal, monkeypatch):
     ("2027-01-15T00:00:00", State.PUBLISHED),
     ("2027-01-15T00:30:00+01:00", State.SCHEDULED),  # 23:30 in Lisbon (UTC+0 in winter)
 ])
-def test_scheduled_state_follows_the_publication_timezone(minimal, monkeypatch, now, state):
+def test_scheduled_state_follows_the_publication_timezone(minimal, now, state):
     (minimal / "docs/essays/posts/future.md").write_text(FUTURE)
-    monkeypatch.setenv("LETTERPRESS_NOW", now)
-    publication = load_publication(load_settings(minimal))
+    publication = load_publication(load_settings(minimal), at(now))
     assert publication.essay("the-future").state(publication.now()) is state
 
 
 def test_future_essay_stays_off_the_site_even_with_draft_false(minimal):
     (minimal / "docs/essays/posts/future.md").write_text(FUTURE.replace("authors:", "draft: false\nauthors:"))
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "LETTERPRESS_NOW": "2026-11-01T12:00:00"}
+    env = child_env()
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     subprocess.run([mkdocs, "build", "-q"], cwd=minimal, env=env, check=True)
     assert not (minimal / "site/essays/the-future").exists()
@@ -221,16 +220,16 @@ def test_future_essay_stays_off_the_site_even_with_draft_false(minimal):
 
 def test_new_scaffolds_a_draft_with_a_tk_marker_and_refuses_to_overwrite(minimal, monkeypatch):
     monkeypatch.chdir(minimal)
-    monkeypatch.setenv("LETTERPRESS_NOW", "2026-03-04T10:00:00")
-    first = CliRunner().invoke(cli, ["new", "On Waiting: a Note"], catch_exceptions=False)
+    runner = CliRunner(env={**SAMPLE_ENV, "LETTERPRESS_NOW": "2026-03-04T10:00:00"})
+    first = runner.invoke(cli, ["new", "On Waiting: a Note"], catch_exceptions=False)
     assert first.exit_code == 0, first.stderr
     post = minimal / "docs/essays/posts/on-waiting-a-note.md"
     text = post.read_text()
     assert "draft: true" in text and "TK" in text and "date: 2026-03-04" in text
     assert "title: 'On Waiting: a Note'" in text
-    essay = load_publication(load_settings(minimal)).essay("on-waiting-a-note")
+    essay = load_publication(load_settings(minimal), SAMPLE).essay("on-waiting-a-note")
     assert essay.draft and essay.authors == ("julia",)
-    again = CliRunner().invoke(cli, ["new", "On Waiting: a Note"], catch_exceptions=False)
+    again = runner.invoke(cli, ["new", "On Waiting: a Note"], catch_exceptions=False)
     assert again.exit_code == 1 and "already exists" in again.stderr
 
 

@@ -11,7 +11,6 @@ import dataclasses
 import html
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from letterpress.feeds.categories import APPLE_CATEGORIES, category_problem
 from letterpress.model.essay import State
 from letterpress.render.markdown import absolutize, outgoing_html
 from letterpress.site.capture import load_for_outputs
+from run_options import SAMPLE, SAMPLE_ENV, child_env
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "feeds"
@@ -65,7 +65,7 @@ PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 @pytest.fixture(scope="module")
 def sample():
     """The sample publication as the build sees it (same fixed "now")."""
-    return load_for_outputs(REPO)
+    return load_for_outputs(REPO, SAMPLE)
 
 
 @pytest.fixture(scope="module")
@@ -310,7 +310,7 @@ def test_remote_audio_uses_length_and_duration_from_front_matter(publication_cop
     config = publication_copy / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("media_hosts: []", "media_hosts: [media.example.org]"),
                       encoding="utf-8")
-    publication = load_for_outputs(publication_copy)
+    publication = load_for_outputs(publication_copy, SAMPLE)
     assert not publication.errors, publication.errors
     files = feed_files(publication, feed_essays(publication))
     feed = json.loads(files["feed.json"])
@@ -418,7 +418,7 @@ def hostile_feeds(publication_copy) -> dict[str, bytes]:
                  "read aloud by their authors.", f"site_description: '{HOSTILE_TEXT}'")
     _edit_config(publication_copy, "description: >-\n          Essays on attention, therapy and ordinary life, "
                  "read aloud by the people who wrote them.", f"description: '{HOSTILE_TEXT}'")
-    publication = load_for_outputs(publication_copy)
+    publication = load_for_outputs(publication_copy, SAMPLE)
     assert not publication.errors, publication.errors
     return feed_files(publication, feed_essays(publication))
 
@@ -503,7 +503,7 @@ def test_feeds_match_the_golden_files(built_site, update_golden):
 def test_two_builds_give_byte_identical_feeds(built_site, tmp_path):
     second = tmp_path / "site"
     # A later "now" (same essays published) must change nothing: no date comes from the clock.
-    env = {**os.environ, "LETTERPRESS_NOW": "2026-11-20T18:30:00", "NO_MKDOCS_2_WARNING": "1"}
+    env = child_env(LETTERPRESS_NOW="2026-11-20T18:30:00")
     result = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--site-dir", str(second)],
                             cwd=REPO, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
@@ -523,7 +523,7 @@ def _edit_config(root: Path, old: str, new: str) -> None:
 
 def _check(root: Path, monkeypatch):
     monkeypatch.chdir(root)
-    return CliRunner().invoke(cli, ["check"])
+    return CliRunner(env=SAMPLE_ENV).invoke(cli, ["check"])
 
 
 def _save_artwork(root: Path, size, mode="RGB", image_format="JPEG", name="podcast-artwork.jpg") -> None:
@@ -604,7 +604,7 @@ def test_check_proposes_the_podcast_guid_to_paste(publication_copy, monkeypatch)
 
 def test_a_stored_guid_wins_over_a_new_site_url(publication_copy):
     _edit_config(publication_copy, "site_url: https://quietrooms.example.org/", "site_url: https://moved.example.net/")
-    publication = load_for_outputs(publication_copy)
+    publication = load_for_outputs(publication_copy, SAMPLE)
     podcast = feed_files(publication, feed_essays(publication))["podcast.xml"]
     assert b"<podcast:guid>ac9a4cec-9dcd-5366-b8c1-694c9b81df1f</podcast:guid>" in podcast
 
@@ -627,7 +627,7 @@ def test_build_fails_cleanly(publication_copy, monkeypatch, tmp_path, case):
         shutil.copy(Path(__file__).parent / "fixtures/essays" / essay, publication_copy / "docs/essays/posts/")
     site = tmp_path / "out"
     monkeypatch.chdir(publication_copy)
-    result = CliRunner().invoke(cli, ["build", "--site-dir", str(site)])
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["build", "--site-dir", str(site)])
     assert result.exit_code == 1
     assert all(word in result.output for word in words), result.output
     assert not site.exists()  # nothing half-written

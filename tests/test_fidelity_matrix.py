@@ -36,9 +36,10 @@ import pytest
 import matrix_publication as matrix
 from letterpress.errors import ProblemsError
 from letterpress.newsletter.preview import write_preview
-from letterpress.site.build import build_site
+from letterpress.site.build import build_site, read_checked
 from letterpress.site.capture import load_for_outputs
 from matrix_publication import Case
+from run_options import SAMPLE
 
 SITE = "https://matrix.example.org/"
 CASES = [
@@ -82,8 +83,8 @@ class Build:
     def __init__(self, case: Case, engine: str, root: Path):
         self.case, self.engine, self.root = case, engine, root
         matrix.write(case, root, engine)
-        self.site = build_site(root)
-        publication = load_for_outputs(root)
+        self.site = build_site(read_checked(root, SAMPLE))
+        publication = load_for_outputs(root, SAMPLE)
         self.letters = {essay.key: write_preview(publication, essay, root / "previews").paths
                         for essay in publication.published()}
 
@@ -213,7 +214,7 @@ def letter_words(letter_html: str) -> str:
 def test_zensical_refuses_a_slugify_it_cannot_run_in_one_line(case, tmp_path):
     matrix.write(case, tmp_path, "zensical")
     with pytest.raises(ProblemsError) as raised:
-        build_site(tmp_path)
+        build_site(read_checked(tmp_path, SAMPLE))
     [problem] = raised.value.problems
     assert (problem.path, problem.field) == ("mkdocs.yml", "plugins.blog.post_slugify")
     assert "lower or fold" in problem.message and not (tmp_path / "site").exists()

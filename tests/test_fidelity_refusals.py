@@ -8,19 +8,20 @@ plugins) is a warning; a slug with capitals is named. The expected lines are lit
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from run_options import child_env
+
 BIN = Path(sys.executable).parent
 BLOG = "  - blog:\n      blog_dir: essays\n      post_url_format: \"{slug}\"\n"
 
 
 def check(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LETTERPRESS_NOW": "2026-03-01T12:00:00+00:00"}
+    env = child_env(LETTERPRESS_NOW="2026-03-01T12:00:00+00:00")
     return subprocess.run([str(BIN / "letterpress"), "check", *args], cwd=root, env=env,
                           capture_output=True, text=True, timeout=120)
 

@@ -9,7 +9,6 @@ stay readable.
 
 from __future__ import annotations
 
-import os
 import resource
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import yaml
 
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
+from run_options import SAMPLE, child_env
 from test_essays import add_essay, run_check
 
 BIN = Path(sys.executable).parent
@@ -31,7 +31,7 @@ def _capped():
 
 
 def run_capped(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = child_env()
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
                           preexec_fn=_capped, timeout=120)
 
@@ -82,7 +82,7 @@ def test_values_that_look_like_yaml_syntax_stay_readable(minimal, monkeypatch):
     (minimal / "docs/essays/posts/odd.md").write_text(ODD_BUT_FINE)
     result = run_check(minimal, monkeypatch)
     assert result.exit_code == 0, result.stderr
-    essay = load_publication(load_settings(minimal)).essay("odd-but-fine")
+    essay = load_publication(load_settings(minimal), SAMPLE).essay("odd-but-fine")
     assert essay.subtitle == "="
     assert essay.date.isoformat() == "2025-08-09T07:30:00+01:00"
 

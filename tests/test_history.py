@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ from click.testing import CliRunner
 from letterpress.cli import cli
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
+from run_options import SAMPLE, SAMPLE_ENV
+
+GIT_DATES_ON = {**SAMPLE_ENV, "LETTERPRESS_GIT_DATES": "1"}  # these tests read real history
 
 POST = "docs/essays/posts/good.md"
 
@@ -24,17 +28,13 @@ def git(root: Path, *args: str, date: str = "2025-08-09T10:00:00+00:00") -> str:
                           capture_output=True, text=True).stdout
 
 
-@pytest.fixture(autouse=True)
-def git_dates_on(monkeypatch):
-    monkeypatch.setenv("LETTERPRESS_GIT_DATES", "1")
-
-
-def test_git_dates_can_be_switched_off(repo, monkeypatch):
+def test_git_dates_are_switched_off_by_the_options_not_the_environment(repo, monkeypatch):
     post = repo / POST
     post.write_text(post.read_text() + "\nA new paragraph.\n")
     git(repo, "commit", "-q", "-am", "Edit", date="2025-10-02T09:30:00+00:00")
-    monkeypatch.setenv("LETTERPRESS_GIT_DATES", "0")
-    assert updated(repo) is None
+    monkeypatch.setenv("LETTERPRESS_GIT_DATES", "0")  # read only at the edge: ignored below it
+    assert updated(repo) is not None
+    assert updated(repo, git_dates=False) is None
 
 
 @pytest.fixture
@@ -47,8 +47,9 @@ def repo(minimal_publication) -> Path:
     return root
 
 
-def updated(root: Path):
-    essay = load_publication(load_settings(root)).essay("a-good-essay")
+def updated(root: Path, git_dates: bool = True):
+    """The essay's "Updated" date, git dates on (as in a real run) unless ``git_dates`` is off."""
+    essay = load_publication(load_settings(root), replace(SAMPLE, git_dates=git_dates)).essay("a-good-essay")
     return essay.updated
 
 
@@ -91,7 +92,7 @@ def test_shallow_clone_falls_back_to_front_matter_and_says_so_once(repo, tmp_pat
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True)
     assert updated(clone) is None
     monkeypatch.chdir(clone)
-    result = CliRunner().invoke(cli, ["check"], catch_exceptions=False)
+    result = CliRunner(env=GIT_DATES_ON).invoke(cli, ["check"], catch_exceptions=False)
     assert result.exit_code == 0
     assert result.stderr.count("shallow clone") == 1
 
@@ -105,7 +106,7 @@ def test_status_json_shows_every_state_and_uncommitted_changes(repo, monkeypatch
         {"slug": "a-good-essay", "subject": "A Good Essay", "started": "2025-08-09T10:00:00+00:00",
          "finished": "2025-08-09T10:05:00+00:00", "counts": {"sent": 41, "bounced": 1}}))
     monkeypatch.chdir(repo)
-    result = CliRunner().invoke(cli, ["status", "--json"], catch_exceptions=False)
+    result = CliRunner(env=GIT_DATES_ON).invoke(cli, ["status", "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     rows = {row["slug"]: row for row in json.loads(result.stdout)}
     assert rows["draft"]["state"] == "draft" and rows["draft"]["uncommitted"] is True
@@ -121,7 +122,7 @@ def test_status_json_shows_every_state_and_uncommitted_changes(repo, monkeypatch
 def test_status_table_lists_problems_under_their_essay(repo, monkeypatch):
     (repo / "docs/essays/posts/bad.md").write_text(ESSAY.format(title="Bad", date="2025-09-01", extra="colour: red\n"))
     monkeypatch.chdir(repo)
-    result = CliRunner().invoke(cli, ["status"], catch_exceptions=False)
+    result = CliRunner(env=GIT_DATES_ON).invoke(cli, ["status"], catch_exceptions=False)
     assert "a-good-essay" in result.stdout and "published" in result.stdout
     lines = result.stdout.splitlines()
     assert "invalid" in next(line for line in lines if line.startswith("bad "))

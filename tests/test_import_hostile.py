@@ -31,6 +31,7 @@ from letterpress.migrate.fetch import Fetcher, FetchError
 from letterpress.migrate.substack import read_substack
 from letterpress.migrate.wordpress import classic_to_html
 from letterpress.migrate.writing import IMAGE_SUFFIXES, IMAGE_TYPES, _file_name
+from run_options import SAMPLE
 
 POSTS = Path("docs/essays/posts")
 SITE = "https://old.example.org"
@@ -343,7 +344,8 @@ def test_an_image_on_this_computers_network_in_a_page_from_the_web_is_not_fetche
                 html=f'<p>A page from the web whose image is on this computer.</p><img src="{server}/image.png">')
     with contextlib.chdir(root), Fetcher() as fetcher:
         fetcher.came_from("https://93.184.216.34/rooms")  # as read_pages does after fetching the page
-        report = import_items(Export(items=[item]), load_settings(), Options(), "the old site", fetcher)
+        report = import_items(Export(items=[item]), load_settings(), Options(run_options=SAMPLE), "the old site",
+                              fetcher)
     assert front_matter(root / POSTS / "rooms.md")["draft"] is True
     assert not (root / "docs/essays/images/rooms").exists()
     assert any("a local or private address, and was found in what the import read from the web" in problem

@@ -19,6 +19,7 @@ import scratch_publication
 from letterpress.cli import cli
 from letterpress.newsletter import mjml_html
 from letterpress.subscribers.store import open_store
+from run_options import SAMPLE_ENV
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -43,7 +44,7 @@ def essay_file(tmp_path, monkeypatch) -> Path:
         store.add("ben@example.org", name="Ben")
     # As an author has, having built or previewed the site: the essay's HTML is in the cache (a send
     # without it builds first, and that build opens the file once more: see the last test).
-    assert CliRunner().invoke(cli, ["build"]).exit_code == 0
+    assert CliRunner(env=SAMPLE_ENV).invoke(cli, ["build"]).exit_code == 0
     return posts / "a-letter.md"
 
 
@@ -78,7 +79,7 @@ def opened(monkeypatch) -> list[Path]:
 
 
 def test_a_send_compiles_the_mjml_once_and_sends_that_letter(essay_file, compiles, opened):
-    result = CliRunner().invoke(cli, ["newsletter", "send", "a-letter", "--yes"])
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["newsletter", "send", "a-letter", "--yes"])
     assert result.exit_code == 0, result.output
     assert "trial: 2 letters written to newsletter/outbox/" in result.output
     assert len(compiles) == 1
@@ -88,7 +89,7 @@ def test_a_send_compiles_the_mjml_once_and_sends_that_letter(essay_file, compile
 
 
 def test_newsletter_check_opens_the_essay_once_at_most(essay_file, compiles, opened):
-    result = CliRunner().invoke(cli, ["newsletter", "check", "a-letter"])
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["newsletter", "check", "a-letter"])
     assert result.exit_code == 0, result.stderr
     assert "ok: ready to send" in result.stdout
     assert len(compiles) == 1
@@ -97,7 +98,7 @@ def test_newsletter_check_opens_the_essay_once_at_most(essay_file, compiles, ope
 
 def test_a_send_with_no_build_yet_builds_once_to_capture_the_page(essay_file, compiles, opened):
     shutil.rmtree(essay_file.parents[3] / ".cache")
-    result = CliRunner().invoke(cli, ["newsletter", "check", "a-letter"])
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["newsletter", "check", "a-letter"])
     assert result.exit_code == 0, result.stderr
     assert len(compiles) == 1
     assert opened.count(essay_file.resolve()) == 2  # our read, and Material's while it builds the page

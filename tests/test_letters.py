@@ -12,14 +12,14 @@ import pytest
 from letterpress.model import letters
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
+from run_options import at
 
 SINCE = dt.date(2026, 3, 1)
 ESSAY = "---\ntitle: {title}\ndescription: A letter.\ndate: {date}\nauthors: [julia]\n{extra}---\n\nText.\n"
 
 
 @pytest.fixture
-def publication(minimal_publication, monkeypatch):
-    monkeypatch.setenv("LETTERPRESS_NOW", "2026-06-01T12:00:00")
+def publication(minimal_publication):
     posts = minimal_publication / "docs" / "essays" / "posts"
     (posts / "good.md").unlink()
     for slug, date, extra in [("before", "2026-02-28", ""), ("on-the-day", "2026-03-01", ""),
@@ -27,10 +27,11 @@ def publication(minimal_publication, monkeypatch):
                               ("a-draft", "2026-04-03", "draft: true\n"), ("scheduled", "2026-09-01", "")]:
         (posts / f"{slug}.md").write_text(ESSAY.format(title=slug, date=date, extra=extra), encoding="utf-8")
 
-    def load():
+    def load(drafts: bool = False):
         settings = load_settings(minimal_publication)
         newsletter = dataclasses.replace(settings.newsletter, since=SINCE)
-        return load_publication(dataclasses.replace(settings, newsletter=newsletter))
+        return load_publication(dataclasses.replace(settings, newsletter=newsletter),
+                                at("2026-06-01T12:00:00", drafts=drafts))
 
     return load
 
@@ -97,11 +98,10 @@ def test_a_record_whose_essay_is_gone_is_an_error_naming_the_fix(publication):
     assert "gone.md" in problem.message and "git rm" in problem.message
 
 
-def test_drafts_are_letters_only_in_the_preview(publication, monkeypatch):
+def test_drafts_are_letters_only_in_the_preview(publication):
     assert "a-draft" not in slugs(letters.letter_essays(publication()))
-    monkeypatch.setenv(letters.PREVIEW_DRAFTS, "1")
-    assert "a-draft" in slugs(letters.letter_essays(publication()))
-    assert "a-draft" not in slugs(letters.due_essays(publication()))
+    assert "a-draft" in slugs(letters.letter_essays(publication(drafts=True)))
+    assert "a-draft" not in slugs(letters.due_essays(publication(drafts=True)))
 
 
 def test_publish_and_the_web_versions_use_this_module():

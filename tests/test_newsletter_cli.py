@@ -11,11 +11,12 @@ from lxml import html as lxml_html
 from letterpress import tokens
 from letterpress.cli import cli
 from newsletter_helpers import DRAFT, LONG, NARRATED, TEST_SECRET, load
+from run_options import PREVIEW, SAMPLE_ENV
 
 
 def render(root, monkeypatch, *args):
     monkeypatch.chdir(root)
-    return CliRunner().invoke(cli, ["newsletter", "render", *args])
+    return CliRunner(env=SAMPLE_ENV).invoke(cli, ["newsletter", "render", *args])
 
 
 def test_render_writes_html_text_and_eml_for_every_sample_essay(publication_copy, monkeypatch):
@@ -63,7 +64,7 @@ def test_render_unknown_slug(publication_copy, monkeypatch):
 
 
 def test_commands_have_help():
-    runner = CliRunner()
+    runner = CliRunner(env=SAMPLE_ENV)
     for command in ("render", "check"):
         result = runner.invoke(cli, ["newsletter", command, "--help"])
         assert result.exit_code == 0 and "SLUG" in result.stdout
@@ -97,13 +98,12 @@ def test_narrated_web_version_has_the_player(built_site):
     assert "<audio" in page and "#listen" in page
 
 
-def test_serve_previews_drafts_as_letters_marked_draft(sample_root, tmp_path, monkeypatch):
-    from letterpress.model.letters import PREVIEW_DRAFTS
+def test_serve_previews_drafts_as_letters_marked_draft(sample_root, tmp_path):
     from letterpress.model.site_output import SiteOutput
     from letterpress.newsletter.web import write_web_versions
+    from letterpress.site.capture import load_for_outputs
 
-    monkeypatch.setenv(PREVIEW_DRAFTS, "1")
-    publication = load(sample_root)
+    publication = load_for_outputs(sample_root, PREVIEW)
     write_web_versions(publication, SiteOutput(publication, tmp_path))
     page = (tmp_path / "newsletter" / DRAFT / "index.html").read_text()
     assert "Draft preview" in page

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import email
 import email.policy
-import os
 import re
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from letterpress.cli import cli
 from letterpress.newsletter import render_issue, render_web_version
 from letterpress.newsletter.check import check_issue
 from newsletter_helpers import TEST_SECRET, add_essay, load
+from run_options import SAMPLE_ENV, child_env
 
 AUTHORS = Path("docs") / "essays" / ".authors.yml"
 NEWSLETTER_CONFIG = """\
@@ -116,7 +116,7 @@ def set_author_url(root: Path, url: str) -> None:
 
 def rendered(root: Path, slug: str) -> dict[str, str]:
     """``letterpress newsletter render SLUG``'s three files, the .eml's HTML part decoded."""
-    result = CliRunner().invoke(cli, ["newsletter", "render", slug])
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["newsletter", "render", slug])
     assert result.exit_code == 0, result.output
     preview = root / "newsletter" / "preview"
     message = email.message_from_bytes((preview / f"{slug}.eml").read_bytes(), policy=email.policy.default)
@@ -130,7 +130,7 @@ def build(root: Path) -> Path:
     site = root.parent / "site"
     result = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir",
                              str(site)], cwd=root, capture_output=True, text=True,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                            env=child_env())
     assert result.returncode == 0, result.stderr
     return site
 
@@ -143,7 +143,7 @@ def build(root: Path) -> Path:
                                  "ftp://example.org/", "//example.org/work", "https:///no-host"])
 def test_letterpress_check_refuses_an_author_url_that_is_not_http(publication, url):
     set_author_url(publication, url)
-    result = CliRunner().invoke(cli, ["check"])
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["check"])
     assert result.exit_code == 1
     [line] = [line for line in result.output.splitlines() if "authors.julia.url" in line]
     assert line.startswith("docs/essays/.authors.yml: key 'authors.julia.url': ")
@@ -151,7 +151,7 @@ def test_letterpress_check_refuses_an_author_url_that_is_not_http(publication, u
 
 
 def test_letterpress_check_accepts_an_https_author_url(publication):
-    result = CliRunner().invoke(cli, ["check"])
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["check"])
     assert result.exception is None and result.exit_code == 0, result.output
     assert "authors.julia.url" not in result.output
 

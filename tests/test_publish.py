@@ -20,6 +20,7 @@ import scratch_publication
 from browser_helpers import free_port
 from letterpress.cli import cli
 from letterpress.subscribers.store import open_store
+from run_options import SAMPLE_ENV
 from scratch_publication import git
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -63,7 +64,6 @@ def server_clone(tmp_path, remote, monkeypatch) -> Path:
             store.add(address)
     monkeypatch.chdir(clone)
     monkeypatch.setenv("LETTERPRESS_SECRET", "a-test-secret-that-is-long-enough")
-    monkeypatch.setenv("LETTERPRESS_NOW", "2026-11-01T12:00:00")
     return clone
 
 
@@ -83,8 +83,10 @@ def recipients(maildir) -> list[str]:
     return sorted(message["X-RcptTo"] for message in maildir)
 
 
-def publish(*args):
-    return CliRunner().invoke(cli, ["publish", *args], catch_exceptions=False)
+def publish(*args, now: str = "2026-11-01T12:00:00"):
+    """``letterpress publish ARGS`` at ``now`` (the command reads LETTERPRESS_NOW: it is the edge)."""
+    env = {**SAMPLE_ENV, "LETTERPRESS_NOW": now}
+    return CliRunner(env=env).invoke(cli, ["publish", *args], catch_exceptions=False)
 
 
 def test_publish_deploys_sends_what_is_due_and_pushes_the_record(server_clone, remote, smtp, tmp_path):
@@ -133,13 +135,12 @@ def test_an_essay_pushed_later_is_sent_by_the_next_run(server_clone, remote, smt
     assert recipients(smtp) == sorted(PEOPLE * 2)
 
 
-def test_a_scheduled_essay_waits_for_its_day(server_clone, smtp, monkeypatch):
+def test_a_scheduled_essay_waits_for_its_day(server_clone, smtp):
     write_essay(server_clone, "next-week", "Next Week", "2026-11-08")
     git(server_clone, "add", "-A")
     git(server_clone, "commit", "-q", "-m", "Next Week")
     assert "sent 'next-week'" not in publish().output
-    monkeypatch.setenv("LETTERPRESS_NOW", "2026-11-08T06:00:00")
-    assert "sent 'next-week'" in publish().output
+    assert "sent 'next-week'" in publish(now="2026-11-08T06:00:00").output
 
 
 def test_dry_run_pulls_builds_and_sends_nothing(server_clone, smtp, tmp_path):

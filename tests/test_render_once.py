@@ -23,6 +23,7 @@ from letterpress.cli import cli
 from letterpress.model import publication as publication_module
 from letterpress.model.publication import load_publication
 from letterpress.site.loader import load_settings
+from run_options import SAMPLE, SAMPLE_ENV
 
 # The scratch repository, SMTP server and subscribers of tests/test_publish.py.
 remote = publish_setup.remote
@@ -70,7 +71,7 @@ def essay_files(root: Path) -> set[Path]:
 
 
 def published_files(root: Path) -> set[Path]:
-    return {essay.path.resolve() for essay in load_publication(load_settings(root)).published()}
+    return {essay.path.resolve() for essay in load_publication(load_settings(root), SAMPLE).published()}
 
 
 def test_a_mkdocs_build_converts_each_published_essay_once(sample_root, tmp_path, conversions, reads):
@@ -93,7 +94,7 @@ def test_a_mkdocs_build_converts_each_published_essay_once(sample_root, tmp_path
 
 def test_letterpress_build_reads_each_essay_once(publication_copy, monkeypatch, conversions, reads):
     monkeypatch.chdir(publication_copy)
-    result = CliRunner().invoke(cli, ["build"], catch_exceptions=False)
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["build"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert (publication_copy / "site/feed.json").is_file()
     assert set(reads) == essay_files(publication_copy) and set(reads.values()) == {1}, reads
@@ -117,15 +118,17 @@ def test_publish_reads_and_converts_each_essay_once(server_clone, smtp, conversi
 def test_a_change_of_delivery_settings_keeps_the_built_html(publication_copy, monkeypatch, conversions):
     """A send with another pool or rate finds the HTML the build kept; any other change of the config misses."""
     monkeypatch.chdir(publication_copy)
-    assert CliRunner().invoke(cli, ["build"], catch_exceptions=False).exit_code == 0
+    assert CliRunner(env=SAMPLE_ENV).invoke(cli, ["build"], catch_exceptions=False).exit_code == 0
     config = publication_copy / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("pool: 1 ", "pool: 4 ").replace(
         "rate: 0 ", "rate: 25 "), encoding="utf-8")
     conversions.clear()
-    result = CliRunner().invoke(cli, ["newsletter", "render", "the-listening-hour"], catch_exceptions=False)
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["newsletter", "render", "the-listening-hour"],
+                                              catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert not per_essay(conversions, publication_copy)  # no scratch build: the kept HTML served
     config.write_text(config.read_text(encoding="utf-8").replace("PO Box 1204", "PO Box 1205"), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["newsletter", "render", "the-listening-hour"], catch_exceptions=False)
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["newsletter", "render", "the-listening-hour"],
+                                              catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert per_essay(conversions, publication_copy)  # the rest of mkdocs.yml still shapes the key

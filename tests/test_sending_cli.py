@@ -21,6 +21,7 @@ import scratch_publication
 from letterpress.cli import cli
 from letterpress.sending.ledger import Ledger
 from letterpress.subscribers.store import open_store
+from run_options import SAMPLE_ENV
 from smtp_server import SmtpTestServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -72,7 +73,7 @@ def smtp(monkeypatch):
 
 
 def run(*args, input=None):
-    return CliRunner().invoke(cli, ["newsletter", *args], input=input)
+    return CliRunner(env=SAMPLE_ENV).invoke(cli, ["newsletter", *args], input=input)
 
 
 def no_addresses_in(text: str) -> bool:
@@ -307,7 +308,7 @@ def test_check_reports_problems_of_the_sending_section(publication):
     config.write_text(config.read_text().replace(
         "      sending:\n", "      sending:\n        messenger: pigeon\n        pool: 0\n"
         "        dkim_selector: letters\n").replace("bounces@test.example.org", "nobody"))
-    result = CliRunner().invoke(cli, ["check"])
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["check"])
     assert result.exit_code == 1
     for expected in ("'plugins.letterpress.sending.messenger': 'pigeon' is not one of maildir, smtp",
                      "'plugins.letterpress.sending.pool': must be at least 1",
@@ -321,5 +322,5 @@ def test_a_file_that_is_not_a_store_is_named(publication):
     for leftover in (publication / "newsletter").glob("subscribers.sqlite3-*"):
         leftover.unlink()
     (publication / "newsletter" / "subscribers.sqlite3").write_text("not a database, just text " * 100)
-    result = CliRunner().invoke(cli, ["subscribers", "count"])
+    result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["subscribers", "count"])
     assert result.exit_code == 1 and "not a subscriber store" in result.output

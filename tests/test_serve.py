@@ -8,15 +8,16 @@ app over HTTP on 127.0.0.1 (the session's ``site_server``).
 
 from __future__ import annotations
 
+import os
+
 import httpx
 import lxml.html
 import pytest
 import uvicorn
 
 from browser_helpers import free_port, in_thread
-from letterpress.model.letters import PREVIEW_DRAFTS
-from letterpress.site.plugin import LIVE_RELOAD
 from letterpress.site.serve import BUILD_PATH, Preview, make_app
+from run_options import PREVIEW
 
 NARRATION = "essays/audio/the-listening-hour.mp3"
 CHAPTERS = "essays/the-listening-hour/chapters.json"
@@ -93,11 +94,8 @@ PUBLISHED = ("the-listening-hour", "small-rituals", "the-art-of-staying")
 @pytest.fixture(scope="module", params=["mkdocs", "zensical"])
 def preview_server(tmp_path_factory, sample_root, request):
     """``letterpress serve`` as it runs (with each engine): the sample built with drafts, served on 127.0.0.1."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv(PREVIEW_DRAFTS, "1")
-        env.setenv(LIVE_RELOAD, BUILD_PATH)
-        preview = Preview(sample_root, tmp_path_factory.mktemp("preview") / "site", engine=request.param)
-        preview.build()
+    preview = Preview(sample_root, tmp_path_factory.mktemp("preview") / "site", PREVIEW, engine=request.param)
+    preview.build()
     config = uvicorn.Config(make_app(preview), host="127.0.0.1", port=free_port(), log_level="warning",
                             lifespan="off")
     with in_thread(config) as base_url, httpx.Client(base_url=base_url, timeout=10) as client:
@@ -158,3 +156,31 @@ def test_a_build_leaves_the_draft_out(built_site, preview_server):
     for name in FEEDS:
         assert DRAFT not in (built_site / name).read_text(encoding="utf-8")
         assert DRAFT not in preview_server.get("/" + name).text, f"the preview's {name} lists the draft"
+
+
+# -- what serve is given, and what it leaves alone ---------------------------------------------
+
+A_DRAFT = "---\ntitle: Not Yet\ndescription: A draft.\ndate: 2026-04-03\nauthors: [julia]\ndraft: true\n---\n\nText.\n"
+
+
+def test_serve_takes_its_options_and_leaves_the_environment_alone(minimal_publication, monkeypatch):
+    """Drafts and the reload script come from the options serve is given; os.environ is the same after."""
+    from letterpress.site.serve import serve_publication
+
+    (minimal_publication / "docs/essays/posts/not-yet.md").write_text(A_DRAFT, encoding="utf-8")
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "true")  # Material writes it on import: set it first, as it would
+    before = dict(os.environ)
+    seen = {}
+
+    def serve_once(app, host, port, log_level):  # instead of serving until Ctrl+C: what a browser gets, once
+        seen["environment"] = dict(os.environ)
+        config = uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="off")
+        with in_thread(config) as base_url, httpx.Client(base_url=base_url, timeout=10) as client:
+            seen["draft"] = client.get("/essays/not-yet/").text
+            seen["letter"] = client.get("/newsletter/not-yet/").status_code
+
+    monkeypatch.setattr(uvicorn, "run", serve_once)
+    serve_publication(minimal_publication, PREVIEW, port=free_port())
+    assert seen["environment"] == before and dict(os.environ) == before
+    assert "lp-draft-banner" in seen["draft"] and f'fetch("{BUILD_PATH}"' in seen["draft"]
+    assert seen["letter"] == 200  # the draft's web version: the run's options reach the writers too

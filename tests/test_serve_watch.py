@@ -7,7 +7,6 @@ a ``letterpress serve`` process. Waits are bounded; none is a timing assertion.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import pytest
 
 from browser_helpers import free_port
 from letterpress.site.serve import Preview, watch
+from run_options import PREVIEW, child_env
 
 WAIT_SECONDS = 60  # the most any wait below may take
 
@@ -34,7 +34,7 @@ def wait_until(condition, what: str, seconds: float = WAIT_SECONDS) -> None:
 @pytest.fixture
 def watched(minimal_publication, tmp_path):
     """The minimal publication built for preview, with the serve watcher running on it."""
-    preview = Preview(minimal_publication, tmp_path / "preview" / "site")
+    preview = Preview(minimal_publication, tmp_path / "preview" / "site", PREVIEW)
     preview.build()
     observer, watcher = watch(minimal_publication, preview)
     yield minimal_publication, preview, watcher
@@ -100,7 +100,7 @@ def test_ctrl_c_during_a_rebuild_stops_cleanly_and_removes_the_build(minimal_pub
         process = subprocess.Popen(
             [str(Path(sys.executable).parent / "letterpress"), "serve", "--port", str(port)],
             cwd=minimal_publication, stdout=output, stderr=subprocess.STDOUT,
-            env={**os.environ, "TMPDIR": str(temporary), "PYTHONUNBUFFERED": "1"})
+            env=child_env(TMPDIR=str(temporary), PYTHONUNBUFFERED="1"))
     try:
         def logged(text: str) -> bool:
             return text in log.read_text(encoding="utf-8") or process.poll() is not None

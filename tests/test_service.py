@@ -20,6 +20,7 @@ from letterpress.errors import ProblemsError
 from letterpress.service import prepare
 from letterpress.service.context import check_service
 from letterpress.subscribers.store import open_store
+from run_options import SAMPLE
 from service_support import (
     SECRET,
     after_a_barrier,
@@ -546,7 +547,7 @@ def test_check_reports_the_service_section(root):
     from letterpress.model.publication import load_publication
 
     settings = settings_for(root, confirm_hours=0, limit_per_address="3 a day")
-    problems = check_service(load_publication(settings))
+    problems = check_service(load_publication(settings, SAMPLE))
     assert [p.field for p in problems] == ["plugins.letterpress.service.confirm_hours",
                                           "plugins.letterpress.service.limit_per_address"]
     assert "'10/minute;60/day'" in problems[1].message

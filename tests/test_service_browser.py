@@ -11,7 +11,6 @@ unsubscribe page.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -22,12 +21,12 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from browser_helpers import free_port, launch_chromium, serving
-from conftest import SAMPLE_NOW
 from letterpress.sending.send import plan_send, run_send
 from letterpress.service import create_app, prepare
 from letterpress.site.capture import load_for_outputs
 from letterpress.site.loader import load_settings
 from letterpress.subscribers.store import open_store
+from run_options import SAMPLE, child_env
 from service_support import SECRET, in_own_thread, link_in, messages, running, status_of
 
 pytestmark = pytest.mark.browser
@@ -58,7 +57,7 @@ def build(root: Path, site: Path) -> None:
     result = subprocess.run(
         [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir", str(site)],
         cwd=root, capture_output=True, text=True,
-        env={**os.environ, "LETTERPRESS_NOW": SAMPLE_NOW, "NO_MKDOCS_2_WARNING": "1"})
+        env=child_env())
     assert result.returncode == 0, result.stderr
 
 
@@ -93,7 +92,7 @@ def confirm_in_browser(browser, settings, site: str, link: str, address: str, ja
 
 def send_first_essay(root: Path) -> str:
     """A Maildir send of the newest published essay (forced: a trial may be repeated); its slug."""
-    publication = load_for_outputs(root)
+    publication = load_for_outputs(root, SAMPLE)
     essay = next(e for e in publication.published(publication.now()) if e.newsletter)
     plan = plan_send(publication, essay.slug, messenger="maildir", force=True)
     try:

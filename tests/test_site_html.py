@@ -20,6 +20,7 @@ import hostile
 from letterpress.model.publication import load_publication
 from letterpress.model.urls import safe_link as link_url
 from letterpress.site.loader import load_settings
+from run_options import SAMPLE
 
 REPO = Path(__file__).resolve().parent.parent
 NARRATED = "the-listening-hour"
@@ -44,7 +45,7 @@ def settings():
 
 @pytest.fixture(scope="module")
 def publication(settings):
-    return load_publication(settings)
+    return load_publication(settings, SAMPLE)
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,13 @@ Run in a fresh interpreter: a real ``mkdocs build`` of the sample publication th
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
-from conftest import REPO, SAMPLE_NOW
+from conftest import REPO
+from run_options import child_env
 
 BUILD_AND_LIST = """
 import json, sys
@@ -30,7 +30,7 @@ FORBIDDEN_LIBRARIES = ("starlette", "uvicorn", "httpx", "dkim", "aiosmtpd", "smt
 
 
 def test_a_site_build_imports_no_sending_service_publishing_or_subscribers(tmp_path):
-    env = {**os.environ, "LETTERPRESS_NOW": SAMPLE_NOW, "NO_MKDOCS_2_WARNING": "1", "LETTERPRESS_GIT_DATES": "0"}
+    env = child_env()
     result = subprocess.run([sys.executable, "-c", BUILD_AND_LIST, str(tmp_path / "site")], cwd=REPO,
                             capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr

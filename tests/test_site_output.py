@@ -14,11 +14,12 @@ from letterpress.errors import ProblemsError
 from letterpress.model.publication import load_publication
 from letterpress.model.site_output import SiteOutput
 from letterpress.site.loader import load_settings
+from run_options import SAMPLE, SAMPLE_ENV
 
 
 def run(root, monkeypatch, *arguments: str):
     monkeypatch.chdir(root)
-    return CliRunner().invoke(cli, list(arguments), catch_exceptions=False)
+    return CliRunner(env=SAMPLE_ENV).invoke(cli, list(arguments), catch_exceptions=False)
 
 
 @pytest.mark.parametrize(("author_file", "line"), [
@@ -51,7 +52,7 @@ def test_check_is_clean_without_a_collision(minimal, monkeypatch):
 
 
 def test_the_writer_refuses_a_second_output_at_one_path(minimal, tmp_path):
-    output = SiteOutput(load_publication(load_settings(minimal)), tmp_path)
+    output = SiteOutput(load_publication(load_settings(minimal), SAMPLE), tmp_path)
     output.write("notes/a.html", "first\n", "the first output")
     with pytest.raises(ProblemsError) as refused:
         output.write("notes/a.html", "second\n", "the second output")
@@ -63,7 +64,7 @@ def test_the_writer_refuses_a_second_output_at_one_path(minimal, tmp_path):
 
 def test_the_writer_refuses_a_file_of_docs_unless_it_names_it_as_replaced(minimal, tmp_path):
     (minimal / "docs/extra.txt").write_text("mine\n", encoding="utf-8")
-    output = SiteOutput(load_publication(load_settings(minimal)), tmp_path)
+    output = SiteOutput(load_publication(load_settings(minimal), SAMPLE), tmp_path)
     with pytest.raises(ProblemsError, match=r"^mkdocs.yml: a copy would replace the page of docs/extra.txt;"):
         output.write("extra.txt", "ours\n", "a copy")
     assert not (tmp_path / "extra.txt").exists()
@@ -72,7 +73,7 @@ def test_the_writer_refuses_a_file_of_docs_unless_it_names_it_as_replaced(minima
 
 
 def test_the_writer_refuses_a_path_under_a_file(minimal, tmp_path):
-    output = SiteOutput(load_publication(load_settings(minimal)), tmp_path)
+    output = SiteOutput(load_publication(load_settings(minimal), SAMPLE), tmp_path)
     (tmp_path / "robots.txt").write_text("the theme's\n")
     with pytest.raises(ProblemsError, match="would replace robots.txt, which the build already wrote"):
         output.write("robots.txt/feed.xml", "ours\n", "an output")

@@ -111,7 +111,8 @@ def build(site_dir, strict, engine):
 
     The old site stays in place until the new one is complete.
     """
-    from ..site.build import build_site
+    from ..model.options import from_environment
+    from ..site.build import build_site, read_checked
     from ..site.fidelity import zensical_problems
     from ..site.loader import find_root, load_settings
 
@@ -121,7 +122,7 @@ def build(site_dir, strict, engine):
         for problem in zensical_problems(settings):
             if not problem.is_error:
                 click.echo(str(problem), err=True)
-    target = build_site(root, site_dir, strict=strict, engine=engine)
+    target = build_site(read_checked(root, from_environment()), site_dir, strict=strict, engine=engine)
     click.echo(f"built {target}")
 
 
@@ -139,10 +140,14 @@ def serve(host, port, drafts, engine):
     narration plays and jumps to its chapters as it will on the real site.
     Each essay's letter is written to newsletter/preview/ too. Press Ctrl+C to stop.
     """
+    from dataclasses import replace
+
+    from ..model.options import from_environment
     from ..site.loader import find_root
     from ..site.serve import serve_publication
 
-    serve_publication(find_root(), host=host, port=port, drafts=drafts, engine=engine)
+    run_options = replace(from_environment(), drafts=drafts)
+    serve_publication(find_root(), run_options, host=host, port=port, engine=engine)
 
 
 @cli.command()
@@ -182,11 +187,12 @@ def publish(dry_run):
     Run it on the machine that holds the subscriber file (a systemd timer or a
     git hook). Running it twice does nothing the second time.
     """
+    from ..model.options import from_environment
     from ..publishing.pipeline import publish as run_pipeline
     from ..site.loader import find_root
     from .checks import EVERY_CHECK
 
-    report = run_pipeline(find_root(), EVERY_CHECK, dry_run=dry_run, say=click.echo)
+    report = run_pipeline(find_root(), EVERY_CHECK, from_environment(), dry_run=dry_run, say=click.echo)
     if not dry_run and not (report.sent or report.waiting or report.held):
         click.echo("nothing to send.")
 

@@ -19,8 +19,9 @@ def _common(command):
 
 def _options(author, dry_run, overwrite):
     from ..migrate.writing import Options
+    from ..model.options import from_environment
 
-    return Options(author=author, dry_run=dry_run, overwrite=overwrite)
+    return Options(author=author, dry_run=dry_run, overwrite=overwrite, run_options=from_environment())
 
 
 def _settings():

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..model.aliases import alias_file
+from ..model.options import RunOptions
 from ..model.publication import load_publication
 from ..model.settings import Settings
 from ..site.redirects import TakenPaths
@@ -33,12 +34,13 @@ class Planned:
     categories: tuple[str, ...] = ()
 
 
-def keep_free_aliases(planned: list[Planned], settings: Settings, problems: list[str]) -> None:
+def keep_free_aliases(planned: list[Planned], settings: Settings, run_options: RunOptions,
+                      problems: list[str]) -> None:
     """Take out of each ``planned`` essay's aliases those that are a page, a listing or another alias.
 
     Each one taken out (but the essay's own page) is added to ``problems``, naming the item.
     """
-    taken = _taken(settings, {entry.path.resolve() for entry in planned})
+    taken = _taken(settings, {entry.path.resolve() for entry in planned}, run_options)
     for entry in planned:
         taken.files.setdefault(_own_page(entry, settings), f"the page of the essay imported from {entry.name}")
     for entry in planned:
@@ -54,9 +56,9 @@ def keep_free_aliases(planned: list[Planned], settings: Settings, problems: list
         entry.aliases = kept
 
 
-def _taken(settings: Settings, replaced: set[Path]) -> TakenPaths:
+def _taken(settings: Settings, replaced: set[Path], run_options: RunOptions) -> TakenPaths:
     """The site's paths and the aliases of the essays there (but those the import replaces)."""
-    publication = load_publication(settings)
+    publication = load_publication(settings, run_options)
     essays = [essay for essay in publication.essays if essay.path.resolve() not in replaced]
     publication = dataclasses.replace(publication, essays=essays)
     taken = TakenPaths(publication)

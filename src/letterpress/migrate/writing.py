@@ -20,12 +20,12 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from ..model import clock
 from ..model.aliases import AliasError, parse_alias
 from ..model.audio import MIME_BY_SUFFIX, NotAudioError, read_facts
 from ..model.files import write_atomic
 from ..model.frontmatter import FrontMatterError, read_text, split
 from ..model.layout import DEFAULT_SLUGIFY as material_slugify
+from ..model.options import RunOptions
 from ..model.settings import Settings
 from .authors import AuthorBook, load_book
 from .convert import Converted, plain_text, to_markdown
@@ -50,11 +50,13 @@ MAX_TERMS = 50
 
 @dataclass(frozen=True)
 class Options:
-    """The options every import command shares (--author, --dry-run, --overwrite)."""
+    """The options every import command shares (--author, --dry-run, --overwrite), and the run's
+    (its "now" dates an item that has no date)."""
 
     author: str | None = None
     dry_run: bool = False
     overwrite: bool = False
+    run_options: RunOptions = RunOptions()
 
 
 @dataclass
@@ -73,6 +75,7 @@ class _Plan:
     slug: str
     authors: list[str]
     converted: Converted
+    date: datetime | dict  # as its front matter says it (:func:`_date`)
     aliases: list[str] = field(default_factory=list)
 
 
@@ -112,6 +115,7 @@ def import_items(export: Export, settings: Settings, options: Options, source: s
 def _plans(items: list[Item], settings: Settings, options: Options, book: AuthorBook, report: Report,
            source: str) -> list[_Plan]:
     existing = _existing(settings)
+    now = options.run_options.current(settings.timezone)
     plans: list[_Plan] = []
     for item in items:
         path, why = _target(item, existing, settings, options.overwrite)
@@ -122,18 +126,18 @@ def _plans(items: list[Item], settings: Settings, options: Options, book: Author
         slug = path.stem
         existing.by_slug[slug] = existing.by_source[item.imported_from] = path  # two items, one slug: one wins
         plans.append(_Plan(item, path, slug, book.keys_for(item.authors, options.author, source), converted,
-                           _aliases(item)))
-    _free_aliases(plans, settings, report)
+                           _date(item, settings, now), _aliases(item)))
+    _free_aliases(plans, settings, options.run_options, report)
     return plans
 
 
-def _free_aliases(plans: list[_Plan], settings: Settings, report: Report) -> None:
+def _free_aliases(plans: list[_Plan], settings: Settings, run_options: RunOptions, report: Report) -> None:
     """Only the aliases the built site can redirect stay (:mod:`.old_addresses`)."""
     if not any(plan.aliases for plan in plans):
         return  # nothing to check: the publication need not be read
-    planned = [Planned(plan.path, plan.slug, plan.item.name, plan.aliases, _date_of(plan.item, settings),
+    planned = [Planned(plan.path, plan.slug, plan.item.name, plan.aliases, _date_of(plan, settings),
                        plan.item.categories) for plan in plans]
-    keep_free_aliases(planned, settings, report.problems)
+    keep_free_aliases(planned, settings, run_options, report.problems)
     for plan, entry in zip(plans, planned, strict=True):
         plan.aliases = entry.aliases
 
@@ -259,7 +263,7 @@ def _front_matter(plan: _Plan, settings: Settings, book: AuthorBook, audio, draf
     if _line(item.subtitle):
         meta["subtitle"] = _line(item.subtitle)
     meta["description"] = _description(item, plan.converted) or meta["title"]
-    meta["date"] = _date(item, settings)
+    meta["date"] = plan.date
     meta["authors"] = plan.authors
     for key in ("categories", "tags"):
         if values := list(dict.fromkeys(term for value in getattr(item, key) if (term := _line(value, TERM_CHARS)))):
@@ -307,22 +311,23 @@ def _description(item: Item, converted: Converted) -> str:
     return chosen if len(chosen) <= DESCRIPTION_CHARS else chosen[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
 
 
-def _date(item: Item, settings: Settings):
-    """``created`` (or ``{created, updated}``) as a local time without offset, as the other essays have."""
+def _date(item: Item, settings: Settings, now: datetime):
+    """``created`` (or ``{created, updated}``) as a local time without offset, as the other essays have;
+    ``now`` when the item has no date."""
     def local(moment: datetime) -> datetime:
         if moment.tzinfo is None:  # already the publication's time (a page that gives only a date)
             return moment.replace(microsecond=0)
         return moment.astimezone(settings.timezone).replace(tzinfo=None, microsecond=0)
 
-    created = local(item.created) if item.created else local(clock.now(settings.timezone))
+    created = local(item.created) if item.created else local(now)
     if item.updated and local(item.updated) > created:
         return {"created": created, "updated": local(item.updated)}
     return created
 
 
-def _date_of(item: Item, settings: Settings) -> datetime:
+def _date_of(plan: _Plan, settings: Settings) -> datetime:
     """The essay's creation date as its front matter will say it (its address may be made from it)."""
-    written = _date(item, settings)
+    written = plan.date
     created = written["created"] if isinstance(written, dict) else written
     return created.replace(tzinfo=settings.timezone)
 

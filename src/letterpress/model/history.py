@@ -8,7 +8,6 @@ dates would be invented; we detect it and fall back to front matter.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,9 +16,6 @@ from pathlib import Path
 from .essay import Essay
 
 COMMIT_MARK = "\x1ecommit "
-# LETTERPRESS_GIT_DATES=0 ignores git history: output then depends on the files alone
-# (the test suite's golden files, or a build that must match on any clone).
-GIT_DATES_VARIABLE = "LETTERPRESS_GIT_DATES"
 
 
 @dataclass(frozen=True)
@@ -34,9 +30,13 @@ class History:
         return self.available and not self.shallow
 
 
-def read_history(root: Path) -> History:
-    """Whether ``root`` is in a git work tree, and whether that clone is shallow."""
-    if os.environ.get(GIT_DATES_VARIABLE, "").strip() == "0":
+def read_history(root: Path, git_dates: bool) -> History:
+    """Whether ``root`` is in a git work tree, and whether that clone is shallow.
+
+    ``git_dates`` off (:attr:`RunOptions.git_dates <letterpress.model.options.RunOptions.git_dates>`):
+    no history, without asking git.
+    """
+    if not git_dates:
         return History(available=False)
     inside = _git(root, "rev-parse", "--is-inside-work-tree")
     if inside is None or inside.strip() != "true":

@@ -26,7 +26,6 @@ they change, the build redirects the old ones. A record from before identities
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,8 +36,6 @@ from .publication import Publication
 from .settings import CONFIG_FILE
 
 SENT_DIR = "newsletter/sent"
-# Set by `letterpress serve` (the site adapter's preview switch): drafts become previewable letters.
-PREVIEW_DRAFTS = "LETTERPRESS_PREVIEW_DRAFTS"
 SINCE_KEY = "plugins.letterpress.newsletter.since"
 
 
@@ -185,11 +182,6 @@ def orphan_problems(publication: Publication) -> list[Problem]:
     return problems
 
 
-def previewing_drafts() -> bool:
-    """True inside ``letterpress serve``, which previews drafts (marked as such)."""
-    return os.environ.get(PREVIEW_DRAFTS) == "1"
-
-
 def in_window(publication: Publication, essay: Essay) -> bool:
     """Dated on or after ``newsletter.since`` (every essay, when ``since`` is not set)."""
     since = publication.settings.newsletter.since
@@ -197,10 +189,13 @@ def in_window(publication: Publication, essay: Essay) -> bool:
 
 
 def web_version_essays(publication: Publication) -> list[Essay]:
-    """The essays with a web version on the site, newest first: every letter that is or may be sent."""
+    """The essays with a web version on the site, newest first: every letter that is or may be sent.
+
+    Drafts too while the run previews them (``publication.run_options.drafts``: ``letterpress serve``).
+    """
     if not publication.settings.newsletter.enabled:
         return []
-    now, drafts = publication.now(), previewing_drafts()
+    now, drafts = publication.now(), publication.run_options.drafts
     return [essay for essay in publication.essays if essay.newsletter and (
         essay.state(now) is State.PUBLISHED or (drafts and essay.state(now) is State.DRAFT))]
 

@@ -9,21 +9,22 @@ from functools import cached_property
 from pathlib import Path
 
 from ..errors import Problem, ProblemsError
-from . import clock
 from .authors import Author, load_authors
 from .essay import Essay, State
 from .history import read_history, with_git_dates
+from .options import RunOptions
 from .reader import read_essay
 from .settings import Settings
 
 
 @dataclass
 class Publication:
-    """Settings, authors and essays (newest first), with every problem found."""
+    """Settings, authors and essays (newest first), with every problem found, and the run's options."""
 
     settings: Settings
     authors: dict[str, Author]
     essays: list[Essay]
+    run_options: RunOptions  # the clock, git dates and drafts this command runs with (made at its edge)
     problems: list[Problem] = field(default_factory=list)
     # Each essay's HTML as the engine made it, by essay key, kept by letterpress.render.once (the
     # model renders nothing). Not part of the publication's value.
@@ -46,7 +47,8 @@ class Publication:
         return [p for p in self.problems if p.is_error]
 
     def now(self) -> datetime:
-        return clock.now(self.settings.timezone)
+        """The run's "now" (:attr:`run_options`), in the publication's time zone."""
+        return self.run_options.current(self.settings.timezone)
 
     def published(self, now: datetime | None = None) -> list[Essay]:
         """Essays that are neither drafts nor scheduled, newest first."""
@@ -89,8 +91,9 @@ class Publication:
         return matches[0] if matches else None
 
 
-def load_publication(settings: Settings) -> Publication:
-    """Read ``.authors.yml`` and every post under ``docs/<blog>/posts/``.
+def load_publication(settings: Settings, run_options: RunOptions) -> Publication:
+    """Read ``.authors.yml`` and every post under ``docs/<blog>/posts/``, for a run with ``run_options``
+    (git dates or not; the publication keeps them for its clock and drafts).
 
     Problems are collected, not raised: ``check`` prints them all, the build
     raises on errors with :func:`letterpress.checks.raise_for_errors`.
@@ -103,12 +106,12 @@ def load_publication(settings: Settings) -> Publication:
         if essay is not None:
             essays.append(essay)
     problems.extend(_duplicate_slugs(essays))
-    history = read_history(settings.root)
+    history = read_history(settings.root, run_options.git_dates)
     if history.shallow:
         problems.append(SHALLOW_CLONE)
     essays = with_git_dates(settings.root, essays, history)
     essays.sort(key=lambda e: e.date, reverse=True)
-    return Publication(settings, authors, essays, problems)
+    return Publication(settings, authors, essays, run_options, problems)
 
 
 SHALLOW_CLONE = Problem(

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from .. import tokens
 from ..errors import Problem, ProblemsError
-from ..model import clock, urls
+from ..model import urls
 from ..model.audio import format_clock
 from ..model.essay import Essay
 from ..model.publication import Publication
@@ -91,7 +91,7 @@ def issue_from(letter: Letter, rendition: Rendition) -> RenderedIssue:
         slug=essay.slug, subject=subject(publication, essay), html=rendition.html, text=rendition.text,
         excerpted=rendition.sections < len(letter.body.sections),
         html_bytes=budget_bytes(rendition.html, settings), draft=essay.draft,
-        date=clock.now(settings.timezone), sender=addresses.sender(settings),
+        date=publication.now(), sender=addresses.sender(settings),
         reply_to=addresses.reply_to(publication, essay.authors), list_id=addresses.list_header(settings),
         list_name=tokens.list_id(settings), service_url=settings.service.url.rstrip("/"),
         unsubscribe_mailto=settings.newsletter.unsubscribe_mailto,

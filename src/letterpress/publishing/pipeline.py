@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ..checks import Check
 from ..errors import LetterpressError, ProblemsError
 from ..model.letters import record_path
+from ..model.options import RunOptions
 from ..model.publication import Publication
 from ..site.build import build_site
 from ..site.capture import load_for_outputs
@@ -42,10 +43,10 @@ class PublishReport:
     planned: dict[str, int] = field(default_factory=dict)  # slug -> recipients, of the letters to send
 
 
-def publish(root: Path, checks: Iterable[Check], dry_run: bool = False,
+def publish(root: Path, checks: Iterable[Check], run_options: RunOptions, dry_run: bool = False,
             say: Callable[[str], None] = print) -> PublishReport:
     """Run the pipeline for the publication at ``root`` (with ``dry_run``: decide, report, do nothing);
-    ``checks``: every check a run must pass (the CLI's list).
+    ``checks``: every check a run must pass (the CLI's list); ``run_options``: the command's (its "now").
 
     Both make the same :class:`~letterpress.publishing.plan.PublishPlan`; the dry run reports it.
 
@@ -56,7 +57,8 @@ def publish(root: Path, checks: Iterable[Check], dry_run: bool = False,
     """
     report = PublishReport()
     _step(report, say, "dry run: nothing is pulled, built, deployed or sent" if dry_run else git_pull(root))
-    publication = load_for_outputs(root)  # the letters are checked before the build: it can capture their HTML
+    # The letters are checked before the build: it can capture their HTML.
+    publication = load_for_outputs(root, run_options)
     plan = plan_publish(publication, checks)
     try:
         report.held = list(plan.held)
@@ -105,7 +107,7 @@ def _report_letters(letters: list[SendPlan], say) -> None:
 
 def _carry_out(root: Path, publication: Publication, plan: PublishPlan, report: PublishReport,
                say) -> PublishReport:
-    _step(report, say, f"built {build_site(root, plan.site_dir, publication=publication)}")  # read once, above
+    _step(report, say, f"built {build_site(publication, plan.site_dir)}")  # read once, above
     _step(report, say, deploy(publication.settings, plan.site_dir))
     for reason in plan.held:
         say(f"not sending: {reason}")

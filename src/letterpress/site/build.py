@@ -2,9 +2,10 @@
 
 A failed build leaves the previous site untouched: the engine writes into a
 temporary sibling folder, which replaces ``site/`` only when the build succeeded.
-The essays are read and checked once, here, whatever the engine: MkDocs gets the
-publication handed to its plugin (which reads by itself only in a bare ``mkdocs
-build``); Zensical, which runs no plugin, a staged copy (:mod:`.zensical`).
+The essays are read and checked once (:func:`read_checked`, with the run's options the
+caller made at its edge), whatever the engine: MkDocs gets the publication handed to its
+plugin (which reads by itself only in a bare ``mkdocs build``); Zensical, which runs no
+plugin, a staged copy (:mod:`.zensical`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from ..checks import raise_for_errors
 from ..errors import LetterpressError
 from ..model.files import swap_directory
+from ..model.options import RunOptions
 from ..model.publication import Publication, load_publication
 from ..model.settings import ENGINES
 from .loader import load_settings
@@ -35,11 +37,21 @@ class BuildError(LetterpressError):
     """MkDocs could not build the site; the message says why."""
 
 
-def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
-               publication: Publication | None = None, engine: str | None = None) -> Path:
-    """Build the publication at ``root`` into ``site_dir`` (default ``root/site``).
+def read_checked(root: Path, run_options: RunOptions) -> Publication:
+    """The publication at ``root``, read for a run with ``run_options`` and checked by the build's checks.
 
-    ``publication``: the caller's, already read and checked (``publish``); default: read here.
+    Its problems reach the caller as a :class:`ProblemsError` (one line each) rather than
+    inside the engine's log.
+    """
+    publication = load_publication(load_settings(root), run_options)
+    raise_for_errors(publication, SITE_CHECKS)
+    return publication
+
+
+def build_site(publication: Publication, site_dir: Path | None = None, strict: bool = False,
+               engine: str | None = None) -> Path:
+    """Build ``publication`` (read and checked: :func:`read_checked`) into ``site_dir`` (default ``root/site``).
+
     ``engine``: ``mkdocs`` or ``zensical``; default: the ``site.engine`` setting.
 
     Returns:
@@ -48,24 +60,23 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False,
     Raises:
         BuildError: with MkDocs' or Letterpress' message; the old site is kept.
     """
-    target = (site_dir or root / "site").resolve()
-    build_and_swap(root, target, strict=strict, publication=publication, engine=engine)
+    target = (site_dir or publication.settings.root / "site").resolve()
+    build_and_swap(publication, target, strict=strict, engine=engine)
     return target
 
 
-def build_and_swap(root: Path, target: Path, strict: bool = False, publication: Publication | None = None,
-                   engine: str | None = None, options: BuildOptions = PUBLISHED) -> Publication:
+def build_and_swap(publication: Publication, target: Path, strict: bool = False, engine: str | None = None,
+                   options: BuildOptions = PUBLISHED) -> Publication:
     """Build into a temporary sibling of ``target``, then swap it into place.
 
     Returns:
-        The publication as the build read it. On any error (or an interrupt)
-        the temporary folder is removed and ``target`` is left as it was.
+        The publication built. On any error (or an interrupt) the temporary
+        folder is removed and ``target`` is left as it was.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        publication = build_into(root, staging, strict=strict, publication=publication, engine=engine,
-                                 options=options)
+        build_into(publication, staging, strict=strict, engine=engine, options=options)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -73,31 +84,24 @@ def build_and_swap(root: Path, target: Path, strict: bool = False, publication: 
     return publication
 
 
-def build_into(root: Path, site_dir: Path, strict: bool = False, publication: Publication | None = None,
-               engine: str | None = None, options: BuildOptions = PUBLISHED) -> Publication:
-    """Build ``root`` into the empty folder ``site_dir`` (no swap); returns the publication.
+def build_into(publication: Publication, site_dir: Path, strict: bool = False, engine: str | None = None,
+               options: BuildOptions = PUBLISHED) -> None:
+    """Build ``publication``, read and checked by the caller, into the empty folder ``site_dir`` (no swap).
 
-    Without ``publication`` it is read and checked first, so its problems reach
-    the caller as a :class:`ProblemsError` (one line each) rather than inside
-    the engine's log; one given was read and checked by the caller. Either way
-    no essay is read again.
+    No essay is read again.
     """
-    if publication is None:
-        publication = load_publication(load_settings(root))
-        raise_for_errors(publication, SITE_CHECKS)
     engine = engine or publication.settings.site.engine
     if engine == "zensical":
         build_with_zensical(publication, site_dir, strict=strict, options=options)
     elif engine == "mkdocs":
-        build_with_mkdocs(root, publication, site_dir, strict=strict, options=options)
+        build_with_mkdocs(publication, site_dir, strict=strict, options=options)
     else:
         raise BuildError(f"'{engine}' is not a site engine; use one of: {', '.join(ENGINES)}.")
-    return publication
 
 
-def build_with_mkdocs(root: Path, publication: Publication, site_dir: Path, strict: bool = False,
+def build_with_mkdocs(publication: Publication, site_dir: Path, strict: bool = False,
                       options: BuildOptions = PUBLISHED) -> None:
-    """Run ``mkdocs build`` for ``root`` into ``site_dir``, its plugin handed ``publication`` and ``options``."""
+    """Run ``mkdocs build`` for ``publication`` into ``site_dir``, its plugin handed ``publication`` and ``options``."""
     try:
         config = load_config(str(publication.settings.config_path), site_dir=str(site_dir), strict=strict)
     except MKDOCS_ERRORS as error:

@@ -15,16 +15,18 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..model.options import RunOptions
 from ..model.publication import Publication, load_publication
 from ..render.once import has_html
 from .options import EVERY_ESSAY
 
 
-def load_for_outputs(root: Path | None = None) -> Publication:
-    """The publication at ``root`` (default: the working folder), able to capture the HTML it lacks."""
+def load_for_outputs(root: Path | None, run_options: RunOptions) -> Publication:
+    """The publication at ``root`` (None: the working folder) for a run with ``run_options``,
+    able to capture the HTML it lacks."""
     from .loader import load_settings
 
-    return attach(load_publication(load_settings(root)))
+    return attach(load_publication(load_settings(root), run_options))
 
 
 def attach(publication: Publication) -> Publication:
@@ -44,10 +46,9 @@ def capture_every_essay(publication: Publication) -> None:
     publication.capture_missing = None
     if all(has_html(publication, essay) for essay in publication.essays):
         return
-    root = publication.settings.root
     folder = Path(tempfile.mkdtemp(prefix="letterpress-capture-"))
     try:
         (folder / "site").mkdir()
-        build_into(root, folder / "site", publication=publication, options=EVERY_ESSAY)
+        build_into(publication, folder / "site", options=EVERY_ESSAY)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

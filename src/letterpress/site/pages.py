@@ -6,14 +6,13 @@ added to the written pages, by the same functions, so the pages match.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ..model.files import write_atomic
 from ..model.publication import Publication
 from .options import PUBLISHED, BuildOptions
 from .staging import engine_text
-from .views import LIVE_RELOAD, add_listen_controls, audio_href, reload_script
+from .views import add_listen_controls, audio_href, reload_script
 
 # MiniJinja's |e (Zensical's templates): HTML's five, and the slash.
 MINIJINJA_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
@@ -31,7 +30,7 @@ def finish_pages(publication: Publication, site_dir: Path, options: BuildOptions
         if page.is_file():
             html = page.read_text(encoding="utf-8")
             write_atomic(page, add_listen_controls(html, essay.audio, audio_href(essay, address.url)))
-    edits = [edit for edit in (_logo_title(publication), _reload_script()) if edit]
+    edits = [edit for edit in (_logo_title(publication), _reload_script(options.live_reload)) if edit]
     if edits:
         for page in site_dir.rglob("*.html"):
             html = page.read_text(encoding="utf-8")
@@ -54,6 +53,5 @@ def _logo_title(publication: Publication):
     return lambda html: html.replace(wrong, right)
 
 
-def _reload_script():
-    counter = os.environ.get(LIVE_RELOAD)
+def _reload_script(counter: str):
     return (lambda html: reload_script(html, counter)) if counter else None

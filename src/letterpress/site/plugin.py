@@ -32,6 +32,7 @@ from mkdocs.structure.toc import get_toc
 from ..checks import raise_for_errors
 from ..errors import LetterpressError
 from ..model.essay import Essay
+from ..model.options import from_environment
 from ..model.publication import Publication, load_publication
 from ..render.epigraphs import EpigraphExtension
 from ..render.once import keep
@@ -40,7 +41,7 @@ from .fidelity import engine_disagrees
 from .loader import load_settings
 from .options import PUBLISHED, BuildOptions
 from .registry import SITE_CHECKS, write_all
-from .views import LIVE_RELOAD, add_listen_controls, audio_href, essay_view, reload_script, site_facts
+from .views import add_listen_controls, audio_href, essay_view, reload_script, site_facts
 
 log = logging.getLogger("mkdocs.plugins.letterpress")
 class LetterpressConfig(base.Config):
@@ -78,9 +79,9 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         config.extra["letterpress"] = site_facts(self.publication.settings, self.publication.authors)
         escape_values(config, TEXT_CONFIG)
         for blog in _blogs(config):
-            # We schedule (in the publication's timezone, under LETTERPRESS_NOW), not Material (in UTC).
+            # We schedule (in the publication's timezone, at the run's "now"), not Material (in UTC).
             blog.config.draft_if_future_date = False
-            if self.options.shows_drafts:
+            if self.options.shows_drafts(self.publication):
                 # Material's blog drops drafts from every build but its own `mkdocs serve`'s.
                 blog.config.draft = True
         return config
@@ -136,10 +137,9 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
     on_page_content = CombinedEvent(_capture_html, _add_listen_controls)
 
     def on_post_page(self, output, *, page, config):
-        path = os.environ.get(LIVE_RELOAD)
-        if not self.config.enabled or not path:
+        if not self.config.enabled or not self.options.live_reload:
             return
-        return reload_script(output, path)
+        return reload_script(output, self.options.live_reload)
 
     def on_post_build(self, *, config):
         if not self.config.enabled or not self.options.writers:
@@ -152,9 +152,10 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
     # -- helpers ---------------------------------------------------------------
 
     def _resolve_publication(self, config) -> Publication:
+        """A bare ``mkdocs build`` is an edge: its run's options come from the environment, read here once."""
         try:
             settings = load_settings(plugin=dict(self.config), config_file=Path(config.config_file_path))
-            publication = load_publication(settings)
+            publication = load_publication(settings, from_environment())
             warnings = raise_for_errors(publication, SITE_CHECKS)
         except LetterpressError as error:
             raise PluginError(str(error)) from None
@@ -176,7 +177,8 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         return self.publication
 
     def _is_visible(self, essay: Essay) -> bool:
-        return self.options.shows(essay, self._loaded().now())
+        publication = self._loaded()
+        return self.options.shows(essay, publication, publication.now())
 
     def _check_addresses(self, files) -> None:
         """Every essay's page where :mod:`letterpress.model.layout` says: else no output could link it."""
@@ -210,7 +212,8 @@ def hand_over(config, publication: Publication, options: BuildOptions = PUBLISHE
 
     For in-process builds (``letterpress build``, ``publish``, ``serve``); a bare
     ``mkdocs build`` has no caller's publication and reads its own in ``on_config``.
-    ``options`` say what the build shows and writes.
+    ``options`` say what the build shows and writes; the run's options (clock, drafts)
+    come with ``publication``.
     """
     for plugin in config.plugins.values():
         if isinstance(plugin, LetterpressPlugin):

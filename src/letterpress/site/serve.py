@@ -37,13 +37,14 @@ from watchdog.observers.api import BaseObserver
 from ..errors import LetterpressError
 from ..feeds.entries import CHAPTERS_NAME
 from ..model.layout import FEEDS
-from ..model.letters import PREVIEW_DRAFTS
+from ..model.options import RunOptions
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE
-from .build import build_and_swap
-from .views import LIVE_RELOAD
+from .build import build_and_swap, read_checked
+from .options import BuildOptions
 
 BUILD_PATH = "/__letterpress/build"
+PREVIEW = BuildOptions(live_reload=BUILD_PATH)  # drafts as the run's options say (serve's --drafts)
 # What the site is made of; mkdocs.yml is watched by name (the root holds logs, site/, .git).
 SOURCE_DIRS = ("docs", "overrides", "newsletter/templates")
 IGNORED_EVENTS = ("opened", "closed_no_write")
@@ -66,10 +67,15 @@ def shared_paths(publication: Publication) -> frozenset[str]:
 
 
 class Preview:
-    """The previewed site: its folder, how many builds finished, what other origins may read."""
+    """The previewed site: its folder, how many builds finished, what other origins may read.
 
-    def __init__(self, root: Path, site_dir: Path, engine: str | None = None):
+    Each build reads ``root`` for a run with ``run_options`` (drafts: ``--drafts``), and its
+    pages poll :data:`BUILD_PATH` to reload.
+    """
+
+    def __init__(self, root: Path, site_dir: Path, run_options: RunOptions, engine: str | None = None):
         self.root, self.site_dir, self.engine = root, site_dir, engine
+        self.run_options = run_options
         self.builds = 0
         self.publication: Publication | None = None  # as the last good build read it
         self.shared: frozenset[str] = frozenset()
@@ -83,11 +89,18 @@ class Preview:
         self.shared = shared_paths(publication)
         self.builds += 1
 
+    def last_built(self) -> Publication:
+        """The publication of the last good build (there has been one)."""
+        if self.publication is None:
+            raise LetterpressError("the preview has not been built yet.")
+        return self.publication
+
     def build(self) -> None:
         """Build and swap the new site in; on an error the last good build stays (and it is raised)."""
         with self._lock:
             if not self._stopped:
-                self.adopt(build_and_swap(self.root, self.site_dir, engine=self.engine))
+                publication = read_checked(self.root, self.run_options)
+                self.adopt(build_and_swap(publication, self.site_dir, engine=self.engine, options=PREVIEW))
 
     def rebuild_soon(self, reason: str) -> None:
         """Rebuild once changes have stopped for a moment; ``reason`` is the path that changed."""
@@ -194,18 +207,18 @@ def watch(root: Path, preview: Preview) -> tuple[BaseObserver, SourceWatcher]:
     return observer, watcher
 
 
-def serve_publication(root: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True,
+def serve_publication(root: Path, run_options: RunOptions, host: str = "127.0.0.1", port: int = 8000,
                       engine: str | None = None) -> None:
-    """Build the publication (with ``engine``, default its setting) and serve it until Ctrl+C."""
+    """Build the publication (with ``engine``, default its setting) and serve it until Ctrl+C.
+
+    ``run_options``: the command's (drafts are shown when they say so); the environment is left alone.
+    """
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    if drafts:
-        os.environ[PREVIEW_DRAFTS] = "1"
-    os.environ[LIVE_RELOAD] = BUILD_PATH
     folder = Path(tempfile.mkdtemp(prefix="letterpress-serve-"))
-    preview = Preview(root, folder / "site", engine)
+    preview = Preview(root, folder / "site", run_options, engine)
     try:
         preview.build()
-        write_email_previews(root, preview.publication)
+        write_email_previews(root, preview.last_built())
         _run(preview, host, port)  # returns on Ctrl+C (uvicorn handles it)
     except KeyboardInterrupt:  # Ctrl+C before the server started
         pass
@@ -225,15 +238,15 @@ def _run(preview: Preview, host: str, port: int) -> None:
         observer.join()
 
 
-def write_email_previews(root: Path, publication: Publication | None = None) -> None:
+def write_email_previews(root: Path, publication: Publication) -> None:
     """Every essay's email as HTML, text and .eml in newsletter/preview/, to open beside the site.
 
-    ``publication``: the one the preview build read (its essays' HTML is captured); default: read here.
+    ``publication``: the one the preview build read (its essays' HTML is captured).
     """
     from ..newsletter.preview import write_preview
-    from .capture import attach, load_for_outputs
+    from .capture import attach
 
-    publication = attach(publication) if publication is not None else load_for_outputs(root)
+    publication = attach(publication)
     target = root / "newsletter" / "preview"
     for essay in publication.essays:
         try:

@@ -103,7 +103,8 @@ def staged_config(publication: Publication, options: BuildOptions = PUBLISHED) -
     config["site_dir"] = "site"
     if isinstance(config.get("theme"), dict):
         _stage_theme(config["theme"], settings.root)
-    config["plugins"] = [_blog_entry(p, options) for p in config.get("plugins") or [] if _name(p) != PLUGIN]
+    drafts = options.shows_drafts(publication)
+    config["plugins"] = [_blog_entry(p, drafts) for p in config.get("plugins") or [] if _name(p) != PLUGIN]
     extensions = list(config.get("markdown_extensions") or [])
     if EPIGRAPHS not in [_name(e) for e in extensions]:
         extensions.append(EPIGRAPHS)
@@ -169,14 +170,14 @@ def _name(entry) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
 
 
-def _blog_entry(entry, build: BuildOptions):
+def _blog_entry(entry, drafts: bool):
     """The blog plugin's entry with ``draft_if_future_date`` off (Letterpress schedules in its timezone),
     and its slugify functions as the tags Zensical reads."""
     if _name(entry) not in ("blog", "material/blog"):
         return entry
     options = dict(entry.get(_name(entry)) or {}) if isinstance(entry, dict) else {}
     options["draft_if_future_date"] = False
-    if build.shows_drafts:
+    if drafts:
         options["draft"] = True  # Material's blog: build drafts too (ours are marked on the page)
     for key in ("post_slugify", "categories_slugify"):
         if key in options:

@@ -20,7 +20,6 @@ from ..model.settings import Settings
 # A heading of the essay's text; ours (player, author note, sign-up) have ids starting "lp-".
 HEADING = re.compile(r'(<h([2-4]) id="(?!lp-)([^"]+)"[^>]*>)(.*?)(</h\2>)', re.DOTALL)
 TAGS = re.compile(r"<[^>]+>")
-LIVE_RELOAD = "LETTERPRESS_LIVE_RELOAD"  # set by `letterpress serve` to its build-counter path
 RELOAD_SCRIPT = """<script>(function(){var seen=null;setInterval(function(){
 fetch("%s",{cache:"no-store"}).then(function(r){return r.text()}).then(function(v){
 if(seen!==null&&v!==seen)location.reload();seen=v}).catch(function(){})},1000)})();</script>"""
