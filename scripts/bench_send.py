@@ -48,10 +48,11 @@ ENVIRONMENT = {"LETTERPRESS_NOW": "2026-11-01T12:00:00", "LETTERPRESS_SECRET": "
 BASELINE = """
 import smtplib, sys
 from letterpress.newsletter import render_issue
+from letterpress.model.options import from_environment
 from letterpress.site.capture import load_for_outputs
 from letterpress.subscribers.store import open_subscribers
 
-publication = load_for_outputs()
+publication = load_for_outputs(None, from_environment())
 issue = render_issue(publication, publication.essay(sys.argv[1]))
 with open_subscribers(publication.settings) as store:
     people = [(p.email, p.name) for p in store.subscribers("active")]
@@ -112,6 +113,7 @@ def prepare(folder: Path, recipients: int, essay: str | None) -> tuple[Path, str
     """A copy of the sample publication with ``recipients`` active subscribers; the essay's slug."""
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.update(ENVIRONMENT)
+    from letterpress.model.options import from_environment
     from letterpress.model.publication import load_publication
     from letterpress.site.loader import load_settings
     from letterpress.subscribers.store import open_store
@@ -123,7 +125,7 @@ def prepare(folder: Path, recipients: int, essay: str | None) -> tuple[Path, str
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, publication / name, ignore=shutil.ignore_patterns(
                 "preview", "outbox", "sent", "*.sqlite3*"))
-    loaded = load_publication(load_settings(publication))
+    loaded = load_publication(load_settings(publication), from_environment(ENVIRONMENT))
     sendable = [e.slug for e in loaded.published() if e.newsletter]
     slug = essay or (sendable[0] if sendable else _stand_in_essay(publication))
     with open_store(folder / "subscribers.sqlite3") as store, store.transaction():
@@ -198,10 +200,12 @@ def _timed(command: list[str], cwd: Path, environment: dict, recipients: int) ->
 
 def letter_size(publication: Path, slug: str) -> int:
     """Bytes of the letter as it goes out to one recipient."""
+    from letterpress.model.options import from_environment
     from letterpress.newsletter import render_issue
     from letterpress.site.capture import load_for_outputs
 
-    loaded = load_for_outputs(publication)  # the essay's HTML from a scratch build, kept in its cache
+    # The essay's HTML from a scratch build, kept in its cache.
+    loaded = load_for_outputs(publication, from_environment(ENVIRONMENT))
     return len(render_issue(loaded, loaded.essay(slug)).message_bytes("reader00000@example.org", "Reader 0"))
 
 
