@@ -1,17 +1,22 @@
 """scripts/bench feeds: all four feeds for N full-text entries against plain feedgen's RSS + Atom.
 
 The entries are the sample publication's published essays, repeated under new
-slugs and dates until there are N (so the text, footnotes, epigraphs and the
-narration are real). Both sides start from the same Essay objects, convert
-each essay's Markdown once with the same converter (letterpress.render.markdown) and
-write their files into a temporary folder:
+slugs, dates and keys until there are N (so the text, footnotes, epigraphs and
+the narration are real). There is one Markdown pipeline, the site engine's: the
+sample's essays' HTML is captured from its build once, before anything is timed
+(:func:`letterpress.site.capture.load_for_outputs`; a scratch build of the
+sample the first time, the HTML cache after), and each synthetic essay is given
+its original's HTML the way a build keeps it (``publication.rendered[essay.key]``).
+Neither side converts anything, so this measures the feeds alone: the
+conversion is the build's, measured by ``scripts/bench site``. Both sides start
+from the same Essay objects and the same HTML, and write into a temporary folder:
 
-- ours: ``letterpress.feeds.feed_files`` + writing: rss.xml, atom.xml,
-  feed.json, podcast.xml and a chapters file per narrated essay, every URL in
-  the HTML made absolute, pretty-printed XML;
+- ours: ``letterpress.feeds.feed_files`` written through ``SiteOutput``:
+  rss.xml, atom.xml, feed.json, podcast.xml and a chapters file per narrated
+  essay, a "Listen" link before each narrated essay's HTML, pretty-printed XML;
 - baseline: one feedgen FeedGenerator with the same entries (title, link,
-  summary, full HTML, dates, authors, enclosure) written as RSS and Atom
-  (``rss_file`` + ``atom_file``, feedgen's defaults), URLs left as written.
+  summary, the same HTML, dates, authors, enclosure), written as RSS and Atom
+  (``rss_file`` + ``atom_file``, feedgen's defaults), URLs from the layout.
 
 CPU time (user+sys of this process), one warm-up, three interleaved pairs,
 median ratio (ours / baseline; below 1.0 means ours costs less).
@@ -36,37 +41,47 @@ sys.path.insert(0, str(ROOT / "src"))
 # The run's options: the sample's clock unless LETTERPRESS_NOW says otherwise (this script is an edge).
 ENVIRONMENT = {"LETTERPRESS_NOW": "2026-11-01T12:00:00", **os.environ}
 
-import markdown  # noqa: E402
 from feedgen.feed import FeedGenerator  # noqa: E402
 
 from letterpress.checks import raise_for_errors  # noqa: E402
 from letterpress.feeds import feed_files, write_files  # noqa: E402
 from letterpress.model.options import from_environment  # noqa: E402
-from letterpress.model.publication import Publication, load_publication  # noqa: E402
+from letterpress.model.publication import Publication  # noqa: E402
 from letterpress.model.site_output import SiteOutput  # noqa: E402
-from letterpress.render.epigraphs import EpigraphExtension  # noqa: E402
-from letterpress.render.markdown import EssayRenderer, _extension_configs, _extension_names  # noqa: E402
-from letterpress.site.loader import load_settings  # noqa: E402
+from letterpress.render.once import Captured, essay_html_for  # noqa: E402
+from letterpress.site.capture import load_for_outputs  # noqa: E402
 from letterpress.site.registry import SITE_CHECKS  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from benchlib import cpu, timed  # noqa: E402,F401
+from benchlib import timed  # noqa: E402
 
 
-def bench_publication(count: int) -> Publication:
-    """The sample publication with ``count`` published essays, all in every feed."""
-    sample = load_publication(load_settings(ROOT), from_environment(ENVIRONMENT))
+def load_sample() -> Publication:
+    """The sample publication, its published essays' HTML captured from the engine (not timed)."""
+    sample = load_for_outputs(ROOT, from_environment(ENVIRONMENT))
     raise_for_errors(sample, SITE_CHECKS)
+    for essay in sample.published():
+        essay_html_for(sample, essay)  # the first asks for one scratch build, unless the cache holds them
+    return sample
+
+
+def bench_publication(sample: Publication, count: int) -> Publication:
+    """``sample`` with ``count`` published essays, all in every feed, each with its original's HTML."""
     originals = sample.published()
-    essays = []
+    settings = dataclasses.replace(sample.settings, feeds=dataclasses.replace(sample.settings.feeds, limit=count))
+    # No capture_missing: an essay without HTML is an error here, never a build inside the timing.
+    publication = Publication(settings, sample.authors, [], sample.run_options)
     for number in range(count):
         original = originals[number % len(originals)]
-        essays.append(dataclasses.replace(
+        essay = dataclasses.replace(
             original, slug=f"{original.slug}-{number}", date=original.date - timedelta(days=number),
-            updated=None))
-    settings = sample.settings
-    settings = dataclasses.replace(settings, feeds=dataclasses.replace(settings.feeds, limit=count))
-    return Publication(settings, sample.authors, essays)
+            updated=None, key=f"bench-{number}-{original.key}")
+        publication.essays.append(essay)
+        # What a build leaves behind for each page: its HTML kept by key, its address worked out.
+        # The HTML is the original's (its links absolute against the original's page), which costs the same.
+        publication.rendered[essay.key] = Captured(essay, essay_html_for(sample, original))
+        settings.layout.essay(essay)
+    return publication
 
 
 def ours(publication: Publication, folder: Path) -> None:
@@ -74,22 +89,9 @@ def ours(publication: Publication, folder: Path) -> None:
 
 
 def baseline(publication: Publication, folder: Path) -> None:
-    """RSS and Atom the plain feedgen way, from the same Markdown conversion as ours."""
-    renderer = EssayRenderer(publication.settings)
-    plain_feedgen(publication, folder, renderer.html)
-
-
-def baseline_plain_markdown(publication: Publication, folder: Path) -> None:
-    """The same, converting each essay the way Python-Markdown's docs show: markdown.markdown()."""
+    """RSS and Atom the plain feedgen way, with the same entries and the same captured HTML."""
     settings = publication.settings
-    extensions = [*_extension_names(settings), EpigraphExtension()]
-    configs = _extension_configs(settings)
-    plain_feedgen(publication, folder,
-                  lambda essay: markdown.markdown(essay.body, extensions=extensions, extension_configs=configs))
-
-
-def plain_feedgen(publication: Publication, folder: Path, to_html) -> None:
-    settings = publication.settings
+    layout = settings.layout
     generator = FeedGenerator()
     generator.id(settings.site_url)
     generator.title(settings.site_name)
@@ -97,27 +99,20 @@ def plain_feedgen(publication: Publication, folder: Path, to_html) -> None:
     generator.description(settings.site_description)
     generator.language(settings.language)
     for essay in publication.essays:
-        url = settings.absolute_url(essay.url_path(settings.blog_dir))
+        url = layout.absolute(layout.essay(essay).url)
         entry = generator.add_entry(order="append")
         entry.id(url)
         entry.title(essay.title)
         entry.link(href=url)
         entry.summary(essay.description)
-        entry.content(to_html(essay), type="html")
+        entry.content(essay_html_for(publication, essay), type="html")
         entry.published(essay.date)
         entry.updated(essay.updated or essay.date)
         entry.author([{"name": publication.authors[key].name} for key in essay.authors])
         if essay.audio:
-            entry.enclosure(settings.absolute_url(essay.audio.url), str(essay.audio.length),
-                            essay.audio.mime_type)
+            entry.enclosure(layout.absolute(essay.audio.url), str(essay.audio.length), essay.audio.mime_type)
     generator.rss_file(str(folder / "rss.xml"))
     generator.atom_file(str(folder / "atom.xml"))
-
-
-def conversion_only(publication: Publication) -> None:
-    renderer = EssayRenderer(publication.settings)
-    for essay in publication.essays:
-        renderer.html(essay)
 
 
 def run(function, publication: Publication) -> float:
@@ -132,25 +127,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="scripts/bench feeds")
     parser.add_argument("--essays", type=int, default=1000)
     options = parser.parse_args()
-    publication = bench_publication(options.essays)
+    sample = load_sample()
+    publication = bench_publication(sample, options.essays)
     narrated = sum(1 for essay in publication.essays if essay.audio)
     words = sum(essay.words for essay in publication.essays)
-    print(f"{options.essays:,} essays ({words:,} words, {narrated:,} narrated)")
-    warm_up = bench_publication(30)
-    sides = {"ours": ours, "baseline": baseline, "plain": baseline_plain_markdown}
+    print(f"{options.essays:,} essays ({words:,} words, {narrated:,} narrated), "
+          f"HTML from the engine's build of {len(sample.published())} sample essays")
+    warm_up = bench_publication(sample, 30)
+    sides = {"ours": ours, "baseline": baseline}
     for side in sides.values():
         run(side, warm_up)
     results = [{name: run(side, publication) for name, side in sides.items()} for _ in range(3)]
     seconds = {name: statistics.median(r[name] for r in results) for name in sides}
-    ratio = {name: statistics.median(r["ours"] / r[name] for r in results) for name in ("baseline", "plain")}
-    convert_s = timed(conversion_only, publication)
-    print(f"ours (rss + atom + json + podcast + chapters):      {seconds['ours']:.2f} s CPU")
-    print(f"baseline (plain feedgen rss + atom, our converter): {seconds['baseline']:.2f} s CPU")
-    print(f"ratio ours/baseline: {ratio['baseline']:.2f}x")
-    print(f"baseline with markdown.markdown() per essay:        {seconds['plain']:.2f} s CPU "
-          f"(ours/that: {ratio['plain']:.2f}x)")
-    print(f"Markdown conversion alone (once per essay): {convert_s:.2f} s CPU; without it: "
-          f"ours {seconds['ours'] - convert_s:.2f} s, baseline {seconds['baseline'] - convert_s:.2f} s")
+    ratio = statistics.median(r["ours"] / r["baseline"] for r in results)
+    print(f"ours (rss + atom + json + podcast + chapters): {seconds['ours']:.2f} s CPU")
+    print(f"baseline (plain feedgen rss + atom):           {seconds['baseline']:.2f} s CPU")
+    print(f"ratio ours/baseline: {ratio:.2f}x (no Markdown conversion on either side)")
+
 
 if __name__ == "__main__":
     main()
