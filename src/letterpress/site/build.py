@@ -10,6 +10,8 @@ plugin, a staged copy (:mod:`.zensical`).
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -99,6 +101,22 @@ def build_into(publication: Publication, site_dir: Path, strict: bool = False, e
         raise BuildError(f"'{engine}' is not a site engine; use one of: {', '.join(ENGINES)}.")
 
 
+def _start_plugins(config) -> None:
+    """Start the plugins as ``mkdocs build`` does, in a process that may have built before.
+
+    MkDocs keeps one instance of each plugin with start-up or shut-down hooks for the whole
+    process. Material's blog makes its temporary folder when it is made and removes it on
+    shutdown, so from the second build on the folder is made again here; otherwise a build that
+    fails before the blog writes there ends in a FileNotFoundError from the shutdown, which hides
+    the build's own error (and stopped the preview's rebuilds).
+    """
+    for plugin in config.plugins.values():
+        folder = getattr(plugin, "temp_dir", None)
+        if isinstance(folder, str):
+            os.makedirs(folder, exist_ok=True)
+    config.plugins.on_startup(command="build", dirty=False)
+
+
 def build_with_mkdocs(publication: Publication, site_dir: Path, strict: bool = False,
                       options: BuildOptions = PUBLISHED) -> None:
     """Run ``mkdocs build`` for ``publication`` into ``site_dir``, its plugin handed ``publication`` and ``options``."""
@@ -108,10 +126,24 @@ def build_with_mkdocs(publication: Publication, site_dir: Path, strict: bool = F
         raise BuildError(str(error)) from None
     # As `mkdocs build` does: Material's blog removes its temporary folder on shutdown.
     hand_over(config, publication, options)
-    config.plugins.on_startup(command="build", dirty=False)
+    _start_plugins(config)
+    errors = _ErrorLines()
+    logging.getLogger("mkdocs").addHandler(errors)
     try:
         build(config)
-    except MKDOCS_ERRORS as error:
-        raise BuildError(str(error)) from None
+    except MKDOCS_ERRORS as error:  # MkDocs logs a plugin's or a hook's message and aborts without it
+        raise BuildError("; ".join(errors.lines) or str(error)) from None
     finally:
+        logging.getLogger("mkdocs").removeHandler(errors)
         config.plugins.on_shutdown()
+
+
+class _ErrorLines(logging.Handler):
+    """The error lines MkDocs logs during one build (its ``Abort`` carries none of them)."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())

@@ -82,6 +82,9 @@ class Preview:
         self._lock = threading.Lock()  # held while a build writes into the folder
         self._timer: threading.Timer | None = None
         self._stopped = False
+        self._queue = threading.Lock()  # guards the two below
+        self._rebuilding = False  # a rebuild is running (or about to)
+        self._again = ""  # what changed while it ran: one more rebuild follows for all of it
 
     def adopt(self, publication: Publication) -> None:
         """Count one more finished build, of ``publication``."""
@@ -124,13 +127,33 @@ class Preview:
         return PlainTextResponse(str(self.builds), headers={"cache-control": "no-store"})
 
     def _rebuild(self, reason: str) -> None:
+        """Rebuild for ``reason``; saves that arrive meanwhile make one more rebuild, not one each."""
+        with self._queue:
+            if self._rebuilding:
+                self._again = self._again or reason
+                return
+            self._rebuilding = True
+        while reason:
+            self._rebuild_once(reason)
+            with self._queue:
+                reason, self._again = ("" if self._stopped else self._again), ""
+                self._rebuilding = bool(reason)
+
+    def _rebuild_once(self, reason: str) -> None:
         print(f"{reason} changed; rebuilding…", file=sys.stderr, flush=True)
         try:
             self.build()
         except LetterpressError as error:
-            print(f"not rebuilt (the last good build is still served):\n{error}", file=sys.stderr, flush=True)
+            self._not_rebuilt(str(error))
+            return
+        except Exception as error:  # a bug inside the engine: the preview goes on, and says so
+            self._not_rebuilt(f"the site engine failed: {type(error).__name__}: {error}")
             return
         print("rebuilt; open pages reload", file=sys.stderr, flush=True)
+
+    @staticmethod
+    def _not_rebuilt(message: str) -> None:
+        print(f"not rebuilt (the last good build is still served):\n{message}", file=sys.stderr, flush=True)
 
 
 class CorsForSharedMiddleware:

@@ -1,0 +1,86 @@
+"""A preview rebuild that fails keeps the last good site and says why, whatever failed inside the engine.
+
+Real in-process MkDocs builds of the minimal publication, one after another in this process, as
+``letterpress serve`` runs them; no timing is asserted.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from letterpress.site.serve import Preview
+from run_options import PREVIEW
+
+BROKEN_HOOK = """from mkdocs.exceptions import PluginError
+
+
+def on_config(config):
+    raise PluginError("the hook is broken on purpose")
+"""
+
+
+def add_broken_hook(root) -> None:
+    (root / "broken_hook.py").write_text(BROKEN_HOOK, encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - broken_hook.py\n", encoding="utf-8")
+
+
+def test_a_build_that_fails_before_the_blog_writes_names_its_own_error(minimal_publication, tmp_path, capsys):
+    # MkDocs keeps one instance of Material's blog plugin per process; its temporary folder, removed by
+    # the shutdown after the first build, was never made again, so this failure ended in a
+    # FileNotFoundError from the second shutdown, raised out of the rebuild's thread: a stale preview.
+    preview = Preview(minimal_publication, tmp_path / "preview" / "site", PREVIEW)
+    preview.build()
+    page = (tmp_path / "preview" / "site" / "index.html").read_text(encoding="utf-8")
+    add_broken_hook(minimal_publication)
+    preview._rebuild("mkdocs.yml")
+    err = capsys.readouterr().err
+    assert "the hook is broken on purpose" in err, err
+    assert "not rebuilt (the last good build is still served)" in err
+    assert "FileNotFoundError" not in err
+    assert (tmp_path / "preview" / "site" / "index.html").read_text(encoding="utf-8") == page
+    assert preview.builds == 1
+
+
+def test_an_engine_crash_is_a_problem_in_the_terminal_not_a_dead_thread(minimal_publication, tmp_path, capsys,
+                                                                        monkeypatch):
+    preview = Preview(minimal_publication, tmp_path / "preview" / "site", PREVIEW)
+    preview.build()
+
+    def crash(*args, **kwargs):
+        raise KeyError("a bug inside the engine")
+
+    monkeypatch.setattr("letterpress.site.serve.build_and_swap", crash)
+    preview._rebuild("docs/essays/posts/good.md")
+    err = capsys.readouterr().err
+    assert "not rebuilt (the last good build is still served)" in err
+    assert "the site engine failed: KeyError: 'a bug inside the engine'" in err, err
+    assert preview.builds == 1
+
+
+def test_saves_during_a_rebuild_coalesce_into_one_more(minimal_publication, tmp_path, monkeypatch):
+    preview = Preview(minimal_publication, tmp_path / "preview" / "site", PREVIEW)
+    preview.build()
+    from letterpress.site import serve
+
+    real, entered, release = serve.build_and_swap, threading.Event(), threading.Event()
+    builds: list[int] = []
+
+    def held(*args, **kwargs):
+        builds.append(1)
+        if len(builds) == 1:
+            entered.set()
+            assert release.wait(60), "the test never released the first rebuild"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(serve, "build_and_swap", held)
+    first = threading.Thread(target=preview._rebuild, args=("a.md",))
+    first.start()
+    assert entered.wait(60), "the first rebuild never started"
+    for name in ("b.md", "c.md", "d.md", "e.md"):  # four saves while it runs: their timers fire
+        preview._rebuild(name)
+    release.set()
+    first.join(60)
+    assert not first.is_alive()
+    assert len(builds) == 2  # the running one, then one more for all four saves
+    assert preview.builds == 3
