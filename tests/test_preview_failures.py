@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import threading
 
-from letterpress.site.serve import Preview
+import pytest
+import uvicorn
+
+from browser_helpers import free_port, in_thread
+from letterpress.site.serve import Preview, make_app
 from run_options import PREVIEW
 
 BROKEN_HOOK = """from mkdocs.exceptions import PluginError
@@ -84,3 +88,43 @@ def test_saves_during_a_rebuild_coalesce_into_one_more(minimal_publication, tmp_
     assert not first.is_alive()
     assert len(builds) == 2  # the running one, then one more for all four saves
     assert preview.builds == 3
+
+
+# -- in the browser: the failure over the page, gone with the next good rebuild ---------------------------
+
+GOOD = "docs/essays/posts/good.md"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("broken", "expected"), [
+    ("---\ntitle: A Good Essay\ndescription: It has everything an essay needs.\ndate: 2025-08-09\n"
+     "authors: [julia]\n---\n\nA paragraph of text. TK: the ending.\n",
+     "docs/essays/posts/good.md:8: 'TK' marker left in the text; finish or remove it (or keep the essay a "
+     "draft: 'draft: true')."),
+    ("---\ntitle: [A Good Essay\ndescription: It has everything.\n---\n\nA paragraph of text.\n",
+     "docs/essays/posts/good.md"),
+])
+def test_a_failed_rebuild_shows_over_the_page_until_a_good_one(minimal_publication, tmp_path, browser, broken,
+                                                                expected):
+    preview = Preview(minimal_publication, tmp_path / "preview" / "site", PREVIEW)
+    preview.build()
+    essay = minimal_publication / GOOD
+    good = essay.read_text(encoding="utf-8")
+    config = uvicorn.Config(make_app(preview), host="127.0.0.1", port=free_port(), lifespan="off",
+                            log_level="warning")
+    with in_thread(config) as base_url:
+        page = browser.new_page()
+        page.goto(base_url + "/")
+        essay.write_text(broken, encoding="utf-8")
+        preview._rebuild(GOOD)
+        overlay = page.wait_for_selector("#lp-problems", timeout=20_000)
+        shown = overlay.inner_text()
+        assert shown.startswith("Not rebuilt: this is the last good build. Fix this, then save:")
+        assert expected in shown, shown
+        assert preview.problems and all(line in shown for line in preview.problems)
+        page.screenshot(path=str(tmp_path / "overlay.png"))
+        essay.write_text(good, encoding="utf-8")
+        preview._rebuild(GOOD)
+        page.wait_for_selector("#lp-problems", state="detached", timeout=20_000)
+        assert preview.problems == []
+        page.close()

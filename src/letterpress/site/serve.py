@@ -27,7 +27,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.responses import PlainTextResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from watchdog.events import FileSystemEventHandler
@@ -44,6 +44,7 @@ from .build import build_and_swap, read_checked
 from .options import BuildOptions
 
 BUILD_PATH = "/__letterpress/build"
+PROBLEMS_PATH = "/__letterpress/problems"  # the last rebuild's problems, one line each (JSON); [] when it built
 PREVIEW = BuildOptions(live_reload=BUILD_PATH)  # drafts as the run's options say (serve's --drafts)
 # What the site is made of; mkdocs.yml is watched by name (the root holds logs, site/, .git).
 SOURCE_DIRS = ("docs", "overrides", "newsletter/templates")
@@ -85,11 +86,13 @@ class Preview:
         self._queue = threading.Lock()  # guards the two below
         self._rebuilding = False  # a rebuild is running (or about to)
         self._again = ""  # what changed while it ran: one more rebuild follows for all of it
+        self.problems: list[str] = []  # why the last rebuild failed, as `check` prints it; [] after a good one
 
     def adopt(self, publication: Publication) -> None:
         """Count one more finished build, of ``publication``."""
         self.publication = publication
         self.shared = shared_paths(publication)
+        self.problems = []
         self.builds += 1
 
     def last_built(self) -> Publication:
@@ -126,6 +129,9 @@ class Preview:
     async def build_count(self, request):
         return PlainTextResponse(str(self.builds), headers={"cache-control": "no-store"})
 
+    async def build_problems(self, request):
+        return JSONResponse(self.problems, headers={"cache-control": "no-store"})
+
     def _rebuild(self, reason: str) -> None:
         """Rebuild for ``reason``; saves that arrive meanwhile make one more rebuild, not one each."""
         with self._queue:
@@ -151,8 +157,8 @@ class Preview:
             return
         print("rebuilt; open pages reload", file=sys.stderr, flush=True)
 
-    @staticmethod
-    def _not_rebuilt(message: str) -> None:
+    def _not_rebuilt(self, message: str) -> None:
+        self.problems = [line for line in message.splitlines() if line.strip()]
         print(f"not rebuilt (the last good build is still served):\n{message}", file=sys.stderr, flush=True)
 
 
@@ -182,7 +188,7 @@ def make_app(preview: Preview, host: str = "127.0.0.1") -> Starlette:
         host: the address served besides the loopback names; other ``Host`` headers get 400.
     """
     return Starlette(
-        routes=[Route(BUILD_PATH, preview.build_count),
+        routes=[Route(BUILD_PATH, preview.build_count), Route(PROBLEMS_PATH, preview.build_problems),
                 Mount("/", app=StaticFiles(directory=preview.site_dir, html=True), name="site")],
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_HOSTS, host]),
                     Middleware(CorsForSharedMiddleware, preview=preview)],

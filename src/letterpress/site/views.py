@@ -20,9 +20,22 @@ from ..model.settings import Settings
 # A heading of the essay's text; ours (player, author note, sign-up) have ids starting "lp-".
 HEADING = re.compile(r'(<h([2-4]) id="(?!lp-)([^"]+)"[^>]*>)(.*?)(</h\2>)', re.DOTALL)
 TAGS = re.compile(r"<[^>]+>")
-RELOAD_SCRIPT = """<script>(function(){var seen=null;setInterval(function(){
-fetch("%s",{cache:"no-store"}).then(function(r){return r.text()}).then(function(v){
-if(seen!==null&&v!==seen)location.reload();seen=v}).catch(function(){})},1000)})();</script>"""
+# The preview's pages poll the build count (a new one reloads the page) and the last rebuild's
+# problems, shown over the page until a good rebuild (as text: a problem is never markup here).
+RELOAD_SCRIPT = """<script>(function(){var seen=null;function overlay(lines){
+var box=document.getElementById("lp-problems");if(!lines.length){if(box)box.remove();return}
+if(!box){box=document.createElement("div");box.id="lp-problems";box.setAttribute("role","alert");
+box.style.cssText="position:fixed;top:0;left:0;right:0;z-index:10000;max-height:60vh;overflow:auto;"
++"background:#fff4f2;color:#5c1a0b;border-bottom:3px solid #b3261e;padding:1em 1.25em;"
++"font:15px/1.5 system-ui,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.2)";document.body.appendChild(box)}
+box.textContent="";var head=document.createElement("strong");
+head.textContent="Not rebuilt: this is the last good build. Fix this, then save:";box.appendChild(head);
+lines.forEach(function(line){var p=document.createElement("p");p.style.margin=".5em 0 0";
+p.style.fontFamily="ui-monospace,monospace";p.textContent=line;box.appendChild(p)})}
+function poll(){fetch("%s",{cache:"no-store"}).then(function(r){return r.text()}).then(function(v){
+if(seen!==null&&v!==seen)location.reload();seen=v}).catch(function(){});
+fetch("%s",{cache:"no-store"}).then(function(r){return r.json()}).then(overlay).catch(function(){})}
+poll();setInterval(poll,1000)})();</script>"""
 SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
@@ -184,5 +197,7 @@ def audio_href(essay: Essay, page_url: str) -> str:
 
 
 def reload_script(page: str, counter_url: str) -> str:
-    """``page`` with the preview's reload script (it polls ``counter_url``) before ``</body>``."""
-    return page.replace("</body>", RELOAD_SCRIPT % counter_url + "</body>", 1)
+    """``page`` with the preview's reload script before ``</body>``: it polls ``counter_url``, and the
+    problems of the last rebuild beside it (``…/problems``), which it shows over the page."""
+    problems_url = counter_url.rsplit("/", 1)[0] + "/problems"
+    return page.replace("</body>", RELOAD_SCRIPT % (counter_url, problems_url) + "</body>", 1)
