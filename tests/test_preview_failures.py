@@ -7,12 +7,13 @@ Real in-process MkDocs builds of the minimal publication, one after another in t
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 import uvicorn
 
 from browser_helpers import free_port, in_thread
-from letterpress.site.serve import Preview, make_app
+from letterpress.site.serve import Preview, make_app, watch
 from run_options import PREVIEW
 
 BROKEN_HOOK = """from mkdocs.exceptions import PluginError
@@ -128,3 +129,49 @@ def test_a_failed_rebuild_shows_over_the_page_until_a_good_one(minimal_publicati
         page.wait_for_selector("#lp-problems", state="detached", timeout=20_000)
         assert preview.problems == []
         page.close()
+
+
+# -- the race the preview once lost: sources removed and edited while it rebuilds ---------------------------
+
+def wait_until(condition, what: str, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {seconds} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_removing_essays_and_editing_the_authors_during_rebuilds_ends_on_the_new_state(minimal_publication,
+                                                                                       tmp_path, capsys):
+    root = minimal_publication
+    posts, authors = root / "docs/essays/posts", root / "docs/essays/.authors.yml"
+    good = (posts / "good.md").read_text(encoding="utf-8")
+    for number in range(1, 5):
+        (posts / f"extra-{number}.md").write_text(good.replace("A Good Essay", f"Extra Essay {number}"),
+                                                  encoding="utf-8")
+    preview = Preview(root, tmp_path / "preview" / "site", PREVIEW)
+    preview.build()
+    site = preview.site_dir
+    assert (site / "essays/extra-essay-4/index.html").is_file()
+    observer, _ = watch(root, preview)
+    try:
+        for number in range(1, 5):  # each round lands during the rebuild the round before started
+            authors.write_text(authors.read_text(encoding="utf-8").replace(
+                "writes about attention", f"writes about round {number}").replace(
+                f"writes about round {number - 1}", f"writes about round {number}"), encoding="utf-8")
+            (posts / f"extra-{number}.md").unlink()
+            time.sleep(0.3)
+
+        def on_the_new_state() -> bool:
+            page = site / "essays/a-good-essay/index.html"
+            return (not any((site / f"essays/extra-essay-{n}").exists() for n in range(1, 5))
+                    and page.is_file() and "writes about round 4" in page.read_text(encoding="utf-8"))
+
+        wait_until(on_the_new_state, "the preview to show the essays removed and the authors edited")
+    finally:
+        observer.stop()
+        observer.join()
+        preview.stop()
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "FileNotFoundError" not in err, err
+    assert preview.problems == []
