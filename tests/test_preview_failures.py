@@ -175,3 +175,46 @@ def test_removing_essays_and_editing_the_authors_during_rebuilds_ends_on_the_new
     err = capsys.readouterr().err
     assert "Traceback" not in err and "FileNotFoundError" not in err, err
     assert preview.problems == []
+
+
+# -- the email previews follow the essays ------------------------------------------------------------------
+
+def preview_files(root) -> set[str]:
+    return {path.name for path in (root / "newsletter/preview").iterdir()}
+
+
+SAMPLE_PREVIEWS = {f"{slug}{suffix}" for slug in ("small-rituals", "the-art-of-staying", "the-listening-hour",
+                                                   "the-year-ahead", "an-unfinished-letter")
+                   for suffix in (".html", ".txt", ".eml")}
+
+
+def test_the_email_previews_follow_the_essays(publication_copy):
+    from letterpress.model.publication import load_publication
+    from letterpress.site.loader import load_settings
+    from letterpress.site.previews import EmailPreviews
+    from run_options import SAMPLE
+
+    root = publication_copy
+    posts = root / "docs/essays/posts"
+    (root / "newsletter/preview").mkdir(parents=True, exist_ok=True)
+    (root / "newsletter/preview/an-essay-removed-before.eml").write_bytes(b"from an earlier session\n")
+
+    def update() -> int:
+        return previews.update(load_publication(load_settings(root), SAMPLE))
+
+    previews = EmailPreviews(root)
+    assert update() == 5
+    assert preview_files(root) == SAMPLE_PREVIEWS  # the earlier session's file is gone
+    assert update() == 0  # nothing changed: nothing written
+    rituals = (posts / "small-rituals.md").read_text(encoding="utf-8")
+    (posts / "copy.md").write_text(rituals.replace("title: Small Rituals", "title: A Copy"), encoding="utf-8")
+    assert update() == 1  # the new essay only
+    assert "a-copy.eml" in preview_files(root)
+    (posts / "copy.md").unlink()
+    (posts / "small-rituals.md").write_text(rituals + "\nA sentence added.\n", encoding="utf-8")
+    assert update() == 1
+    assert "A sentence added." in (root / "newsletter/preview/small-rituals.txt").read_text(encoding="utf-8")
+    assert preview_files(root) == SAMPLE_PREVIEWS  # the removed essay's files went with it
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert update() == 5  # the config shapes every letter: all of them again

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -42,6 +43,7 @@ from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE
 from .build import build_and_swap, read_checked
 from .options import BuildOptions
+from .previews import EmailPreviews
 
 BUILD_PATH = "/__letterpress/build"
 PROBLEMS_PATH = "/__letterpress/problems"  # the last rebuild's problems, one line each (JSON); [] when it built
@@ -87,6 +89,7 @@ class Preview:
         self._rebuilding = False  # a rebuild is running (or about to)
         self._again = ""  # what changed while it ran: one more rebuild follows for all of it
         self.problems: list[str] = []  # why the last rebuild failed, as `check` prints it; [] after a good one
+        self.after_build: Callable[[Publication], object] | None = None  # e.g. the email previews' update
 
     def adopt(self, publication: Publication) -> None:
         """Count one more finished build, of ``publication``."""
@@ -156,6 +159,12 @@ class Preview:
             self._not_rebuilt(f"the site engine failed: {type(error).__name__}: {error}")
             return
         print("rebuilt; open pages reload", file=sys.stderr, flush=True)
+        if self.after_build is not None:
+            try:
+                self.after_build(self.last_built())
+            except Exception as error:  # the site is rebuilt all the same; say what else did not follow
+                print(f"the email previews did not follow: {type(error).__name__}: {error}", file=sys.stderr,
+                      flush=True)
 
     def _not_rebuilt(self, message: str) -> None:
         self.problems = [line for line in message.splitlines() if line.strip()]
@@ -247,7 +256,10 @@ def serve_publication(root: Path, run_options: RunOptions, host: str = "127.0.0.
     preview = Preview(root, folder / "site", run_options, engine)
     try:
         preview.build()
-        write_email_previews(root, preview.last_built())
+        previews = EmailPreviews(root)
+        previews.update(preview.last_built())
+        print(f"Email previews: {previews.target.relative_to(root)}/ (and /newsletter/ on the site)", flush=True)
+        preview.after_build = previews.update  # each rebuild writes the letters it changed, removes the gone
         _run(preview, host, port)  # returns on Ctrl+C (uvicorn handles it)
     except KeyboardInterrupt:  # Ctrl+C before the server started
         pass
@@ -265,21 +277,3 @@ def _run(preview: Preview, host: str, port: int) -> None:
     finally:
         observer.stop()
         observer.join()
-
-
-def write_email_previews(root: Path, publication: Publication) -> None:
-    """Every essay's email as HTML, text and .eml in newsletter/preview/, to open beside the site.
-
-    ``publication``: the one the preview build read (its essays' HTML is captured).
-    """
-    from ..newsletter.preview import write_preview
-    from .capture import attach
-
-    publication = attach(publication)
-    target = root / "newsletter" / "preview"
-    for essay in publication.essays:
-        try:
-            write_preview(publication, essay, target)
-        except LetterpressError as error:  # a broken letter must not stop the preview of the site
-            print(f"no email preview for {essay.slug}: {error}", file=sys.stderr, flush=True)
-    print(f"Email previews: {target.relative_to(root)}/ (and /newsletter/ on the site)", flush=True)
