@@ -320,3 +320,19 @@ def test_the_writer_never_replaces_a_file_the_build_wrote(minimal, tmp_path, ali
                                   f"replace {existing}, which the build already wrote; choose another path "
                                   "or remove the alias.")
     assert (site / existing).read_text() == "the theme's\n"
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_in_the_preview_a_redirect_stays_on_the_preview(aliased, tmp_path, engine):
+    # The published site's redirects name site_url; the preview's must not send the author to the live site.
+    from letterpress.site.serve import Preview
+    from run_options import PREVIEW
+
+    root, base_url = aliased
+    preview = Preview(root, tmp_path / "site", PREVIEW, engine)
+    preview.build()
+    for file in PUBLISHED_ALIASES.values():
+        tree = html.fromstring((tmp_path / "site" / file).read_bytes())
+        assert tree.xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=/essays/moved-here/"], file
+        assert tree.xpath("//body//a/@href") == ["/essays/moved-here/"], file
+    assert base_url not in (tmp_path / "site/p/moved-here/index.html").read_text(encoding="utf-8")

@@ -28,8 +28,9 @@ from .site_map import docs_files, engine_files, output_files
 class SiteOutput:
     """Writes the build's own files into ``site_dir``; each path once, and never over another's file."""
 
-    def __init__(self, publication: Publication, site_dir: Path):
+    def __init__(self, publication: Publication, site_dir: Path, local: bool = False):
         self.site_dir = site_dir
+        self.local = local  # a preview's: links between its own pages stay on the preview's address
         self.taken = engine_files(publication)  # site path -> what it is, before any of ours
         self.ours = output_files(publication)  # what our outputs are known to write (a --dirty build's leftovers)
         self.written: dict[str, str] = {}  # site path -> what this build wrote there

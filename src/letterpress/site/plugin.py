@@ -145,7 +145,7 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
         if not self.config.enabled or not self.options.writers:
             return
         try:
-            write_all(self._loaded(), Path(config.site_dir))
+            write_all(self._loaded(), Path(config.site_dir), local=bool(self.options.live_reload))
         except LetterpressError as error:
             raise PluginError(str(error)) from None
 

@@ -62,10 +62,10 @@ def write_redirects(publication: Publication, output: SiteOutput) -> None:
     for moved in moved_addresses(publication):
         target = alias_file("/" + unquote(moved.old)).as_posix()
         if not output.clash(target):  # taken: another page is there now (check warns)
-            output.write(target, _page(moved.essay.title, settings.layout.absolute(moved.new), settings),
-                         f"the redirect from /{moved.old}")
+            url = "/" + moved.new if output.local else settings.layout.absolute(moved.new)
+            output.write(target, _page(moved.essay.title, url, settings), f"the redirect from /{moved.old}")
     for essay in publication.published():
-        page = redirect_page(essay, settings)
+        page = redirect_page(essay, settings, output.local)
         for index, alias in enumerate(essay.aliases):
             target = alias_file(alias).as_posix()
             taken = output.clash(target)
@@ -76,9 +76,12 @@ def write_redirects(publication: Publication, output: SiteOutput) -> None:
             output.write(target, page, f"the redirect from '{alias}'")
 
 
-def redirect_page(essay: Essay, settings: Settings) -> str:
-    """The redirect page to ``essay``: every value escaped for its attribute or text."""
-    return _page(essay.title, essay_url(essay, settings), settings)
+def redirect_page(essay: Essay, settings: Settings, local: bool = False) -> str:
+    """The redirect page to ``essay``: every value escaped for its attribute or text.
+
+    ``local``: to the essay on the same site (a preview's), not at ``site_url``.
+    """
+    return _page(essay.title, essay_url(essay, settings, local), settings)
 
 
 def _page(title: str, url: str, settings: Settings) -> str:
@@ -87,10 +90,10 @@ def _page(title: str, url: str, settings: Settings) -> str:
     return PAGE.format(lang=escape(settings.language or "en"), title=escape(title), url=escape(url))
 
 
-def essay_url(essay: Essay, settings: Settings) -> str:
-    """The essay page's absolute URL under ``site_url`` (root-relative when there is none)."""
+def essay_url(essay: Essay, settings: Settings, local: bool = False) -> str:
+    """The essay page's absolute URL under ``site_url`` (root-relative when there is none, or ``local``)."""
     path = settings.layout.essay(essay).url
-    return settings.layout.absolute(path) if urls.is_web_url(settings.site_url) else "/" + path
+    return settings.layout.absolute(path) if urls.is_web_url(settings.site_url) and not local else "/" + path
 
 
 # -- the check ------------------------------------------------------------------

@@ -46,8 +46,11 @@ WRITERS: tuple[Writer, ...] = (
 )
 
 
-def write_all(publication: Publication, site_dir: Path) -> None:
-    """Run every writer for the published essays, through one :class:`SiteOutput` of ``site_dir``."""
-    output = SiteOutput(publication, site_dir)
+def write_all(publication: Publication, site_dir: Path, local: bool = False) -> None:
+    """Run every writer for the published essays, through one :class:`SiteOutput` of ``site_dir``.
+
+    ``local``: a preview's build (``letterpress serve``), whose redirects stay on the preview's address.
+    """
+    output = SiteOutput(publication, site_dir, local)
     for writer in WRITERS:
         writer(publication, output)

@@ -67,7 +67,7 @@ def build_with_zensical(publication: Publication, site_dir: Path, strict: bool =
     capture_articles(publication, shown, site_dir)
     finish_pages(publication, site_dir, options)
     if options.writers:
-        write_all(publication, site_dir)
+        write_all(publication, site_dir, local=bool(options.live_reload))
 
 
 def _run_zensical(config: Path, strict: bool) -> None:
