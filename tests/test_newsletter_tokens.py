@@ -138,3 +138,10 @@ def test_a_missing_service_url_names_the_setting_and_an_example():
     assert str(raised.value) == (
         "mkdocs.yml: config 'plugins.letterpress.service.url' is missing; the unsubscribe link needs the "
         "sign-up service's address, e.g. 'url: https://example.org/service'.")
+
+
+def test_a_confirmation_link_made_without_a_name_carries_none():
+    settings = SimpleNamespace(newsletter=SimpleNamespace(list_id="letters.example.org", sender=""),
+                               service=SimpleNamespace(url="https://example.org/service"))
+    token = unquote(tokens.confirmation_url(settings, "reader@example.org").split("token=", 1)[1])
+    assert tokens.read_confirmation_token(token) == ("reader@example.org", "letters.example.org", "")
