@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from letterpress.model.audio import format_clock, format_timecode, human_size, iso_duration, parse_timecode
+from letterpress.model.audio import (
+    NotAudioError,
+    format_clock,
+    format_timecode,
+    human_size,
+    iso_duration,
+    parse_timecode,
+    read_facts,
+)
 
 
 @pytest.mark.parametrize(("seconds", "shown"), [
@@ -52,3 +60,15 @@ def test_timecodes_read_as_seconds(value, seconds):
 ])
 def test_what_is_not_a_timecode(value):
     assert parse_timecode(value) is None
+
+
+def test_a_size_on_the_half_rounds_up():
+    assert human_size(1_050_000) == "1.1 MB"
+
+
+def test_a_recording_mutagen_cannot_parse_says_what_mutagen_said(tmp_path):
+    broken = tmp_path / "broken.flac"
+    broken.write_bytes(b"fLaC\x00\x00\x00\x22garbage")  # a FLAC header promising 34 bytes, then 7
+    with pytest.raises(NotAudioError) as raised:
+        read_facts(broken)
+    assert str(raised.value) == "file said 34 bytes, read 7 bytes"

@@ -93,3 +93,55 @@ def test_the_service_url_loses_its_trailing_slashes_and_spaces_only(configured, 
 def test_a_service_url_that_is_not_a_web_address_is_refused(configured):
     with pytest.raises(LetterpressError, match="plugins.letterpress.service.url"):
         tokens.service_url(SimpleNamespace(service=SimpleNamespace(url=configured)))
+
+
+def test_the_missing_secret_says_how_to_make_one(monkeypatch):
+    monkeypatch.delenv(tokens.SECRET_VARIABLE)
+    with pytest.raises(tokens.SecretMissingError) as raised:
+        tokens.secret_key()
+    assert str(raised.value) == (
+        "environment variable LETTERPRESS_SECRET is not set; unsubscribe and confirmation links are signed "
+        "with it. Set it to a long random value, e.g. the output of "
+        "`python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"`, and keep it out of git.")
+
+
+@pytest.mark.parametrize(("list_id", "sender", "expected"), [
+    (" letters.example.net ", "Quiet Rooms <letters@example.org>", "letters.example.net"),
+    ("", "Quiet Rooms <Letters@Example.ORG>", "letters.example.org"),
+    ("  ", "Quiet Rooms", "newsletter.invalid"),
+])
+def test_the_list_id_is_the_configured_one_or_the_sender_s_address(list_id, sender, expected):
+    settings = SimpleNamespace(newsletter=SimpleNamespace(list_id=list_id, sender=sender))
+    assert tokens.list_id(settings) == expected
+
+
+def test_a_broken_link_says_which_link_it_is():
+    with pytest.raises(tokens.InvalidTokenError) as unsubscribe:
+        tokens.read_unsubscribe_token("not-a-token")
+    assert str(unsubscribe.value) == "this unsubscribe link is not valid (it may be incomplete)."
+    with pytest.raises(tokens.InvalidTokenError) as confirm:
+        tokens.read_confirmation_token("not-a-token")
+    assert str(confirm.value) == "this confirmation link is not valid (it may be incomplete)."
+    with pytest.raises(tokens.ExpiredTokenError) as expired:
+        tokens.read_confirmation_token(tokens.make_confirmation_token("a@example.org", "l"), max_age=-1)
+    assert str(expired.value) == "this confirmation link has expired; sign up again for a new one."
+
+
+def test_a_service_url_ending_in_x_keeps_it():
+    settings = SimpleNamespace(service=SimpleNamespace(url="https://example.org/BOX/"))
+    assert tokens.service_url(settings) == "https://example.org/BOX"
+
+
+def test_a_missing_service_url_names_the_setting_and_an_example():
+    with pytest.raises(LetterpressError) as raised:
+        tokens.service_url(SimpleNamespace(service=SimpleNamespace(url="")))
+    assert str(raised.value) == (
+        "mkdocs.yml: config 'plugins.letterpress.service.url' is missing; the unsubscribe link needs the "
+        "sign-up service's address, e.g. 'url: https://example.org/service'.")
+
+
+def test_a_confirmation_link_made_without_a_name_carries_none():
+    settings = SimpleNamespace(newsletter=SimpleNamespace(list_id="letters.example.org", sender=""),
+                               service=SimpleNamespace(url="https://example.org/service"))
+    token = unquote(tokens.confirmation_url(settings, "reader@example.org").split("token=", 1)[1])
+    assert tokens.read_confirmation_token(token) == ("reader@example.org", "letters.example.org", "")
