@@ -23,7 +23,7 @@ from ..model.settings import CONFIG_FILE
 from ..sending.send import SendPlan, messenger_kind, plan_send
 from ..subscribers.paths import store_path
 from .deploy import describe_deploy
-from .tracked import COMMIT_HINT, shown, uncommitted_files
+from .tracked import COMMIT_HINT, input_problems, shown, uncommitted_files
 
 
 @dataclass
@@ -49,7 +49,7 @@ def plan_publish(publication: Publication, checks: Iterable[Check]) -> PublishPl
     plan = PublishPlan(site_dir=settings.root / "site", published=len(publication.published()),
                        deploy=describe_deploy(settings))
     plan.stops += [p for p in check_publication(publication, checks) if p.is_error]
-    plan.stops += _uncommitted(publication)
+    plan.stops += input_problems(settings) + _uncommitted(publication)
     try:
         _plan_letters(publication, plan)
     except BaseException:
