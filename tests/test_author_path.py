@@ -174,6 +174,63 @@ def test_publish_refuses_to_deploy_an_essay_whose_narration_is_not_committed(ser
     assert (tmp_path / "www/essays/audio/on-waiting.mp3").is_file()
 
 
+# -- issue 20, 3: everything the build reads is committed ----------------------------------
+
+CONFIG_NOT_COMMITTED = (
+    "mkdocs.yml: is not committed, and every build reads it: a fresh clone would build the site without this "
+    "change, so the site would differ from git. Commit it (git add mkdocs.yml && git commit), then publish.")
+THEME_FILE_NOT_COMMITTED = (
+    "overrides/partials/extra.html: is not committed, and every build reads it: a fresh clone would build the "
+    "site without this change, so the site would differ from git. Commit it "
+    "(git add overrides/partials/extra.html && git commit), then publish.")
+
+
+def test_status_and_publish_name_an_uncommitted_mkdocs_yml_and_publish_refuses_it(server_clone, smtp, tmp_path):
+    config = server_clone / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_name: Test Rooms", "site_name: Rooms of My Own"))
+    status = run("status")
+    assert status.exit_code == 0
+    assert CONFIG_NOT_COMMITTED in status.stderr.splitlines()
+    assert CONFIG_NOT_COMMITTED in run("status", "--json").stderr.splitlines()
+    for args in (("publish", "--dry-run"), ("publish",)):
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert CONFIG_NOT_COMMITTED in result.output.splitlines()
+    assert nothing_went_out(server_clone, smtp, tmp_path / "www")
+    commit(server_clone, "mkdocs.yml", message="My own name")
+    assert "mkdocs.yml" not in run("status").stderr
+    assert run("publish").exit_code == 0
+    assert "Rooms of My Own" in (tmp_path / "www/index.html").read_text()
+
+
+def test_an_untracked_file_in_the_theme_folder_is_named_too(server_clone, smtp, tmp_path):
+    shutil.copytree(REPO / "overrides", server_clone / "overrides", ignore=shutil.ignore_patterns("__pycache__"))
+    config = server_clone / "mkdocs.yml"
+    config.write_text(config.read_text().replace(f"custom_dir: {REPO / 'overrides'}", "custom_dir: overrides"))
+    commit(server_clone, "mkdocs.yml", "overrides", message="The theme in the publication")
+    (server_clone / "overrides/partials/extra.html").write_text("<p>A new partial.</p>\n")
+    (server_clone / "overrides/.notes.swp").write_text("an editor's file, never read by a build")
+    assert THEME_FILE_NOT_COMMITTED in run("status").stderr.splitlines()
+    for args in (("publish", "--dry-run"), ("publish",)):
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert THEME_FILE_NOT_COMMITTED in result.output.splitlines()
+        assert ".notes.swp" not in result.output
+    assert nothing_went_out(server_clone, smtp, tmp_path / "www")
+
+
+@pytest.mark.parametrize("name, text", [
+    ("newsletter/templates/footer.mjml.j2", "<mj-text>My own footer.</mj-text>\n"),  # untracked
+    ("docs/essays/.authors.yml", "authors:\n  julia:\n    name: Julia Mine\n    description: Writer\n"
+                                 "    avatar: essays/images/julia.png\n"),  # changed
+], ids=["letter-template", "authors-file"])
+def test_status_names_the_letters_templates_and_the_authors_file(server_clone, name, text):
+    (server_clone / name).parent.mkdir(parents=True, exist_ok=True)
+    (server_clone / name).write_text(text)
+    assert f"{name}: is not committed, and every build reads it" in run("status").stderr
+    assert f"{name}: is not committed, and every build reads it" in run("publish", "--dry-run").output
+
+
 # -- 4. the dry run promises what the real run does ------------------------------------
 
 PROMISE = re.compile(r"^would send '([^']+)' \(.*\) to (\d+) subscribers?$", re.MULTILINE)
@@ -217,6 +274,7 @@ def _maildir(root, monkeypatch):
 def _deploy_none(root, monkeypatch):
     config = root / "mkdocs.yml"
     config.write_text(config.read_text().replace("deploy: directory", "deploy: none"))
+    commit(root, "mkdocs.yml", message="Deploy elsewhere")
 
 
 def _no_subscriber_file(root, monkeypatch):
@@ -312,6 +370,9 @@ def test_the_readme_workflow_in_a_fresh_clone_commits_what_builds_in_another(tmp
     lines = readme_workflow()
     assert [line.split()[1] if line.startswith(".venv") else line.split()[0] for line in lines] == [
         "new", "serve", "check", "git"]
+    config = author / "mkdocs.yml"  # her publication's name, which only mkdocs.yml holds
+    config.write_text(config.read_text(encoding="utf-8").replace("site_name: Quiet Rooms\n",
+                                                                  "site_name: Rooms of My Own\n"), encoding="utf-8")
     for line in lines:
         if " serve" in line:
             continue  # the preview runs until Ctrl+C; the build below is the same site
@@ -319,7 +380,7 @@ def test_the_readme_workflow_in_a_fresh_clone_commits_what_builds_in_another(tmp
             write_and_narrate(author / "docs/essays/posts/on-waiting.md")
         result = shell(author, line)
         assert result.returncode == 0, f"{line}\n{result.stdout}{result.stderr}"
-    assert shell(author, "git status --porcelain -- docs").stdout == ""
+    assert shell(author, "git status --porcelain -- mkdocs.yml docs overrides newsletter").stdout == ""
 
     reader = tmp_path / "elsewhere"
     git(tmp_path, "clone", "-q", str(bare), str(reader))
@@ -328,6 +389,7 @@ def test_the_readme_workflow_in_a_fresh_clone_commits_what_builds_in_another(tmp
     assert built.returncode == 0, built.stdout + built.stderr
     page = (reader / "site/essays/on-waiting/index.html").read_text(encoding="utf-8")
     assert "on-waiting.mp3" in page and (reader / "site/essays/audio/on-waiting.mp3").is_file()
+    assert "<title>On Waiting - Rooms of My Own</title>" in page
 
 
 def test_a_run_that_stops_still_says_which_letters_it_would_hold_back(server_clone, smtp):

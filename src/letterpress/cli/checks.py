@@ -4,6 +4,7 @@ sections only sending, the sign-up service and publishing read. Imported by thos
 from __future__ import annotations
 
 from ..checks import Check
+from ..model.dates import date_problems
 from ..model.letters import since_problems
 from ..publishing.deploy import check_publication_options
 from ..sending.checks import sending_problems
@@ -15,4 +16,5 @@ EVERY_CHECK: tuple[Check, ...] = SITE_CHECKS + (
     check_service,
     check_publication_options,
     since_problems,
+    date_problems,
 )

@@ -159,16 +159,23 @@ def status(as_json):
     narration length, words, notes (problems from `check`, changes not yet
     committed) and title. At a terminal the title is shortened to fit; piped
     into another program or a file, each line is plain text, the title whole.
+    Then each file every build reads (mkdocs.yml, the authors file, overrides/,
+    newsletter/templates/) that is not committed, on stderr when piped or --json.
     """
     from ..publishing.status import essay_statuses
+    from ..publishing.tracked import input_problems
     from .checks import EVERY_CHECK
     from .status_table import print_status_table
 
-    rows = essay_statuses(load_current_publication(), EVERY_CHECK)
+    publication = load_current_publication()
+    rows = essay_statuses(publication, EVERY_CHECK)
+    uncommitted = [str(problem) for problem in input_problems(publication.settings)]
     if as_json:
         click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
+        for line in uncommitted:
+            click.echo(line, err=True)
     else:
-        print_status_table(rows)
+        print_status_table(rows, uncommitted=uncommitted)
 
 
 for _command in (cli_send.send, cli_send.status, cli_send.outbox, cli_send.bounces):

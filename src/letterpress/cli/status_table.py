@@ -6,6 +6,8 @@ gives way instead (shortened with an ellipsis at a terminal, whole when piped).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 from rich.console import Console
 from rich.text import Text
@@ -18,8 +20,10 @@ HEADERS = ("slug", "state", "date", "narrated", "words", "notes", "title")
 MIN_TITLE = 8  # columns the title keeps when the terminal is narrow
 
 
-def print_status_table(rows: list[EssayStatus], console: Console | None = None) -> None:
-    """One line per essay, then the problems of each essay that has any.
+def print_status_table(rows: list[EssayStatus], console: Console | None = None,
+                       uncommitted: Sequence[str] = ()) -> None:
+    """One line per essay, then the problems of each essay that has any, then ``uncommitted``: a line for
+    each of the publication's own files git has not committed.
 
     At a terminal the title is shortened to fit its width and states are coloured;
     piped (or into a file) the lines are plain text, the title whole, the problems on stderr.
@@ -33,16 +37,23 @@ def print_status_table(rows: list[EssayStatus], console: Console | None = None) 
         for row in rows:
             for problem in row.problems:
                 click.echo(f"{row.slug}: {problem}", err=True)
+        for note in uncommitted:
+            click.echo(note, err=True)
         return
     title_room = max(console.width - sum(widths) - 2 * (len(widths)), MIN_TITLE)
     for line, shown in zip(lines, [None, *rows], strict=True):
         line[-1] = _shortened(line[-1], title_room)
         console.print(_styled(_joined(line, widths), shown, widths), soft_wrap=True)
-    for row in rows:
-        if row.problems:
-            console.print(Text(f"\n{row.slug}", style="bold"))
-            for problem in row.problems:
-                console.print(Text(f"  {problem}", style="red"), soft_wrap=True)
+    _print_notes(console, [(row.slug, row.problems, "red") for row in rows if row.problems])
+    _print_notes(console, [("uncommitted", list(uncommitted), "yellow")] if uncommitted else [])
+
+
+def _print_notes(console: Console, groups: list[tuple[str, list[str], str]]) -> None:
+    """Each group's heading in bold, then its notes indented in its colour."""
+    for heading, notes, style in groups:
+        console.print(Text(f"\n{heading}", style="bold"))
+        for note in notes:
+            console.print(Text(f"  {note}", style=style), soft_wrap=True)
 
 
 def _joined(line: list[str], widths: list[int]) -> str:

@@ -78,16 +78,20 @@ def with_git_dates(root: Path, essays: list[Essay], history: History) -> list[Es
 
 
 def uncommitted(root: Path, paths: list[Path]) -> set[Path]:
-    """The files among ``paths`` with changes git has not committed, untracked or ignored (resolved paths)."""
-    if not paths:
+    """The files among ``paths`` (or in those that are folders) with changes git has not committed, untracked
+    or ignored (resolved paths); none outside a git work tree, nor outside the one ``root`` is in."""
+    shown = _git(root, "rev-parse", "--show-toplevel") if paths else None
+    if shown is None:
         return set()
+    top = Path(shown.strip()).resolve()
+    # A path outside the work tree (a theme folder elsewhere) would make git refuse the whole status.
+    inside = [str(p) for p in paths if p.resolve().is_relative_to(top)]
     # An ignored file is missing from every clone just like an untracked one, hence --ignored.
     # --no-optional-locks: a status read must not take the index lock from a commit running beside it.
     output = _git(root, "--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=all",
-                  "--ignored=matching", "--", *[str(p) for p in paths])
+                  "--ignored=matching", "--", *inside) if inside else None
     if output is None:
         return set()
-    top = Path((_git(root, "rev-parse", "--show-toplevel") or str(root)).strip())
     changed = set()
     for record in output.split("\0"):
         if len(record) > 3:

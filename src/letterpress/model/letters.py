@@ -207,6 +207,17 @@ def letter_essays(publication: Publication) -> list[Essay]:
             if essay.draft or in_window(publication, essay) or records.of(essay) is not None]
 
 
+def before_since(publication: Publication) -> list[Essay]:
+    """The essays that will be on the site and never emailed because they are dated before ``newsletter.since``,
+    newest first: not drafts, ``newsletter`` on (written or by default), no sent record. None without ``since``."""
+    newsletter = publication.settings.newsletter
+    if not newsletter.enabled or newsletter.since is None:
+        return []
+    records = sent_records(publication)
+    return [essay for essay in publication.essays if essay.newsletter and not essay.draft
+            and not in_window(publication, essay) and records.of(essay) is None]
+
+
 def due_essays(publication: Publication) -> list[Essay]:
     """The letters ``publish`` sends now, oldest first: published, in the window, no sent record.
 

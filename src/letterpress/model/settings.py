@@ -166,6 +166,7 @@ class Settings:
     blog_options: dict = field(default_factory=dict)  # Material's blog plugin, as mkdocs.yml gives it
     use_directory_urls: bool = True
     blog_instances: int = 1  # Material supports several blogs; Letterpress publishes one (check refuses more)
+    custom_dir: Path | None = None  # the theme's custom_dir (the sample's overrides/), resolved
     hooks: tuple[Path, ...] = ()  # MkDocs' hooks: files, which shape the essays' HTML on MkDocs only
     plugin_names: tuple[str, ...] = ()  # every plugin mkdocs.yml lists, as written
     config_file: Path | None = None  # the config the command was given, when not root/mkdocs.yml
@@ -235,6 +236,7 @@ def build_settings(root: Path, mkdocs: dict, plugin: dict, config_file: Path | N
         blog_options=_blog_options(mkdocs),
         use_directory_urls=mkdocs.get("use_directory_urls", True) is not False,
         blog_instances=blog_count(mkdocs),
+        custom_dir=_custom_dir(root, mkdocs),
         hooks=tuple(root / str(hook) for hook in mkdocs.get("hooks") or [] if isinstance(hook, str)),
         plugin_names=tuple(name for name, _ in _plugin_entries(mkdocs.get("plugins"))),
         config_file=config_file,
@@ -373,6 +375,12 @@ def _language(mkdocs: dict) -> str:
     if isinstance(theme, dict):
         return str(theme.get("language") or "en")
     return "en"
+
+
+def _custom_dir(root: Path, mkdocs: dict) -> Path | None:
+    theme = mkdocs.get("theme")
+    folder = theme.get("custom_dir") if isinstance(theme, dict) else None
+    return (root / str(folder)).resolve() if folder else None
 
 
 def _plugin_entries(plugins) -> list[tuple[str, dict]]:

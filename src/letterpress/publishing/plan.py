@@ -3,7 +3,8 @@
 The real run and ``publish --dry-run`` make the same plan with the same code;
 the real run then carries it out and the dry run reports it. A plan says what
 is built, where it is deployed, each letter with its recipient count, why a due
-letter is held back (no ``newsletter.since``, the Maildir messenger), and every
+letter is held back (no ``newsletter.since``, the Maildir messenger), which essays
+ask for a letter and are dated before ``since`` (never sent), and every
 reason the run stops before building (errors, uncommitted files, a missing
 secret or subscriber file, a letter whose pre-send check fails).
 """
@@ -17,13 +18,14 @@ from pathlib import Path
 from .. import tokens
 from ..checks import Check, check_publication
 from ..errors import LetterpressError, Problem, ProblemsError
+from ..model.dates import asked_never_emailed
 from ..model.letters import SINCE_KEY, due_essays, since_missing
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE
 from ..sending.send import SendPlan, messenger_kind, plan_send
 from ..subscribers.paths import store_path
 from .deploy import describe_deploy
-from .tracked import COMMIT_HINT, shown, uncommitted_files
+from .tracked import COMMIT_HINT, input_problems, shown, uncommitted_files
 
 
 @dataclass
@@ -49,7 +51,7 @@ def plan_publish(publication: Publication, checks: Iterable[Check]) -> PublishPl
     plan = PublishPlan(site_dir=settings.root / "site", published=len(publication.published()),
                        deploy=describe_deploy(settings))
     plan.stops += [p for p in check_publication(publication, checks) if p.is_error]
-    plan.stops += _uncommitted(publication)
+    plan.stops += input_problems(settings) + _uncommitted(publication)
     try:
         _plan_letters(publication, plan)
     except BaseException:
@@ -75,6 +77,7 @@ def _plan_letters(publication: Publication, plan: PublishPlan) -> None:
     if missing_since is not None:
         plan.held.append(f"{CONFIG_FILE}: '{SINCE_KEY}' {missing_since.message}")
         return
+    plan.held += [str(problem) for problem in asked_never_emailed(publication)]
     due = due_essays(publication)
     if not due:
         return
