@@ -14,6 +14,7 @@ from letterpress.errors import Problem
 from letterpress.model.essay import Essay
 from letterpress.model.markers import marker_problems, unfinished_problems
 from letterpress.model.publication import Publication
+from run_options import SAMPLE
 
 MESSAGE = "'{}' marker left in the text; finish or remove it (or keep the essay a draft: 'draft: true')."
 
@@ -36,6 +37,7 @@ def test_a_marker_inside_a_word_is_not_one():
 
 def test_only_essays_that_are_not_drafts_are_refused():
     done = essay("TODO: an ending.\n", name="done.md")
-    publication = Publication(settings=None, authors={}, essays=[essay("TK\n", draft=True), done])
+    publication = Publication(settings=None, authors={}, essays=[essay("TK\n", draft=True), done],
+                              run_options=SAMPLE)
     assert unfinished_problems(publication) == [
         Problem("docs/essays/posts/done.md", "", MESSAGE.format("TODO"), line=4)]
