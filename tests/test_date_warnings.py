@@ -45,7 +45,7 @@ def test_an_essay_that_asks_for_a_letter_before_since_is_named_by_file_and_line(
         "docs/essays/posts/an-early-letter.md:6: front matter 'newsletter': warning: on the site, never emailed: "
         "it is dated 2025-09-01, before newsletter.since (2025-10-01); set 'newsletter: false' to say so, "
         "or move 'since'."]
-    assert result.stdout == "ok: no errors, 1 warnings.\n"
+    assert result.stdout == "ok: no errors, 1 warning.\n"
 
 
 def test_essays_that_only_default_to_the_newsletter_get_one_line_for_all(publication_copy, monkeypatch):

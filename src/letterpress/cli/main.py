@@ -90,14 +90,17 @@ def check(engine):
     errors = [p for p in problems if p.is_error]
     if errors:
         raise click.exceptions.Exit(_summary(errors, problems))
-    click.echo(f"ok: no errors{f', {len(problems)} warnings' if problems else ''}.")
+    click.echo(f"ok: no errors{', ' + _count(len(problems), 'warning') if problems else ''}.")
 
 
 def _summary(errors, problems) -> int:
     warnings = len(problems) - len(errors)
-    click.echo(f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
-               f"{f', {warnings} warnings' if warnings else ''}.", err=True)
+    click.echo(f"{_count(len(errors), 'error')}{', ' + _count(warnings, 'warning') if warnings else ''}.", err=True)
     return 1
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @cli.command()
