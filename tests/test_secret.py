@@ -142,6 +142,10 @@ def test_a_changed_key_is_warned_by_every_command_that_signs(publication, monkey
     assert CHANGED.format(name=f"{SLUG}.json") in run("newsletter", "check", SLUG).stderr.splitlines()
     assert CHANGED.format(name=f"{SLUG}.json") in run("publish", "--dry-run").stderr.splitlines()
     assert CHANGED.format(name=f"{SLUG}.json") in run("newsletter", "send", SLUG, "--dry-run").stderr.splitlines()
+    monkeypatch.setenv(tokens.SECRET_VARIABLE, "short")  # the service warns, then refuses this key
+    service = run("service", "--port", "1")
+    assert service.exit_code == 1 and service.stderr.splitlines()[0] == CHANGED.format(name=f"{SLUG}.json")
+    monkeypatch.setenv(tokens.SECRET_VARIABLE, NEW_KEY)
 
     # The last letters decide: a newer record signed with the new key ends the warning.
     write_record(publication, "a-later-letter.json", "2026-10-20T10:00:00Z", NEW_FINGERPRINT)
