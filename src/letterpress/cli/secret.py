@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 
-@click.command()
+@click.command(short_help="Make the signing key once; say how to share it.")
 @click.option("--show", is_flag=True, help="Print the key this folder signs with (to copy it to the server or CI).")
 def secret(show):
     """Make the publication's signing key once, and say how to give the server and CI the same one.
