@@ -293,7 +293,8 @@ def _marker_left(root, monkeypatch):
 
 
 SCENARIOS = [
-    (_without_secret, 1, "environment: key 'LETTERPRESS_SECRET': is not set, so no letter can be sent"),
+    (_without_secret, 1, "environment: key 'LETTERPRESS_SECRET': is not set and there is no "
+                         ".letterpress/secret, so no letter can be sent"),
     (_maildir, 0, "not sending: sending.messenger is maildir, where letters are only trials"),
     (_deploy_none, 0, "not deployed: publish.deploy is none"),
     (_no_subscriber_file, 1, "newsletter/subscribers.sqlite3: does not exist on this machine"),

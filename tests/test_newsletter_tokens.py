@@ -19,51 +19,58 @@ def secret(monkeypatch):
 
 
 def test_unsubscribe_token_round_trip():
-    token = tokens.make_unsubscribe_token("reader@example.org", "letters.example.org")
-    assert tokens.read_unsubscribe_token(token) == ("reader@example.org", "letters.example.org")
+    token = tokens.make_unsubscribe_token("reader@example.org", "letters.example.org", TEST_SECRET)
+    assert tokens.read_unsubscribe_token(token, TEST_SECRET) == ("reader@example.org", "letters.example.org")
 
 
 def test_unsubscribe_token_is_stable():
-    assert tokens.make_unsubscribe_token("a@example.org", "l") == tokens.make_unsubscribe_token("a@example.org", "l")
+    assert (tokens.make_unsubscribe_token("a@example.org", "l", TEST_SECRET)
+            == tokens.make_unsubscribe_token("a@example.org", "l", TEST_SECRET))
 
 
-def test_tampered_or_foreign_tokens_are_refused(monkeypatch):
-    token = tokens.make_unsubscribe_token("reader@example.org", "letters.example.org")
+def test_tampered_or_foreign_tokens_are_refused():
+    token = tokens.make_unsubscribe_token("reader@example.org", "letters.example.org", TEST_SECRET)
     with pytest.raises(tokens.InvalidTokenError):
-        tokens.read_unsubscribe_token(token[:-2] + "xx")
-    monkeypatch.setenv(tokens.SECRET_VARIABLE, "another-test-key")
+        tokens.read_unsubscribe_token(token[:-2] + "xx", TEST_SECRET)
     with pytest.raises(tokens.InvalidTokenError):
-        tokens.read_unsubscribe_token(token)
+        tokens.read_unsubscribe_token(token, "another-test-key")
 
 
 def test_a_confirmation_token_is_not_an_unsubscribe_token():
-    token = tokens.make_confirmation_token("reader@example.org", "letters.example.org")
+    token = tokens.make_confirmation_token("reader@example.org", "letters.example.org", TEST_SECRET)
     with pytest.raises(tokens.InvalidTokenError):
-        tokens.read_unsubscribe_token(token)
-    assert tokens.read_confirmation_token(token) == ("reader@example.org", "letters.example.org", "")
+        tokens.read_unsubscribe_token(token, TEST_SECRET)
+    assert tokens.read_confirmation_token(token, TEST_SECRET) == ("reader@example.org", "letters.example.org", "")
 
 
 def test_a_confirmation_token_carries_the_sign_up_s_name_and_older_ones_still_read():
-    token = tokens.make_confirmation_token("reader@example.org", "letters.example.org", name="Ada")
-    assert tokens.read_confirmation_token(token) == ("reader@example.org", "letters.example.org", "Ada")
-    older = URLSafeTimedSerializer(tokens.secret_key(), salt=tokens.CONFIRM_SALT).dumps(
+    token = tokens.make_confirmation_token("reader@example.org", "letters.example.org", TEST_SECRET, name="Ada")
+    assert tokens.read_confirmation_token(token, TEST_SECRET) == ("reader@example.org", "letters.example.org", "Ada")
+    older = URLSafeTimedSerializer(TEST_SECRET, salt=tokens.CONFIRM_SALT).dumps(
         ["reader@example.org", "letters.example.org"])  # as made before tokens carried a name
-    assert tokens.read_confirmation_token(older) == ("reader@example.org", "letters.example.org", "")
-    longer = URLSafeTimedSerializer(tokens.secret_key(), salt=tokens.CONFIRM_SALT).dumps(["a@b.org", "l", "n", "x"])
+    assert tokens.read_confirmation_token(older, TEST_SECRET) == ("reader@example.org", "letters.example.org", "")
+    longer = URLSafeTimedSerializer(TEST_SECRET, salt=tokens.CONFIRM_SALT).dumps(["a@b.org", "l", "n", "x"])
     with pytest.raises(tokens.InvalidTokenError):
-        tokens.read_confirmation_token(longer)
+        tokens.read_confirmation_token(longer, TEST_SECRET)
 
 
 def test_confirmation_tokens_expire():
-    token = tokens.make_confirmation_token("reader@example.org", "letters.example.org")
+    token = tokens.make_confirmation_token("reader@example.org", "letters.example.org", TEST_SECRET)
     with pytest.raises(tokens.ExpiredTokenError, match="expired"):
-        tokens.read_confirmation_token(token, max_age=-1)
+        tokens.read_confirmation_token(token, TEST_SECRET, max_age=-1)
 
 
-def test_missing_secret_is_a_clear_error(monkeypatch):
+def test_missing_secret_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.delenv(tokens.SECRET_VARIABLE)
-    with pytest.raises(tokens.SecretMissingError, match="LETTERPRESS_SECRET is not set"):
-        tokens.make_unsubscribe_token("reader@example.org", "l")
+    with pytest.raises(tokens.SecretMissingError, match="LETTERPRESS_SECRET is not set and there is no "
+                       r"\.letterpress/secret.*Run `letterpress secret` once"):
+        tokens.secret_key(tmp_path)
+
+
+def test_the_fingerprint_is_keyed_and_short():
+    # Written out, not computed here: HMAC-SHA256(key, "letterpress key fingerprint"), 16 hex digits.
+    assert tokens.fingerprint(TEST_SECRET) == "f1cf40907c858a1d"
+    assert tokens.fingerprint("another-test-key") == "801c47f53dddf5ff"
 
 
 def test_unsubscribe_url_uses_the_service_url(sample_root):
@@ -76,7 +83,7 @@ def test_unsubscribe_url_uses_the_service_url(sample_root):
 def test_the_unsubscribe_url_s_token_names_the_address_and_this_list(sample_root):
     settings = load(sample_root).settings
     token = unquote(tokens.unsubscribe_url(settings, "reader@example.org").split("token=", 1)[1])
-    assert tokens.read_unsubscribe_token(token) == ("reader@example.org", "letters.quietrooms.example.org")
+    assert tokens.read_unsubscribe_token(token, TEST_SECRET) == ("reader@example.org", "letters.quietrooms.example.org")
 
 
 @pytest.mark.parametrize(("configured", "url"), [

@@ -108,7 +108,9 @@ def test_the_sent_record_has_counts_and_no_address(publication, smtp):
     record_path = publication / "newsletter" / "sent" / "a-letter.json"
     text = record_path.read_text(encoding="utf-8")
     record = json.loads(text)
-    assert set(record) == {"essay", "slug", "url", "web", "subject", "started", "finished", "recipients", "counts"}
+    assert set(record) == {"essay", "slug", "url", "web", "subject", "started", "finished", "recipients", "counts",
+                           "key_fingerprint"}
+    assert record["key_fingerprint"] == "0bf6c6e872b7ce7e"  # of SECRET, keyed: HMAC-SHA256, 16 hex digits
     assert (record["essay"], record["url"], record["web"]) == (
         "a-letter.md", "essays/a-letter/", "newsletter/a-letter/")
     assert record["counts"] == {"sent": 3, "bounced": 0, "failed": 0, "skipped": 0} and record["recipients"] == 3

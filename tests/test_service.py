@@ -110,7 +110,7 @@ def test_sign_up_sends_a_confirmation_and_confirming_makes_the_subscriber_active
     assert welcome["To"].addresses[0].display_name == "Ada Lovelace"  # the name came with the confirmation
     assert welcome["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = welcome["List-Unsubscribe"].strip("<>")
-    assert tokens.read_unsubscribe_token(unsubscribe.split("token=")[1])[0] == "ada@example.org"
+    assert tokens.read_unsubscribe_token(unsubscribe.split("token=")[1], SECRET)[0] == "ada@example.org"
 
 
 def test_opening_the_confirmation_link_confirms_no_one_only_its_button_does(service, settings):

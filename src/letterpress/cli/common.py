@@ -6,6 +6,7 @@ import ``cli`` back (``cli`` imports them to add their groups).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,3 +23,14 @@ def load_current_publication() -> Publication:
     from ..site.capture import load_for_outputs
 
     return load_for_outputs(None, from_environment())
+
+
+def warn_on_changed_key(root: Path) -> None:
+    """On stderr: the key this command signs with is not the one the last sent letters were signed with."""
+    import click
+
+    from ..tokens import key_change_problem
+
+    problem = key_change_problem(root)
+    if problem is not None:
+        click.echo(str(problem), err=True)

@@ -15,9 +15,10 @@ from .. import __version__
 from ..errors import LetterpressError, ProblemsError
 from ..model.settings import ENGINES
 from . import send as cli_send
-from .common import load_current_publication
+from .common import load_current_publication, warn_on_changed_key
 from .migrate import import_group as _import_group
 from .newsletter import newsletter as _newsletter_group
+from .secret import secret as _secret_command
 from .service import service as _service_command
 from .subscribers import subscribers as _subscribers_group
 
@@ -186,6 +187,7 @@ for _command in (cli_send.send, cli_send.status, cli_send.outbox, cli_send.bounc
 cli.add_command(_newsletter_group)
 cli.add_command(_subscribers_group)
 cli.add_command(_service_command)
+cli.add_command(_secret_command)
 cli.add_command(_import_group)
 
 
@@ -202,7 +204,9 @@ def publish(dry_run):
     from ..site.loader import find_root
     from .checks import EVERY_CHECK
 
-    report = run_pipeline(find_root(), EVERY_CHECK, from_environment(), dry_run=dry_run, say=click.echo)
+    root = find_root()
+    warn_on_changed_key(root)  # the records as they are before the pull
+    report = run_pipeline(root, EVERY_CHECK, from_environment(), dry_run=dry_run, say=click.echo)
     if not dry_run and not (report.sent or report.waiting or report.held):
         click.echo("nothing to send.")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import load_current_publication
+from .common import load_current_publication, warn_on_changed_key
 
 PREVIEW_DIR = Path("newsletter") / "preview"
 
@@ -31,12 +31,13 @@ def render(slug, out_dir):
 
     Writes it to newsletter/preview/ three ways: a web page (SLUG.html), plain
     text (SLUG.txt) and a message any mail program opens (SLUG.eml). Works on
-    drafts too, marked as such. Nothing is sent; the unsubscribe link in it
-    works only when LETTERPRESS_SECRET is set.
+    drafts too, marked as such. Nothing is sent; the unsubscribe link in it is
+    signed only when there is a key (`letterpress secret`, or LETTERPRESS_SECRET).
     """
     from ..newsletter.preview import write_preview
 
     publication = load_current_publication()
+    warn_on_changed_key(publication.settings.root)
     preview = write_preview(publication, publication.essay(slug), out_dir or publication.settings.root / PREVIEW_DIR)
     for line in preview.summary():
         click.echo(line)
@@ -51,7 +52,8 @@ def check(slug):
     lead nowhere, pictures without a description, TK or TODO left in the text,
     the sender and postal address, a subject too long for an inbox, and colours
     hard to read. It says "ready to send" only when a send would start: not for
-    a draft, an essay already sent, or while LETTERPRESS_SECRET is not set.
+    a draft, an essay already sent, or while there is no signing key
+    (`letterpress secret` makes one).
     """
     from ..newsletter.check import check_issue
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .common import load_current_publication
+from .common import load_current_publication, warn_on_changed_key
 
 
 @click.command(short_help="Send essay SLUG to your subscribers (a trial until mail is set up).")
@@ -41,6 +41,7 @@ def send(slug, yes, rate, dry_run, test_address, force, retry_failed, trial, mes
     from ..sending.send import plan_send, plan_test_send
 
     publication = load_current_publication()
+    warn_on_changed_key(publication.settings.root)
     messenger = "maildir" if trial else messenger
     if test_address:
         _test_send(plan_test_send(publication, slug, messenger), test_address)

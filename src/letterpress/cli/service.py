@@ -14,10 +14,14 @@ import click
 def service(host, port, root_path):
     """Run the sign-up service: double opt-in, confirmation, one-click unsubscribe (RFC 8058).
 
-    Needs LETTERPRESS_SECRET in the environment and service.url in mkdocs.yml;
-    shares the subscriber file with `letterpress newsletter send`.
+    Needs the signing key the letters are signed with (LETTERPRESS_SECRET, or
+    .letterpress/secret: see `letterpress secret`) and service.url in
+    mkdocs.yml; shares the subscriber file with `letterpress newsletter send`.
     """
     from ..service import serve
     from ..site.loader import load_settings
+    from .common import warn_on_changed_key
 
-    serve(load_settings(), host=host, port=port, root_path=root_path)
+    settings = load_settings()
+    warn_on_changed_key(settings.root)
+    serve(settings, host=host, port=port, root_path=root_path)

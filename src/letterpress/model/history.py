@@ -99,6 +99,16 @@ def uncommitted(root: Path, paths: list[Path]) -> set[Path]:
     return changed
 
 
+def git_keeps_out(root: Path, path: Path) -> bool | None:
+    """Whether git would leave ``path`` out of a commit: True when it is ignored and untracked,
+    False when it is tracked or not ignored, None outside a git repository (or without git)."""
+    if _git(root, "rev-parse", "--is-inside-work-tree") is None:
+        return None
+    if _git(root, "ls-files", "--error-unmatch", "--", str(path)) is not None:
+        return False
+    return _git(root, "check-ignore", "-q", "--", str(path)) is not None
+
+
 def _git(root: Path, *args: str) -> str | None:
     try:
         result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)

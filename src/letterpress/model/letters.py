@@ -20,7 +20,9 @@ identity (:attr:`Essay.key`, its file under the posts folder), not by its slug o
 address, so a changed title, ``post_slugify`` or ``post_url_format`` makes no
 letter due again. Each keeps the addresses the letter linked (``url``, ``web``): when
 they change, the build redirects the old ones. A record from before identities
-(no ``essay``) is matched by its slug and rewritten with it, once.
+(no ``essay``) is matched by its slug and rewritten with it, once. Each also keeps
+``key_fingerprint``, a keyed fingerprint of the key its unsubscribe links were signed
+with (:func:`letterpress.tokens.fingerprint`), so a command signing with another key warns.
 """
 
 from __future__ import annotations
@@ -102,6 +104,23 @@ def record_fields(publication: Publication, essay: Essay) -> dict:
     layout = publication.settings.layout
     return {"essay": essay.key, "slug": essay.slug, "url": layout.essay(essay).url,
             "web": layout.web_version(essay).url}
+
+
+def last_key_fingerprint(root: Path) -> tuple[Path, str] | None:
+    """The newest sent record (by ``finished``) that keeps a key fingerprint, and that fingerprint.
+
+    It needs no essay, so the sign-up service, which reads only the settings, asks it too.
+    """
+    folder = root / SENT_DIR
+    found = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        data = _load(path)
+        if isinstance(data.get("key_fingerprint"), str) and data["key_fingerprint"]:
+            found.append((str(data.get("finished") or ""), path, data["key_fingerprint"]))
+    if not found:
+        return None
+    _, path, fingerprint = max(found)
+    return path, fingerprint
 
 
 def _read_records(publication: Publication) -> SentRecords:

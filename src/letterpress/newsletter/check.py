@@ -9,8 +9,8 @@ send; warnings are for the author to weigh.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote
 
 from lxml import html as lxml_html
@@ -69,8 +69,11 @@ def check_issue(publication: Publication, essay: Essay) -> CheckReport:
     """
     settings = publication.settings
     report = CheckReport(budget=settings.newsletter.budget_kb * 1024)
-    report.refusals = _secret_problems() + _state_problems(publication, essay) + _sent_problems(publication, essay)
+    report.refusals = (_secret_problems(settings.root) + _state_problems(publication, essay)
+                       + _sent_problems(publication, essay))
+    changed_key = tokens.key_change_problem(settings.root)
     report.problems += addresses.config_problems(settings) + report.refusals + marker_problems(essay)
+    report.problems += [changed_key] if changed_key else []
     report.problems += _subject_problems(publication, essay) + contrast_problems(settings)
     try:
         report.rendered = render_letter(publication, essay)
@@ -102,13 +105,12 @@ def config_check(publication: Publication) -> list[Problem]:
 
 # -- the checks ---------------------------------------------------------------------
 
-def _secret_problems() -> list[Problem]:
-    if os.environ.get(tokens.SECRET_VARIABLE, "").strip():
+def _secret_problems(root: Path) -> list[Problem]:
+    if tokens.find_secret(root):
         return []
-    return [Problem("environment", tokens.SECRET_VARIABLE, "is not set; the send will refuse to start "
-                    "without it (it signs the unsubscribe links). Set it to a long random value, e.g. "
-                    "export LETTERPRESS_SECRET=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')\"",
-                    severity="warning")]
+    return [Problem("environment", tokens.SECRET_VARIABLE, f"is not set and there is no {tokens.SECRET_FILE}; "
+                    "the send will refuse to start without a key (it signs the unsubscribe links). Run "
+                    "`letterpress secret` once to make one, kept outside git.", severity="warning")]
 
 
 def _state_problems(publication: Publication, essay: Essay) -> list[Problem]:

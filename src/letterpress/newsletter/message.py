@@ -154,6 +154,8 @@ class RenderedIssue:
         excerpted: True when the essay was cut to fit ``budget_kb``.
         html_bytes: the HTML's size as the longest possible address would receive it.
         sections: (sections carried, sections in the essay).
+        secret: the key the unsubscribe links are signed with ("": none here; a message
+            then needs its ``unsubscribe_url`` given).
     """
 
     slug: str
@@ -172,6 +174,7 @@ class RenderedIssue:
     unsubscribe_mailto: str = ""
     attachment: Attachment | None = None
     sections: tuple[int, int] = (1, 1)
+    secret: str = field(default="", repr=False)
     _prepared: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
@@ -195,13 +198,12 @@ class RenderedIssue:
         Args:
             address: the recipient's address (``To``).
             name: their name, if known (``To: Name <address>``).
-            unsubscribe_url: their one-click link; default: signed with
-                ``LETTERPRESS_SECRET`` for ``address`` (error when it is unset).
+            unsubscribe_url: their one-click link; default: :meth:`unsubscribe_url`.
             date: the ``Date`` header; default: when the letter was rendered.
 
         Raises:
             HeaderInjectionError: a line break or control character in ``address`` or ``name``.
-            SecretMissingError: no ``unsubscribe_url`` given and ``LETTERPRESS_SECRET`` unset.
+            SecretMissingError: no ``unsubscribe_url`` given and no ``secret``.
         """
         url = self._checked_url(address, name, unsubscribe_url)
         message = EmailMessage(policy=POLICY)
@@ -264,8 +266,15 @@ class RenderedIssue:
                 ("Subject", _folded("Subject", self.subject)),
                 ("List-Id", _folded("List-Id", self.list_id))]
 
-    def _unsubscribe_url(self, address: str) -> str:
-        token = tokens.make_unsubscribe_token(address, self.list_name)
+    def unsubscribe_url(self, address: str) -> str:
+        """``address``'s one-click link, signed with :attr:`secret`.
+
+        Raises:
+            SecretMissingError: the issue has no key.
+        """
+        if not self.secret:
+            raise tokens.SecretMissingError(tokens.MISSING_SECRET)
+        token = tokens.make_unsubscribe_token(address, self.list_name, self.secret)
         return f"{self.service_url}/unsubscribe?token={quote(token, safe='')}"
 
     def _list_unsubscribe(self, url: str) -> str:
@@ -277,7 +286,7 @@ class RenderedIssue:
     def _checked_url(self, address: str, name: str, unsubscribe_url: str) -> str:
         refuse_control(address, "recipient address")
         refuse_control(name, "recipient name")
-        url = unsubscribe_url or self._unsubscribe_url(address)
+        url = unsubscribe_url or self.unsubscribe_url(address)
         return refuse_control(url, "unsubscribe URL")
 
     def _headers(self, address: str, name: str, url: str, date: datetime | None) -> list[tuple[str, object]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +37,8 @@ class Preview:
         if issue.draft:
             lines.append("draft: the preview is marked as a draft; drafts are never sent.")
         if not self.signed:
-            lines.append(f"{tokens.SECRET_VARIABLE} is not set: the preview's unsubscribe link carries "
-                         "a placeholder token.")
+            lines.append(f"{tokens.SECRET_VARIABLE} is not set and there is no {tokens.SECRET_FILE}: the "
+                         "preview's unsubscribe link carries a placeholder token (`letterpress secret` makes a key).")
         return lines
 
 
@@ -50,8 +49,8 @@ def write_preview(publication: Publication, essay: Essay, out_dir: Path) -> Prev
     written through a temporary name, so an error leaves no partial preview.
     """
     issue = render_issue(publication, essay)
-    signed = bool(os.environ.get(tokens.SECRET_VARIABLE, "").strip())
-    url = tokens.unsubscribe_url(publication.settings, PREVIEW_ADDRESS) if signed else \
+    signed = bool(issue.secret)
+    url = issue.unsubscribe_url(PREVIEW_ADDRESS) if signed else \
         f"{tokens.service_url(publication.settings)}/unsubscribe?token=preview"
     message = issue.message_for(PREVIEW_ADDRESS, PREVIEW_NAME, unsubscribe_url=url)
     contents = {".html": issue.html_for(PREVIEW_ADDRESS, url).encode("utf-8"),

@@ -97,6 +97,7 @@ def issue_from(letter: Letter, rendition: Rendition) -> RenderedIssue:
         unsubscribe_mailto=settings.newsletter.unsubscribe_mailto,
         attachment=attachment.audio_attachment(settings, essay),
         sections=(rendition.sections, len(letter.body.sections)),
+        secret=tokens.find_secret(settings.root),
     )
 
 

@@ -102,11 +102,12 @@ def _sending_stops(publication: Publication) -> list[Problem]:
     """What stops every send from this machine: no signing key, no subscriber file."""
     stops = []
     try:
-        tokens.secret_key()
+        tokens.secret_key(publication.settings.root)
     except tokens.SecretMissingError:
-        stops.append(Problem("environment", tokens.SECRET_VARIABLE, "is not set, so no letter can be sent (it "
-                             "signs the unsubscribe links). Set it where publish runs (e.g. in its "
-                             "EnvironmentFile) to a long random value, and keep it out of git."))
+        stops.append(Problem("environment", tokens.SECRET_VARIABLE, (
+            f"is not set and there is no {tokens.SECRET_FILE}, so no letter can be sent (the key signs the "
+            "unsubscribe links). Set it where publish runs (e.g. in its EnvironmentFile) to the value "
+            "`letterpress secret --show` prints where the letters are written, the same key as the service's.")))
     store = store_path(publication.settings)
     if not store.is_file():
         stops.append(Problem(shown(publication.settings, store), "", (

@@ -101,11 +101,11 @@ def plan_send(publication: Publication, slug: str, *, force: bool = False, retry
     Raises:
         SendRefused: a draft, scheduled, ``newsletter: false``, already sent, nothing to retry.
         ProblemsError: config problems, or errors in the letter's pre-send check.
-        SecretMissingError: ``LETTERPRESS_SECRET`` is unset.
+        SecretMissingError: no signing key (``LETTERPRESS_SECRET`` or ``.letterpress/secret``).
     """
     essay = publication.essay(slug)
     _refuse_unsendable(publication, essay)
-    tokens.secret_key()
+    tokens.secret_key(publication.settings.root)
     issue = _checked_issue(publication, essay)
     plan = _prepare(publication, essay, issue, messenger, rate)
     try:
@@ -124,7 +124,7 @@ def plan_test_send(publication: Publication, slug: str, messenger: str | None = 
     from ..newsletter import render_issue
 
     essay = publication.essay(slug)
-    tokens.secret_key()
+    tokens.secret_key(publication.settings.root)
     return _prepare(publication, essay, render_issue(publication, essay), messenger, None)
 
 
@@ -143,7 +143,8 @@ def run_send(plan: SendPlan, on_progress: Callable[[dict], None] | None = None) 
                           plan.policy, on_progress)
         result = run.run()
     if result.campaign.status == "finished" and not plan.trial:
-        write_sent_record(plan.publication, plan.essay, result.campaign, result.counts)
+        write_sent_record(plan.publication, plan.essay, result.campaign, result.counts,
+                          tokens.fingerprint(plan.issue.secret))
     return result
 
 
@@ -175,14 +176,17 @@ def compose(issue, address: str, name: str, signer: DkimSigner | None) -> Compos
     return Composed(data=data, message_id=match.group(1).decode() if match else "")
 
 
-def write_sent_record(publication: Publication, essay: Essay, campaign: Campaign, counts: dict[str, int]) -> Path:
+def write_sent_record(publication: Publication, essay: Essay, campaign: Campaign, counts: dict[str, int],
+                      key_fingerprint: str) -> Path:
     """``newsletter/sent/<slug>.json``: the essay's identity and addresses, when and how many, never a
-    subscriber's address (for git)."""
+    subscriber's address (for git); ``key_fingerprint``: :func:`letterpress.tokens.fingerprint` of the key
+    its links were signed with, kept in the record itself so the proof of a send and its key cannot part."""
     record = {
         **record_fields(publication, essay), "subject": campaign.subject,
         "started": campaign.created_at, "finished": campaign.finished_at,
         "recipients": sum(counts.values()),
         "counts": {outcome: counts[outcome] for outcome in ("sent", "bounced", "failed", "skipped")},
+        "key_fingerprint": key_fingerprint,
     }
     # Committed to git as the proof of a send: it must survive a crash, hence durable.
     text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"

@@ -1,8 +1,9 @@
 """What the service needs to run, checked once before it starts.
 
-:func:`prepare` turns the publication's settings and ``LETTERPRESS_SECRET``
-into a :class:`ServiceContext`, or refuses with every problem at once: the
-service holds other people's addresses, so it does not start half-configured.
+:func:`prepare` turns the publication's settings and its signing key
+(``LETTERPRESS_SECRET``, else the publication's ``.letterpress/secret``) into a
+:class:`ServiceContext`, or refuses with every problem at once: the service holds
+other people's addresses, so it does not start half-configured.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class ServiceContext:
 
     Attributes:
         settings: the publication's settings.
-        secret: the signing key (``LETTERPRESS_SECRET``).
+        secret: the signing key (:func:`letterpress.tokens.secret_key`).
         list_name: the list the tokens name (``tokens.list_id``).
         allowed_origins: origins whose forms may post: the site's (``/subscribe``) and the service's
             own (its confirm page's button).
@@ -69,15 +70,16 @@ def prepare(settings: Settings) -> ServiceContext:
     """Check the config and the secret; the context for :func:`letterpress.service.create_app`.
 
     Raises:
-        SecretMissingError: ``LETTERPRESS_SECRET`` is unset (or :class:`WeakSecretError`: too short).
+        SecretMissingError: no signing key, neither ``LETTERPRESS_SECRET`` nor ``.letterpress/secret``
+            (or :class:`WeakSecretError`: too short).
         ProblemsError: every config problem, each naming its ``mkdocs.yml`` key.
     """
-    secret = tokens.secret_key()
+    secret = tokens.secret_key(settings.root)
     if len(secret) < MIN_SECRET_LENGTH:
         raise WeakSecretError(
-            f"environment variable {tokens.SECRET_VARIABLE} is only {len(secret)} characters; the service "
-            f"needs at least {MIN_SECRET_LENGTH}. Use e.g. the output of "
-            "`python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"`.")
+            f"the signing key ({tokens.key_source(settings.root)}) is only {len(secret)} characters; the service "
+            f"needs at least {MIN_SECRET_LENGTH}. Make one with `letterpress secret` (letters already sent "
+            "keep working only with the key they were signed with).")
     problems = service_problems(settings, required=True)
     if problems:
         raise ProblemsError(problems)

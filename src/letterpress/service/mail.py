@@ -39,7 +39,8 @@ def confirmation_message(context: ServiceContext, address: str, name: str) -> Em
     page shows it, and confirming makes it theirs).
     """
     settings = context.settings
-    values = {"address": address, "name": "", "confirm_url": tokens.confirmation_url(settings, address, name),
+    values = {"address": address, "name": "",
+              "confirm_url": tokens.confirmation_url(settings, address, context.secret, name),
               "confirm_hours": settings.service.confirm_hours}
     return _message(settings, address, "", letter(settings, "email-confirm", values))
 
@@ -51,14 +52,15 @@ def already_message(context: ServiceContext, address: str, name: str) -> EmailMe
     work), so the service's load after a sign-up does not tell who subscribes.
     """
     settings = context.settings
-    values = {"address": address, "name": name, "unsubscribe_url": tokens.unsubscribe_url(settings, address)}
+    values = {"address": address, "name": name,
+              "unsubscribe_url": tokens.unsubscribe_url(settings, address, context.secret)}
     return _message(settings, address, name, letter(settings, "email-already", values))
 
 
 def welcome_message(context: ServiceContext, address: str, name: str) -> EmailMessage:
     """The short welcome after confirming, with the one-click unsubscribe headers of every letter."""
     settings = context.settings
-    unsubscribe = tokens.unsubscribe_url(settings, address)
+    unsubscribe = tokens.unsubscribe_url(settings, address, context.secret)
     values = {"address": address, "name": name, "unsubscribe_url": unsubscribe}
     message = _message(settings, address, name, letter(settings, "email-welcome", values))
     message["List-Id"] = list_header(settings)
