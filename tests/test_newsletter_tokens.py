@@ -102,14 +102,14 @@ def test_a_service_url_that_is_not_a_web_address_is_refused(configured):
         tokens.service_url(SimpleNamespace(service=SimpleNamespace(url=configured)))
 
 
-def test_the_missing_secret_says_how_to_make_one(monkeypatch):
-    monkeypatch.delenv(tokens.SECRET_VARIABLE)
+def test_the_missing_secret_says_how_to_make_one(monkeypatch, tmp_path):
+    monkeypatch.delenv(tokens.SECRET_VARIABLE, raising=False)
     with pytest.raises(tokens.SecretMissingError) as raised:
-        tokens.secret_key()
+        tokens.secret_key(tmp_path)  # a publication with no .letterpress/secret
     assert str(raised.value) == (
-        "environment variable LETTERPRESS_SECRET is not set; unsubscribe and confirmation links are signed "
-        "with it. Set it to a long random value, e.g. the output of "
-        "`python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"`, and keep it out of git.")
+        "no signing key: LETTERPRESS_SECRET is not set and there is no .letterpress/secret; unsubscribe and "
+        "confirmation links are signed with it. Run `letterpress secret` once in the publication's folder "
+        "(it keeps a key outside git), and give the server the same value (`letterpress secret --show`).")
 
 
 @pytest.mark.parametrize(("list_id", "sender", "expected"), [
@@ -124,13 +124,14 @@ def test_the_list_id_is_the_configured_one_or_the_sender_s_address(list_id, send
 
 def test_a_broken_link_says_which_link_it_is():
     with pytest.raises(tokens.InvalidTokenError) as unsubscribe:
-        tokens.read_unsubscribe_token("not-a-token")
+        tokens.read_unsubscribe_token("not-a-token", TEST_SECRET)
     assert str(unsubscribe.value) == "this unsubscribe link is not valid (it may be incomplete)."
     with pytest.raises(tokens.InvalidTokenError) as confirm:
-        tokens.read_confirmation_token("not-a-token")
+        tokens.read_confirmation_token("not-a-token", TEST_SECRET)
     assert str(confirm.value) == "this confirmation link is not valid (it may be incomplete)."
     with pytest.raises(tokens.ExpiredTokenError) as expired:
-        tokens.read_confirmation_token(tokens.make_confirmation_token("a@example.org", "l"), max_age=-1)
+        tokens.read_confirmation_token(tokens.make_confirmation_token("a@example.org", "l", TEST_SECRET), TEST_SECRET,
+                                      max_age=-1)
     assert str(expired.value) == "this confirmation link has expired; sign up again for a new one."
 
 
@@ -150,5 +151,5 @@ def test_a_missing_service_url_names_the_setting_and_an_example():
 def test_a_confirmation_link_made_without_a_name_carries_none():
     settings = SimpleNamespace(newsletter=SimpleNamespace(list_id="letters.example.org", sender=""),
                                service=SimpleNamespace(url="https://example.org/service"))
-    token = unquote(tokens.confirmation_url(settings, "reader@example.org").split("token=", 1)[1])
-    assert tokens.read_confirmation_token(token) == ("reader@example.org", "letters.example.org", "")
+    token = unquote(tokens.confirmation_url(settings, "reader@example.org", TEST_SECRET).split("token=", 1)[1])
+    assert tokens.read_confirmation_token(token, TEST_SECRET) == ("reader@example.org", "letters.example.org", "")

@@ -173,7 +173,10 @@ def test_removing_essays_and_editing_the_authors_during_rebuilds_ends_on_the_new
         observer.join()
         preview.stop()
     err = capsys.readouterr().err
-    assert "Traceback" not in err and "FileNotFoundError" not in err, err
+    assert "Traceback" not in err, err
+    # A rebuild that met a file half gone may say so; the one after it, for that change, builds.
+    outcomes = [line for line in err.splitlines() if line.startswith(("rebuilt", "not rebuilt"))]
+    assert outcomes and outcomes[-1] == "rebuilt; open pages reload", err
     assert preview.problems == []
 
 

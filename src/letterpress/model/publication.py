@@ -101,7 +101,10 @@ def load_publication(settings: Settings, run_options: RunOptions) -> Publication
     authors, problems = load_authors(settings)
     essays = []
     for path in sorted(settings.posts_dir.rglob("*.md")):
-        essay, found = read_essay(path, settings, authors)
+        try:
+            essay, found = read_essay(path, settings, authors)
+        except FileNotFoundError:  # removed since the folder was listed (a `git rm` while the preview rebuilds)
+            continue
         problems.extend(found)
         if essay is not None:
             essays.append(essay)
