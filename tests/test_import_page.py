@@ -48,6 +48,17 @@ def test_the_site_s_words_around_an_old_essay_are_left_out_and_named(tmp_path, i
     assert body.endswith("- Winnicott, D. W. (1971). Playing and Reality.\n")  # the next essay's opening is gone
 
 
+def test_a_description_two_pages_share_is_the_site_s_not_the_essay_s(tmp_path, import_server):
+    windows = f"{import_server}/pages/on-windows.html"
+    alone, _ = support.imported_into(tmp_path / "alone", "page", windows)
+    assert support.meta(alone, "on-windows.md")["description"] == "Essays on rooms, doors and the art of listening"
+    both, result = support.imported_into(tmp_path / "both", "page", f"{import_server}/pages/on-doors.html", windows)
+    assert support.meta(both, "on-windows.md")["description"] == (
+        "A window in a consulting room is a second listener. It lets the eye rest while the mind does the hard work "
+        "of saying what has never been said aloud before.")
+    assert f"note: 'On Windows' (page:{windows}): its description repeated the old site's tag line" in result.output
+
+
 def test_check_and_build_accept_it_and_the_old_address_redirects(imported, tmp_path):
     root = imported[0]
     assert support.run(root, "check").exit_code == 0
