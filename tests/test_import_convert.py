@@ -36,9 +36,10 @@ def test_a_divider_becomes_a_thematic_break_not_a_heading(divider):
     assert converted.markdown == "Before the pause.\n\n---\n\nAfter it.\n"
 
 
-def test_a_heading_that_starts_with_a_dash_stays_a_heading():
-    converted = to_markdown("<h2>― A real heading</h2><p>Text.</p>", "https://old.example.org/p/post")
-    assert converted.markdown == "## ― A real heading\n\nText.\n"
+def test_a_heading_that_starts_with_a_dash_and_a_dash_in_a_table_stay_what_they_are():
+    converted = to_markdown("<h2>― A real heading</h2><table><tr><th>Fee</th></tr><tr><td><p>—</p></td></tr></table>",
+                            "https://old.example.org/p/post")
+    assert converted.markdown == "## ― A real heading\n\n| Fee |\n| --- |\n| — |\n"
 
 
 def test_embeds_are_named_as_not_converted_and_images_listed_once():

@@ -157,10 +157,14 @@ def _drop_chrome(root, dropped: list[str]) -> None:
 
 
 def _dividers(root) -> None:
-    """A heading or paragraph that holds only a divider's marks becomes a thematic break (``---``)."""
+    """A heading or paragraph that holds only a divider's marks becomes a thematic break (``---``).
+
+    Not in a table cell or list item, where a lone dash means "none" and a break has no place.
+    """
     for element in list(root.iter("h1", "h2", "h3", "h4", "h5", "h6", "p")):
         text = element.text_content()
-        if text.strip() and DIVIDER.fullmatch(text) and not any(child.tag == "img" for child in element.iter()):
+        if text.strip() and DIVIDER.fullmatch(text) and not any(child.tag == "img" for child in element.iter()) \
+                and not any(ancestor.tag in ("td", "th", "li", "pre") for ancestor in element.iterancestors()):
             rule = etree.Element("hr")
             rule.tail = element.tail
             element.getparent().replace(element, rule)

@@ -7,8 +7,10 @@ opening paragraph, "next essay"), which lands after the article's last list or p
 the page's description may be the site's own tag line, which every page repeats in its header.
 
 A teaser is taken from the end only: a heading that is one link to another page of the same
-site, followed by at most :data:`TEASER_PARAGRAPHS` paragraphs and nothing else. A linked
-heading inside the essay, with its own text after it, stays.
+site, followed by nothing but that page's opening paragraph (and perhaps a paragraph that is only
+a "read more" link). A linked heading with more of the essay's own text after it stays. A page
+import knows no other page's text, so the shape decides; the report names what was cut, so a
+false cut is seen and put back.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from ..model import urls
 from .convert import plain_text, same_words
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-TEASER_PARAGRAPHS = 3
 DATE_LINE_CHARS = 60  # longer than any written date: a sentence, not a date line
 # Class or id words of the site's masthead, where a theme prints the tag line.
 BRANDING = re.compile(r"site-(description|title|branding|header|tagline)|tagline|slogan|masthead|branding",
@@ -59,10 +60,18 @@ def site_tagline(page: str, description: str, title: str, site_name: str) -> str
         return ""
     found = [site_name, *TITLE_PARTS.split(document.findtext(".//title") or "")]
     for element in document.iter():
-        if isinstance(element.tag, str) and (element.tag in ("header", "footer", "nav") or BRANDING.search(
+        if isinstance(element.tag, str) and (_site_chrome(element) or BRANDING.search(
                 f"{element.get('class', '')} {element.get('id', '')}")):
             found += [part.text_content() for part in element.iter() if isinstance(part.tag, str)]
-    return description if any(same_words(description, text) for text in found if text != title) else ""
+    return description if any(same_words(description, text) and not same_words(text, title) for text in found) \
+        else ""
+
+
+def _site_chrome(element) -> bool:
+    """A header, footer or navigation of the site: not one inside the article (an essay's own header
+    holds its title and perhaps its standfirst, which may be its description)."""
+    return element.tag in ("header", "footer", "nav") and not any(
+        ancestor.tag in ("article", "main") for ancestor in element.iterancestors())
 
 
 def inner_html(element) -> str:
@@ -103,19 +112,24 @@ def _last_teaser(root, url: str):
     if not headings or headings[-1] == 0:
         return None
     heading, after = children[headings[-1]], children[headings[-1] + 1:]
-    if len(after) > TEASER_PARAGRAPHS or any(child.tag != "p" for child in after):
+    if len(after) > 2 or any(child.tag != "p" for child in after) or (len(after) == 2 and not _only_link(after[1])):
         return None
     address = _other_page(heading, url)
     return (heading, address) if address else None
 
 
+def _only_link(element) -> bool:
+    """Whether ``element``'s whole text is one link ("Read more →")."""
+    links = list(element.iter("a"))
+    return len(links) == 1 and " ".join(links[0].text_content().split()) == " ".join(element.text_content().split())
+
+
 def _other_page(heading, url: str) -> str:
     """The address a heading links to when it is one link, wholly, to another page of the site at ``url``."""
-    links = list(heading.iter("a"))
-    if len(links) != 1 or " ".join(links[0].text_content().split()) != " ".join(heading.text_content().split()):
+    if not _only_link(heading):
         return ""
     try:
-        address = urljoin(url, (links[0].get("href") or "").strip())
+        address = urljoin(url, (next(heading.iter("a")).get("href") or "").strip())
     except ValueError:
         return ""
     here, there = urls.split(url), urls.split(address)
