@@ -332,9 +332,8 @@ def _description(item: Item, converted: Converted) -> tuple[str, str]:
     old site's tag line says nothing of the essay: either is replaced by the first paragraph's opening.
     """
     given = _line(item.description, DESCRIPTION_CHARS * 2)
-    repeated = next((what for what, value in (("the subtitle", item.subtitle), ("the old site's tag line",
-                                                                               item.site_tagline))
-                     if same_words(given, value)), "")
+    repeats = {"the subtitle": item.subtitle, "the old site's tag line": item.site_tagline}
+    repeated = next((what for what, value in repeats.items() if same_words(given, value)), "")
     if given and not repeated:
         return given, ""
     return _opening(converted.first_text), f'{repeated} ("{given}")' if repeated else ""
