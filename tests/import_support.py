@@ -15,6 +15,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "import"
 GOLDEN = Path(__file__).parent / "golden" / "import"
 TOKEN = "__SERVER__"
 POSTS = Path("docs/essays/posts")
+# The last line of an import that had problems (it exits 1).
+FAILED = ("exit status 1, for the problems above: what could be written was written; each problem names what is "
+          "left to do by hand.\n")
 
 
 def routes() -> dict[str, tuple[int, str, bytes, dict[str, str]]]:
@@ -105,11 +108,17 @@ def run(root: Path, *args: str):
         return CliRunner(env=SAMPLE_ENV).invoke(cli, list(args), catch_exceptions=False)
 
 
-def imported_into(folder: Path, *args: str):
-    """A fresh :func:`publication` at ``folder/pub`` after ``letterpress import ARGS`` succeeded: (root, result)."""
+def imported_into(folder: Path, *args: str, problems: int = 0):
+    """A fresh :func:`publication` at ``folder/pub`` after ``letterpress import ARGS``: (root, result).
+
+    The import succeeded, or (``problems``) wrote what it could, named that many problems and exited 1.
+    """
     root = publication(folder / "pub")
     result = run(root, "import", *args)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == (1 if problems else 0), result.output
+    if problems:
+        assert f" {problems} problems.\n" in result.output, result.output
+        assert result.output.endswith(FAILED), result.output
     return root, result
 
 

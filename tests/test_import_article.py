@@ -45,3 +45,36 @@ def test_a_page_cannot_claim_another_figures_caption():
     forged = PAGE.replace('alt="A lamp"', 'alt="A lamp" title="letterpress-caption-0000000000000000-0"')
     article = extract_article(forged, "https://old.example.org/rooms")
     assert article is not None and "letterpress-caption" not in to_markdown(article.html).markdown
+
+
+STANDFIRST = """<!DOCTYPE html><html><head><title>On Doors | Rooms for Listening</title>
+<meta name="description" content="Why a door matters more than a chair."></head><body>
+<header class="site-header"><a href="/">Rooms for Listening</a></header>
+<main><article><header class="entry-header"><h1>On Doors</h1><p>Why a door matters more than a chair.</p></header>
+<p>Every session begins at the door, long before the first question is asked and the first chair is taken.</p>
+<p>A door that closes quietly says that what happens here stays here, and clients hear it before they sit.</p>
+<h3><a href="/on-chairs">On Chairs</a></h3>
+<p>Further down the corridor, I wrote about the chairs, and the angle that lets a glance rest.</p>
+<p>That is all I have to say of doors for now; the chairs can wait for another week.</p>
+</article></main></body></html>
+"""
+
+
+def test_an_essay_s_own_standfirst_is_not_the_tag_line_and_a_linked_heading_with_its_text_stays():
+    article = extract_article(STANDFIRST, "https://old.example.org/on-doors")
+    assert article is not None
+    assert article.description == "Why a door matters more than a chair." and article.site_tagline == ""
+    # The linked heading has more of the essay after it than one paragraph: the essay's own, it stays.
+    assert article.notes == ()
+    assert "the chairs can wait for another week" in article.html and "On Chairs" in article.html
+
+
+def test_a_teaser_with_a_read_more_line_is_cut_and_named():
+    last = "<p>That is all I have to say of doors for now; the chairs can wait for another week.</p>"
+    page = STANDFIRST.replace(last, '<p><a href="/on-chairs">Read more</a></p>')
+    article = extract_article(page, "https://old.example.org/on-doors")
+    assert article is not None
+    assert article.notes == ("cut a teaser of another page ('On Chairs', https://old.example.org/on-chairs) "
+                             "after the article's end",)
+    assert "Further down the corridor" not in article.html and "Read more" not in article.html
+    assert article.html.rstrip().endswith("clients hear it before they sit.</p>")

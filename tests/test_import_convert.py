@@ -30,6 +30,18 @@ def test_html_becomes_markdown_whose_text_stays_text(html, expected):
     assert find_unusable(converted.markdown) == []
 
 
+@pytest.mark.parametrize("divider", ["<h2>―</h2>", "<h3><strong>—</strong></h3>", "<p>* * *</p>", "<p>⁂</p>"])
+def test_a_divider_becomes_a_thematic_break_not_a_heading(divider):
+    converted = to_markdown(f"<p>Before the pause.</p>{divider}<p>After it.</p>", "https://old.example.org/p/post")
+    assert converted.markdown == "Before the pause.\n\n---\n\nAfter it.\n"
+
+
+def test_a_heading_that_starts_with_a_dash_and_a_dash_in_a_table_stay_what_they_are():
+    converted = to_markdown("<h2>― A real heading</h2><table><tr><th>Fee</th></tr><tr><td><p>—</p></td></tr></table>",
+                            "https://old.example.org/p/post")
+    assert converted.markdown == "## ― A real heading\n\n| Fee |\n| --- |\n| — |\n"
+
+
 def test_embeds_are_named_as_not_converted_and_images_listed_once():
     converted = to_markdown('<iframe src="https://video.example/e/1"></iframe><img src="/a.png"><img src="/a.png">'
                             '<img src="data:image/png;base64,AAAA">', "https://old.example.org/")

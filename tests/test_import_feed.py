@@ -108,3 +108,26 @@ def test_an_atom_feed_with_a_new_author(tmp_path):
     assert "### Counting" in (root / support.POSTS / "notes-and-pauses.md").read_text()
     assert "added author 'sam-ortiz' to .authors.yml" in result.output
     assert support.run(root, "check").exit_code == 0
+
+
+TAG_LINE_FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Rooms for Listening</title><link>https://old.example.org/</link>
+<description>Essays on rooms and listening</description>
+<item><title>On Chairs</title><link>https://old.example.org/on-chairs</link><guid>c1</guid>
+<pubDate>Sat, 12 Mar 2022 10:00:00 GMT</pubDate><description>Essays on rooms and listening.</description>
+<content:encoded>&lt;p&gt;Two chairs at an angle leave room for a glance to rest. Face to face, they ask for a
+stare.&lt;/p&gt;</content:encoded></item>
+</channel></rss>
+"""
+
+
+def test_an_entry_whose_summary_is_the_feed_s_tag_line_gets_its_first_paragraph(tmp_path):
+    feed = tmp_path / "feed.xml"
+    feed.write_text(TAG_LINE_FEED)
+    root, result = support.imported_into(tmp_path, "feed", str(feed))
+    assert support.meta(root, "on-chairs.md")["description"] == (
+        "Two chairs at an angle leave room for a glance to rest. Face to face, they ask for a stare.")
+    assert ("note: 'On Chairs' (feed:c1): its description repeated the old site's tag line (\"Essays on rooms and "
+            "listening.\"); one was drawn from the first paragraph: write your own in docs/essays/posts/on-chairs.md"
+            ) in result.output

@@ -76,7 +76,7 @@ def imported(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     root = publication(folder / "pub")
     result = run(root, "import", "ghost", str(_hostile_export(folder / "export.json")), "--url", SITE)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1 and "2 problems." in result.output, result.output  # two images inlined as data
     return root, result
 
 
@@ -217,7 +217,7 @@ def test_old_addresses_that_collide_are_left_out_and_named(tmp_path):
     feed = tmp_path / "feed.xml"
     feed.write_text(FEED.format(items="\n".join(ITEM.format(title=t, path=p, guid=g) for t, p, g in entries)))
     result = run(root, "import", "feed", str(feed))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1 and "2 problems." in result.output, result.output  # the two named below
     check = run(root, "check")
     assert check.exit_code == 0, check.output
     assert "aliases" not in front_matter(root / POSTS / "essays.md")
@@ -467,11 +467,14 @@ def test_report_lines_carry_no_terminal_commands(tmp_path):
         archive.writestr("posts/171.quiet.html", "<p>A narrated post whose recording has a hostile address.</p>")
     root = publication(tmp_path / "pub")
     result = run(root, "import", "substack", str(target))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "narration https://media.example/\\x1b]0;owned\\x07.mp3 is not an address that can be fetched" \
         in result.output
     assert front_matter(root / POSTS / "quiet.md")["draft"] is True
+    # The address kept in the front matter's comment is percent-encoded: it cannot end the comment.
+    assert "# The narration could not be fetched from https://media.example/%1B]0;owned%07.mp3\n" \
+        in (root / POSTS / "quiet.md").read_text()
 
 
 BROKEN = "http://[broken"
@@ -486,7 +489,7 @@ def test_addresses_no_parser_takes_leave_the_link_out_not_the_import(tmp_path):
         "id": "p1", "title": "Broken", "slug": "broken", "type": "post", "status": "published",
         "published_at": "2023-05-14T12:00:00.000Z", "html": html}]}}]}))
     result = run(root, "import", "ghost", str(export), "--url", SITE)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1 and "2 problems." in result.output, result.output  # the embed and the image
     assert "Words linked and a port." in (root / POSTS / "broken.md").read_text()
     feed = tmp_path / "feed.xml"
     feed.write_text(FEED.format(items=ITEM.format(title="Odd Link", path="/x", guid="g9").replace(

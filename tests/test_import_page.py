@@ -28,6 +28,37 @@ def test_the_article_of_the_page_becomes_an_essay(imported, import_server, updat
     assert "# On Thresholds" not in text  # the heading repeating the title is the page's, not the essay's
 
 
+def test_the_site_s_words_around_an_old_essay_are_left_out_and_named(tmp_path, import_server, update_golden):
+    page = f"{import_server}/pages/on-doors.html"
+    root, result = support.imported_into(tmp_path, "page", page)
+    essay = support.meta(root, "on-doors.md")
+    # The page's description is the site's tag line (its masthead shows it): the first paragraph's opening instead.
+    assert essay["description"] == ("A door is the first thing a client touches in a consulting room, and the last. "
+                                    "It is opened with hope and closed, an hour later, with something else: relief, "
+                                    "often, and sometimes grief.")
+    assert (f"note: 'On Doors' (page:{page}): its description repeated the old site's tag line (\"Essays on rooms, "
+            "doors and the art of listening\"); one was drawn from the first paragraph: write your own in "
+            "docs/essays/posts/on-doors.md") in result.output
+    assert (f"note: 'On Doors' (page:{page}): cut a teaser of another page ('On Windows', "
+            f"{import_server}/pages/on-windows.html) after the article's end") in result.output
+    assert "1 essays written, 0 skipped, 0 images and 0 narrations fetched, 0 problems." in result.output
+    text = support.golden_essay(root, "page", "on-doors.md", import_server, update_golden)
+    body = text.split("---\n", 2)[2]
+    assert body.startswith("\nA door is the first thing")  # the date line above the text is gone
+    assert body.endswith("- Winnicott, D. W. (1971). Playing and Reality.\n")  # the next essay's opening is gone
+
+
+def test_a_description_two_pages_share_is_the_site_s_not_the_essay_s(tmp_path, import_server):
+    windows = f"{import_server}/pages/on-windows.html"
+    alone, _ = support.imported_into(tmp_path / "alone", "page", windows)
+    assert support.meta(alone, "on-windows.md")["description"] == "Essays on rooms, doors and the art of listening"
+    both, result = support.imported_into(tmp_path / "both", "page", f"{import_server}/pages/on-doors.html", windows)
+    assert support.meta(both, "on-windows.md")["description"] == (
+        "A window in a consulting room is a second listener. It lets the eye rest while the mind does the hard work "
+        "of saying what has never been said aloud before.")
+    assert f"note: 'On Windows' (page:{windows}): its description repeated the old site's tag line" in result.output
+
+
 def test_check_and_build_accept_it_and_the_old_address_redirects(imported, tmp_path):
     root = imported[0]
     assert support.run(root, "check").exit_code == 0

@@ -24,7 +24,8 @@ def export_zip(tmp_path_factory, import_server) -> Path:
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory, export_zip):
     """The minimal publication after one import of the fixture export: (root, result)."""
-    return support.imported_into(tmp_path_factory.mktemp("substack"), "substack", str(export_zip))
+    # The Lost Picture's image answers 404: a problem, so the import exits 1 after writing the rest.
+    return support.imported_into(tmp_path_factory.mktemp("substack"), "substack", str(export_zip), problems=1)
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,10 @@ def test_each_post_becomes_an_essay_and_the_thread_is_skipped(imported):
 def test_front_matter_of_a_published_post(imported):
     essay = support.meta(imported[0], "the-quiet-hour.md")
     assert essay["title"] == "The Quiet Hour"
-    assert essay["subtitle"] == essay["description"] == "What an empty room teaches a listener"
+    assert essay["subtitle"] == "What an empty room teaches a listener"
+    # Not the subtitle again (a listing shows both): the first paragraph's opening.
+    assert essay["description"] == ("Most of what a therapist learns, she learns in the minutes when nobody speaks. "
+                                    "The room fills with what the words left out.")
     assert str(essay["date"]) == "2024-03-10 09:30:00"  # 09:30 UTC is 09:30 in Lisbon in March
     assert essay["authors"] == ["julia"]  # the export names no author: the publication's own
     assert essay["newsletter"] is False and "draft" not in essay
@@ -99,6 +103,7 @@ def test_the_built_site_has_the_essay_without_platform_chrome(built):
     assert "the-quiet-hour.mp3" in page
     assert "Type your email" not in page and "action=share" not in page
     assert "&lt;b&gt;in angle brackets&lt;/b&gt;" in page  # text, not a tag
+    assert "<hr" in page and "―" not in page  # Substack's <h2>―</h2> divider: a thematic break, not a heading
 
 
 def test_old_addresses_redirect_and_drafts_get_none(built):
@@ -120,8 +125,9 @@ def test_subscribers_arrive_with_consent_and_disabled_ones_unsubscribed(imported
     assert people["paying.reader@example.org"][0] == "active"
     assert people["reader.two@example.org"][:2] == ("active", "imported from Substack")
     assert people["gone.away@example.org"][0] == "unsubscribed"
-    assert "3 added" in result.output and "1 recorded as unsubscribed" in result.output
-    assert "1 paid subscriptions stay at Substack (billing did not move)" in result.output
+    assert "5 added" in result.output and "1 recorded as unsubscribed" in result.output
+    # One row is paying now (active_subscription); two more name a plan that lapsed.
+    assert "; 1 paid subscriptions stay at Substack (billing did not move)" in result.output
     assert "@" not in result.output  # no address is ever printed
 
 
@@ -131,16 +137,16 @@ def test_running_again_changes_nothing(imported, export_zip):
     output = support.import_again(root, "substack", str(export_zip))
     assert "skipped 'The Quiet Hour' (substack:171234567): already imported (docs/essays/posts/the-quiet-hour.md)" \
         in output
-    assert "subscribers: 3 already on the list; 1 paid" in output
+    assert "subscribers: 5 already on the list; 1 paid" in output
     assert _subscribers(root) == people
 
 
 def test_overwrite_replaces_the_same_files(fresh, export_zip):
-    assert support.run(fresh, "import", "substack", str(export_zip), "--no-subscribers").exit_code == 0
+    assert support.run(fresh, "import", "substack", str(export_zip), "--no-subscribers").exit_code == 1  # a 404
     essay = fresh / support.POSTS / "the-quiet-hour.md"
     essay.write_text(essay.read_text() + "\nEdited.\n")
     result = support.run(fresh, "import", "substack", str(export_zip), "--overwrite", "--no-subscribers")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1 and "1 problems." in result.output, result.output
     assert "Edited." not in essay.read_text()
     assert len(support.essay_names(fresh)) == 5
 
@@ -150,9 +156,9 @@ def test_dry_run_and_no_subscribers_write_nothing_of_theirs(fresh, export_zip):
     result = support.run(fresh, "import", "substack", str(export_zip), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "would write docs/essays/posts/the-quiet-hour.md" in result.output
-    assert "subscribers: would import 4 rows" in result.output
+    assert "subscribers: would import 6 rows; 1 paid subscriptions stay at Substack" in result.output
     assert support.snapshot(fresh) == before
-    assert support.run(fresh, "import", "substack", str(export_zip), "--no-subscribers").exit_code == 0
+    assert support.run(fresh, "import", "substack", str(export_zip), "--no-subscribers").exit_code == 1  # a 404
     assert not (fresh / "newsletter/subscribers.sqlite3").exists()
 
 
@@ -209,19 +215,28 @@ def test_an_export_that_unpacks_too_big_is_refused(fresh, tmp_path, monkeypatch)
     assert "more than the 1,000 allowed" in support.refused(fresh, "import", "substack", str(target))
 
 
-def test_a_narration_that_is_not_a_recording_leaves_the_essay_a_draft(fresh, tmp_path, import_server):
+@pytest.mark.parametrize(("audio", "why"), [("/audio/not-a-recording.mp3", "is not a recording (can't sync"),
+                                           ("/audio/gone.mp3", "answered HTTP 404")])
+def test_a_narration_that_cannot_be_fetched_leaves_a_draft_with_its_old_address(fresh, tmp_path, import_server,
+                                                                                 audio, why):
     rows = POSTS_CSV.splitlines()
-    header, quiet = rows[0], rows[1].replace("/audio/quiet-hour.mp3", "/audio/not-a-recording.mp3")
+    header, quiet = rows[0], rows[1].replace("/audio/quiet-hour.mp3", audio)
     html = (support.FIXTURES / "substack/posts/171234567.the-quiet-hour.html").read_text()
     target = _zip(tmp_path / "export.zip",
                   {"posts.csv": f"{header}\n{quiet}\n".replace("__SERVER__", import_server),
                    "posts/171234567.the-quiet-hour.html": html.replace("__SERVER__", import_server)})
     result = support.run(fresh, "import", "substack", str(target))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a problem: exit 1, after writing the essay
+    assert f"problem: 'The Quiet Hour' (substack:171234567): narration {import_server}{audio} {why}" in result.output
+    assert result.output.endswith(support.FAILED)
     essay = support.meta(fresh, "the-quiet-hour.md")
     assert essay["draft"] is True and "audio" not in essay
-    assert "narration " in result.output and "is not a recording" in result.output
     assert not (fresh / "docs/essays/audio/the-quiet-hour.mp3").exists()
+    text = (fresh / support.POSTS / "the-quiet-hour.md").read_text()
+    assert (f"imported_from: substack:171234567\n"
+            f"# The narration could not be fetched from {import_server}{audio}\n"
+            "# Save it as docs/essays/audio/the-quiet-hour.mp3, add the line "
+            "'audio: {src: ../audio/the-quiet-hour.mp3}' and take out 'draft: true'.\n---\n") in text
     assert support.run(fresh, "check").exit_code == 0
 
 

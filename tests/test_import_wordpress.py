@@ -20,7 +20,8 @@ def export_xml(tmp_path_factory, import_server) -> Path:
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory, export_xml):
-    return support.imported_into(tmp_path_factory.mktemp("wordpress"), "wordpress", str(export_xml))
+    # The [gallery] shortcode has no Markdown: a problem, so the import exits 1 after writing the rest.
+    return support.imported_into(tmp_path_factory.mktemp("wordpress"), "wordpress", str(export_xml), problems=1)
 
 
 def test_posts_become_essays_and_pages_do_not(imported):
@@ -96,7 +97,7 @@ def test_running_again_changes_nothing(imported, export_xml):
 
 
 def test_author_option_assigns_every_essay(tmp_path, export_xml):
-    root, _ = support.imported_into(tmp_path, "wordpress", str(export_xml), "--author", "julia")
+    root, _ = support.imported_into(tmp_path, "wordpress", str(export_xml), "--author", "julia", problems=1)
     assert support.meta(root, "notes-on-listening.md")["authors"] == ["julia"]
     assert "sam-ortiz" not in (root / "docs/essays/.authors.yml").read_text()
 

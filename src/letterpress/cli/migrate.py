@@ -31,8 +31,11 @@ def _settings():
 
 
 def _print(report) -> None:
+    """Print the report; exit 1 after it when anything was a problem (what could be written is written)."""
     for line in report.lines():
         click.echo(line)
+    if report.problems:
+        click.get_current_context().exit(1)
 
 
 @click.group(name="import")
@@ -42,6 +45,8 @@ def import_group():
     Each essay gets its old addresses as aliases (the built site redirects them),
     `imported_from:` naming the source item, `newsletter: false`, and its images
     and narration as local files. Running an import again writes nothing new.
+    Any problem (a file that could not be fetched, something with no Markdown)
+    makes the exit status 1, after everything that could be written is written.
     """
 
 

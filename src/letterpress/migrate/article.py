@@ -19,10 +19,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 
 import lxml.html
 from lxml import etree
+
+from . import page_edges as edges
 
 CAPTION_KEY = "letterpress-caption-{token}-{number}"
 
@@ -36,6 +37,8 @@ class Article:
     authors: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    site_tagline: str = ""  # the description, when the page shows it as the site's own (its header, its title)
+    notes: tuple[str, ...] = ()  # what was cut, for the report
 
     @property
     def words(self) -> int:
@@ -53,11 +56,14 @@ def extract_article(page: str, url: str) -> Article | None:
         return None
     meta = trafilatura.extract_metadata(page, default_url=url)
     title = " ".join(((meta.title if meta else "") or "").split())
+    description, created = ((meta.description or "") if meta else ""), _day(meta.date if meta else None)
+    html, cut = edges.trimmed(_without_title(body, title), created, url)
     return Article(
-        title=title, html=_with_captions(_without_title(body, title), captions),
-        description=(meta.description or "") if meta else "", created=_day(meta.date if meta else None),
+        title=title, html=_with_captions(html, captions), description=description, created=created,
         authors=_authors(meta.author if meta else None),
         categories=tuple(meta.categories or ()) if meta else (), tags=tuple(meta.tags or ()) if meta else (),
+        site_tagline=edges.site_tagline(page, description, title, (meta.sitename or "") if meta else ""),
+        notes=tuple(f"cut {what} after the article's end" for what in cut),
     )
 
 
@@ -78,7 +84,7 @@ def _captions_marked(page: str) -> tuple[str, dict[str, str]]:
         if image is None or caption is None:
             continue
         key = CAPTION_KEY.format(token=token, number=len(captions))
-        captions[key] = _inner_html(caption)
+        captions[key] = edges.inner_html(caption)
         image.set("title", key)
         caption.drop_tree()  # its tail stays
     if not captions:
@@ -107,13 +113,7 @@ def _with_captions(html: str, captions: dict[str, str]) -> str:
         figure.insert(0, image)
         if alone:
             holder.getparent().remove(holder)
-    return _inner_html(root)
-
-
-def _inner_html(element) -> str:
-    """The HTML inside ``element`` (its leading text escaped again: lxml gives it decoded)."""
-    children = "".join(etree.tostring(child, encoding="unicode", method="html") for child in element)
-    return escape(element.text or "", quote=False) + children
+    return edges.inner_html(root)
 
 
 def _without_title(html: str, title: str) -> str:
@@ -125,7 +125,7 @@ def _without_title(html: str, title: str) -> str:
     first = next(iter(body), None)
     if first is not None and first.tag in ("h1", "h2") and " ".join(first.text_content().split()) == title:
         body.remove(first)
-    return _inner_html(body)
+    return edges.inner_html(body)
 
 
 def _day(value: str | None) -> datetime | None:

@@ -48,6 +48,8 @@ LT, OPEN, CLOSE, BRACE_OPEN, BRACE_CLOSE = "\ue000", "\ue001", "\ue002", "\ue003
 TEXT_MARKS = str.maketrans({"<": LT, "[": OPEN, "]": CLOSE, "{": BRACE_OPEN, "}": BRACE_CLOSE})
 RESTORED = {LT: "&lt;", OPEN: "\\[", CLOSE: "\\]", BRACE_OPEN: "\\{", BRACE_CLOSE: "\\}"}
 BACKTICKS = re.compile(r"`+")
+# A heading or paragraph of these alone is a divider (Substack writes <h2>―</h2>, others * * * or ⁂).
+DIVIDER = re.compile(r"[\s\-‐‑‒–—―*∗⁎⁂✱✳✻•·◆◇~_=]+")
 REF = "LPFNREF{}LPFN"
 REF_PATTERN = re.compile(r"LPFNREF(\d+)LPFN")
 
@@ -100,6 +102,7 @@ def to_markdown(html: str, base_url: str = "") -> Converted:
     converted = Converted("")
     notes = _footnotes(root)
     _drop_chrome(root, converted.dropped)
+    _dividers(root)
     _links(root, base_url)
     converted.images = _images(root, base_url, converted.dropped)
     converted.first_text = REF_PATTERN.sub("", _first_text(root))
@@ -127,6 +130,13 @@ def plain_text(value: str, markup: bool = True) -> str:
     return " ".join(UNPRINTABLE.sub(" ", text).split())
 
 
+def same_words(one: str, other: str) -> bool:
+    """Whether two lines of text say the same words (case, spacing, markup and end punctuation aside)."""
+    def words(text: str) -> str:
+        return " ".join(plain_text(text).casefold().split()).rstrip(".!?…:;, ")
+    return bool(words(one)) and words(one) == words(other)
+
+
 def _words(element) -> list[str]:
     return (element.get("class", "") + " " + element.get("id", "")).split()
 
@@ -144,6 +154,20 @@ def _drop_chrome(root, dropped: list[str]) -> None:
             _remove(element)
         elif element.tag in CHROME_TAGS or any(CHROME_WORDS.search(word) for word in _words(element)):
             _remove(element)
+
+
+def _dividers(root) -> None:
+    """A heading or paragraph that holds only a divider's marks becomes a thematic break (``---``).
+
+    Not in a table cell or list item, where a lone dash means "none" and a break has no place.
+    """
+    for element in list(root.iter("h1", "h2", "h3", "h4", "h5", "h6", "p")):
+        text = element.text_content()
+        if text.strip() and DIVIDER.fullmatch(text) and not any(child.tag == "img" for child in element.iter()) \
+                and not any(ancestor.tag in ("td", "th", "li", "pre") for ancestor in element.iterancestors()):
+            rule = etree.Element("hr")
+            rule.tail = element.tail
+            element.getparent().replace(element, rule)
 
 
 def _remove(element) -> None:
@@ -173,7 +197,7 @@ def _links(root, base_url: str) -> None:
             link.drop_tag()  # javascript:, data: or nothing: keep the words, not the link
             continue
         link.attrib.clear()
-        link.set("href", _safe_url(absolute))
+        link.set("href", safe_url(absolute))
 
 
 def _absolute(base_url: str, value: str) -> str:
@@ -195,7 +219,7 @@ def _only_image(link) -> bool:
     return bool(images) and not (link.text_content() or "").strip()
 
 
-def _safe_url(url: str) -> str:
+def safe_url(url: str) -> str:
     """``url`` with the characters that would end a Markdown link target escaped."""
     return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
 
@@ -210,7 +234,7 @@ def _images(root, base_url: str, dropped: list[str]) -> list[str]:
             continue
         alt = " ".join((image.get("alt") or "").replace("[", " ").replace("]", " ").split())
         image.attrib.clear()
-        image.set("src", _safe_url(src))
+        image.set("src", safe_url(src))
         image.set("alt", alt)
         if image.get("src") not in found:
             found.append(image.get("src", ""))

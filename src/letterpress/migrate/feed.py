@@ -68,8 +68,11 @@ def read_feed(source: str, fetcher: Fetcher) -> Export:
         raise SourceError(f"{source}: the feed has no entries; nothing to import.")
     export = Export()
     site = str(parsed.feed.get("link") or url)
+    tagline = _plain(str(parsed.feed.get("subtitle") or ""))  # the channel's description: the site's
     for entry in parsed.entries:
-        export.items.append(_item(entry, site, fetcher))
+        item = _item(entry, site, fetcher)
+        item.site_tagline = item.site_tagline or tagline
+        export.items.append(item)
     return export
 
 
@@ -108,6 +111,7 @@ def _from_page(item: Item, link: str, summary: str, fetcher: Fetcher) -> None:
         item.draft_reason = f"only the summary: no article found on {link}"
         return
     item.html, item.description = article.html, item.description or _plain(summary)
+    item.site_tagline, item.notes = article.site_tagline, article.notes
 
 
 def _authors(entry) -> tuple[str, ...]:

@@ -35,6 +35,9 @@ class Item:
         audio_url: a narration to download (Substack's ``podcast_url``).
         base_url: the address relative links and images of the body are resolved against.
         left_out: what the source reader dropped, for the report.
+        site_tagline: the old site's own tag line, when the reader knows it: a description equal to it
+            (or to the subtitle) says nothing of the essay, and one is drawn from its first paragraph.
+        notes: what the reader changed that the author should look at (a teaser of another page cut).
     """
 
     source: str
@@ -54,6 +57,8 @@ class Item:
     audio_url: str = ""
     base_url: str = ""
     left_out: tuple[str, ...] = ()  # what the reader could not carry over ("a [gallery] shortcode")
+    site_tagline: str = ""
+    notes: tuple[str, ...] = ()
 
     @property
     def imported_from(self) -> str:

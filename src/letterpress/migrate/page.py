@@ -5,9 +5,12 @@ takes every page a sitemap lists (a feed holds only the recent posts); pages
 in it with no article (the home page, a contact form) are skipped and named.
 A page given by its address must be reachable and hold an article, or nothing
 is written. The sitemap is XML parsed with entities unresolved and no network.
+A description two pages share is taken for the site's tag line (``Item.site_tagline``).
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from lxml import etree
 
@@ -42,7 +45,16 @@ def read_pages(addresses: list[str], sitemap: str | None, fetcher: Fetcher) -> E
             export.skipped.append((address, why))
         else:
             export.items.append(item)
+    _shared_descriptions(export.items)
     return export
+
+
+def _shared_descriptions(items: list[Item]) -> None:
+    """A description two pages share is the site's (its tag line in every page's head), not an essay's."""
+    counts = Counter(" ".join(item.description.casefold().split()) for item in items if item.description.strip())
+    for item in items:
+        if counts[" ".join(item.description.casefold().split())] > 1:
+            item.site_tagline = item.description
 
 
 def _item(address: str, fetcher: Fetcher, required: bool) -> tuple[Item | None, str]:
@@ -63,7 +75,8 @@ def _item(address: str, fetcher: Fetcher, required: bool) -> tuple[Item | None, 
     return Item(source="page", source_id=address, title=article.title, html=article.html,
                 slug=page_slug(address), description=article.description, created=article.created,
                 authors=article.authors, categories=article.categories, tags=article.tags,
-                aliases=page_aliases(address), base_url=page.url), ""
+                aliases=page_aliases(address), base_url=page.url, site_tagline=article.site_tagline,
+                notes=article.notes), ""
 
 
 def sitemap_pages(address: str, fetcher: Fetcher) -> list[str]:

@@ -22,6 +22,7 @@ class Report:
     narrations: int = 0
     authors_added: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # what could not be converted or fetched
+    notes: list[str] = field(default_factory=list)  # what the import changed that the author should look at
     subscribers: str = ""  # one line, from the subscriber import
 
     def lines(self) -> list[str]:
@@ -30,13 +31,21 @@ class Report:
         lines = [f"{verb} {path}" for path in self.written]
         lines += [f"draft {path}: {why}" for path, why in self.drafts]
         lines += [f"skipped {item}: {why}" for item, why in self.skipped]
+        lines += [f"note: {note}" for note in self.notes]
         lines += [f"problem: {problem}" for problem in self.problems]
         added = "would add" if self.dry_run else "added"
         lines += [f"{added} author '{key}' to .authors.yml" for key in self.authors_added]
         if self.subscribers:
             lines.append(self.subscribers)
         lines.append(self.summary())
+        if self.problems:
+            lines.append(self.failure())
         return [CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", line) for line in lines]
+
+    def failure(self) -> str:
+        """The last line when there were problems (the command then exits 1)."""
+        done = "this dry run wrote nothing" if self.dry_run else "what could be written was written"
+        return f"exit status 1, for the problems above: {done}; each problem names what is left to do by hand."
 
     def summary(self) -> str:
         if not self.written and not self.problems:

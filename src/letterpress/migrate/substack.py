@@ -143,7 +143,7 @@ def import_substack(path: Path, settings: Settings, options: Options, subscriber
 
 
 def _subscribers(lists: dict[str, str], settings: Settings, dry_run: bool, path: Path) -> str:
-    paid = sum(_paid(text) for text in lists.values())
+    paid = _paid(lists)
     billing = (f"; {paid} paid subscriptions stay at Substack (billing did not move)" if paid else "")
     if dry_run:
         rows = sum(max(0, len(text.strip().splitlines()) - 1) for text in lists.values())
@@ -163,7 +163,19 @@ def _subscribers(lists: dict[str, str], settings: Settings, dry_run: bool, path:
     return f"subscribers: {done}{billing}."
 
 
-def _paid(text: str) -> int:
-    rows = csv.DictReader(io.StringIO(text, newline=""))
-    return sum(1 for row in rows if (row.get("active_subscription") or "").strip().lower() in TRUE
-               or (row.get("plan") or "").strip().lower() not in ("", "free", "none"))
+def _paid(lists: dict[str, str]) -> int:
+    """How many addresses the lists mark as paying now, each counted once.
+
+    ``active_subscription`` is Substack's word for it. ``plan`` stays filled in after a paid
+    subscription has lapsed (``monthly``, ``yearly`` with an ``expiry`` in the past), so it
+    counts only in a list without that column.
+    """
+    paying: set[str] = set()
+    for text in lists.values():
+        rows = csv.DictReader(io.StringIO(text, newline=""))
+        by_flag = "active_subscription" in [name.strip() for name in rows.fieldnames or ()]
+        for row in rows:
+            cells = {(key or "").strip(): (value or "").strip().lower() for key, value in row.items()}
+            if cells.get("active_subscription") in TRUE if by_flag else cells.get("plan") not in ("", "free", "none"):
+                paying.add(cells.get("email", ""))
+    return len(paying)

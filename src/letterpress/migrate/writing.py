@@ -28,7 +28,7 @@ from ..model.layout import DEFAULT_SLUGIFY as material_slugify
 from ..model.options import RunOptions
 from ..model.settings import Settings
 from .authors import AuthorBook, load_book
-from .convert import Converted, plain_text, to_markdown
+from .convert import Converted, plain_text, safe_url, same_words, to_markdown
 from .fetch import AUDIO_BYTES, IMAGE_BYTES, Fetcher, FetchError
 from .items import Export, Item
 from .old_addresses import Planned, keep_free_aliases
@@ -77,6 +77,7 @@ class _Plan:
     converted: Converted
     date: datetime | dict  # as its front matter says it (:func:`_date`)
     aliases: list[str] = field(default_factory=list)
+    description: str = ""
 
 
 def import_items(export: Export, settings: Settings, options: Options, source: str,
@@ -125,8 +126,14 @@ def _plans(items: list[Item], settings: Settings, options: Options, book: Author
             continue
         slug = path.stem
         existing.by_slug[slug] = existing.by_source[item.imported_from] = path  # two items, one slug: one wins
-        plans.append(_Plan(item, path, slug, book.keys_for(item.authors, options.author, source), converted,
-                           _date(item, settings, now), _aliases(item)))
+        plan = _Plan(item, path, slug, book.keys_for(item.authors, options.author, source), converted,
+                     _date(item, settings, now), _aliases(item))
+        plan.description, repeated = _description(item, converted)
+        report.notes += [f"{item.name}: {note}" for note in item.notes]
+        if repeated:
+            report.notes.append(f"{item.name}: its description repeated {repeated}; one was drawn from the "
+                                f"first paragraph: write your own in {_shown(path, settings)}")
+        plans.append(plan)
     _free_aliases(plans, settings, options.run_options, report)
     return plans
 
@@ -197,7 +204,10 @@ def _write(plan: _Plan, settings: Settings, book: AuthorBook, fetcher: Fetcher, 
     for failure in failures:
         report.problems.append(f"{item.name}: {failure}; written as a draft until it is fixed")
     meta = _front_matter(plan, settings, book, audio, draft=bool(item.draft_reason or failures))
-    text = "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000) + "---\n\n" + markdown
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000)
+    if item.audio_url and audio is None:
+        front += _lost_narration(plan, settings)
+    text = "---\n" + front + "---\n\n" + markdown
     write_atomic(plan.path, text)
     report.written.append(_shown(plan.path, settings))
     if item.draft_reason:
@@ -241,6 +251,24 @@ def _narration(plan: _Plan, settings: Settings, fetcher: Fetcher, report: Report
     return {"src": os.path.relpath(path, settings.posts_dir).replace(os.sep, "/")}
 
 
+def _lost_narration(plan: _Plan, settings: Settings) -> str:
+    """Comment lines for the end of the front matter: the narration's old address, and how to bring it in.
+
+    The address is percent-encoded (:func:`~.convert.safe_url`): a line break or any character that
+    YAML takes as one would end the comment and start front matter of the export's making.
+    """
+    try:
+        suffix = posixpath.splitext(urlsplit(plan.item.audio_url).path)[1].lower()
+    except ValueError:  # not a URL at all (http://[broken): the fetch said so already
+        suffix = ""
+    name = f"{plan.slug}{suffix if suffix in MIME_BY_SUFFIX else '.mp3'}"
+    folder = _shown(settings.docs_dir / settings.layout.in_blog("audio"), settings)
+    relative = os.path.relpath(settings.docs_dir / settings.layout.in_blog("audio"), settings.posts_dir)
+    return (f"# The narration could not be fetched from {safe_url(plan.item.audio_url)}\n"
+            f"# Save it as {folder}/{name}, add the line 'audio: {{src: {relative.replace(os.sep, '/')}/{name}}}' "
+            "and take out 'draft: true'.\n")
+
+
 def _file_name(url: str, kind: str, used: set[str], suffixes, types: dict[str, str], what: str) -> str:
     """A safe, unused file name for the file at ``url`` (the suffix from the URL or the type)."""
     base = posixpath.basename(unquote(urlsplit(url).path)) or what
@@ -262,7 +290,7 @@ def _front_matter(plan: _Plan, settings: Settings, book: AuthorBook, audio, draf
     meta: dict = {"title": _line(item.title) or f"Untitled ({item.imported_from})"}
     if _line(item.subtitle):
         meta["subtitle"] = _line(item.subtitle)
-    meta["description"] = _description(item, plan.converted) or meta["title"]
+    meta["description"] = plan.description or meta["title"]
     meta["date"] = plan.date
     meta["authors"] = plan.authors
     for key in ("categories", "tags"):
@@ -297,14 +325,25 @@ def _line(text: str, limit: int = TITLE_CHARS) -> str:
     return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
 
 
-def _description(item: Item, converted: Converted) -> str:
-    text = _line(item.description, DESCRIPTION_CHARS * 2) or _line(item.subtitle, DESCRIPTION_CHARS * 2)
-    if text:
-        return text
-    first = plain_text(converted.first_text, markup=False)
-    sentences = re.split(r"(?<=[.!?])\s+", first)
+def _description(item: Item, converted: Converted) -> tuple[str, str]:
+    """The essay's description and, when the source's was set aside, what it repeated ("" when kept).
+
+    A description that repeats the subtitle shows the same sentence twice in a listing, and the
+    old site's tag line says nothing of the essay: either is replaced by the first paragraph's opening.
+    """
+    given = _line(item.description, DESCRIPTION_CHARS * 2)
+    repeats = {"the subtitle": item.subtitle, "the old site's tag line": item.site_tagline}
+    repeated = next((what for what, value in repeats.items() if same_words(given, value)), "")
+    if given and not repeated:
+        return given, ""
+    return _opening(converted.first_text), f'{repeated} ("{given}")' if repeated else ""
+
+
+def _opening(first_text: str) -> str:
+    """The first sentences of the essay's first paragraph, at most DESCRIPTION_CHARS."""
+    first = plain_text(first_text, markup=False)
     chosen = ""
-    for sentence in sentences:
+    for sentence in re.split(r"(?<=[.!?])\s+", first):
         if chosen and len(chosen) + len(sentence) > DESCRIPTION_CHARS:
             break
         chosen = f"{chosen} {sentence}".strip()
