@@ -28,10 +28,9 @@ os.environ.setdefault("LETTERPRESS_SECRET", "bench-only-not-a-secret")
 
 from letterpress import tokens  # noqa: E402
 from letterpress.model.options import from_environment  # noqa: E402
-from letterpress.model.publication import load_publication  # noqa: E402
 from letterpress.newsletter import render_issue  # noqa: E402
 from letterpress.newsletter.message import SMTP_POLICY  # noqa: E402
-from letterpress.site.loader import load_settings  # noqa: E402
+from letterpress.site.capture import load_for_outputs  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from benchlib import cpu, timed  # noqa: E402,F401
@@ -94,7 +93,7 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--essay", default="the-art-of-staying")
     options = parser.parse_args()
-    publication = load_publication(load_settings(ROOT), from_environment(ENVIRONMENT))
+    publication = load_for_outputs(ROOT, from_environment(ENVIRONMENT))  # the essays' HTML from the build
     essay = publication.essay(options.essay)
     render_issue(publication, essay)  # warm-up: templates compiled, Markdown converter built
     renders = [timed(render_issue, publication, essay) for _ in range(5)]
