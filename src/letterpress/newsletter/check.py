@@ -211,7 +211,7 @@ def link_problems(publication: Publication, essay: Essay, html: str) -> list[Pro
 
 
 def _author_links(publication: Publication, essay: Essay) -> dict[str, list[tuple[str, str]]]:
-    """URL -> the (file, field) of each "Work with me" link of the letter's authors, and the essay's when it has it too."""
+    """URL -> (file, field) of each "Work with me" link of the letter's authors (and the essay, if it has it too)."""
     shown = shown_authors_file(publication.settings)
     links: dict[str, list[tuple[str, str]]] = {}
     for key in essay.authors:
