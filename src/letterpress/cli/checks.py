@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..checks import Check
 from ..model.letters import since_problems
+from ..model.narrations import size_problems
 from ..publishing.deploy import check_publication_options
 from ..sending.checks import sending_problems
 from ..service.context import check_service
@@ -15,4 +16,5 @@ EVERY_CHECK: tuple[Check, ...] = SITE_CHECKS + (
     check_service,
     check_publication_options,
     since_problems,
+    size_problems,
 )

@@ -197,7 +197,8 @@ def link_problems(publication: Publication, essay: Essay, html: str) -> list[Pro
     Each is blamed on the file that holds it: an author's "Work with me" link on the
     authors file (``authors.<key>.url``), every other link on the essay.
     """
-    problems, seen = [], set()
+    problems: list[Problem] = []
+    seen: set[str] = set()
     owners = _author_links(publication, essay)
     document = lxml_html.document_fromstring(html)
     for element, _attribute, url, _ in document.iterlinks():

@@ -16,6 +16,7 @@ from ..checks import Check
 from ..feeds import write_feeds
 from ..feeds.checks import feed_problems
 from ..model.markers import unfinished_problems
+from ..model.narrations import format_problems
 from ..model.publication import Publication
 from ..model.site_map import page_problems
 from ..model.site_output import SiteOutput, output_problems
@@ -32,6 +33,7 @@ SITE_CHECKS: tuple[Check, ...] = (
     symlink_problems,
     unfinished_problems,
     feed_problems,
+    format_problems,
     config_check,
     bare_build_problems,
     layout_problems,
