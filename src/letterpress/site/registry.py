@@ -26,6 +26,7 @@ from ..newsletter.web import write_web_versions
 from .checks import bare_build_problems
 from .fidelity import layout_problems
 from .redirects import alias_problems, write_redirects
+from .sitemap import write_sitemap
 
 Writer = Callable[[Publication, SiteOutput], None]
 
@@ -44,6 +45,7 @@ SITE_CHECKS: tuple[Check, ...] = (
 WRITERS: tuple[Writer, ...] = (
     write_feeds,
     write_web_versions,
+    write_sitemap,  # the engine's, without the sign-up service's pages
     write_redirects,  # last: a redirect from a moved address gives way to any other file
 )
 
