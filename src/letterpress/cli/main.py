@@ -157,8 +157,9 @@ def status(as_json):
 
     One line per essay: its slug (the name other commands take), state, date,
     narration length, words, notes (problems from `check`, changes not yet
-    committed) and title. At a terminal the title is shortened to fit; piped
-    into another program or a file, each line is plain text, the title whole.
+    committed) and title. At a terminal a long title wraps in its column (or,
+    with no readable room beside the slug, on lines under its row); piped into
+    another program or a file, each line is plain text, the title whole.
     """
     from ..publishing.status import essay_statuses
     from .checks import EVERY_CHECK
