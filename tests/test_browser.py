@@ -227,3 +227,12 @@ def test_metadata_runs_no_script_in_the_browser(browser, hostile_server, path):
     finally:
         context.close()
     assert not dialogs, f"metadata ran as script on {path}: alert({dialogs})"
+
+
+@pytest.mark.parametrize("path", ["/", "/about/", "/essays/"])
+def test_on_a_390_px_phone_the_text_keeps_16_px_from_each_edge(open_page, path):
+    page = open_page(path, viewport={"width": 390, "height": 844})
+    for selector in (".md-content__inner h1", ".md-content__inner p"):
+        box = page.locator(selector).first.bounding_box()
+        assert box["x"] >= 16, (path, selector, box)
+        assert box["x"] + box["width"] <= 390 - 16, (path, selector, box)

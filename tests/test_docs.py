@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -26,7 +27,14 @@ COMMANDS = list(all_commands(cli))
 @pytest.mark.parametrize("path, command", COMMANDS, ids=[p for p, _ in COMMANDS])
 def test_every_command_has_help_and_is_in_the_readme(path, command):
     assert (command.help or "").strip(), f"{path} has no help text"
-    assert f"`{path}" in README, f"README.md does not document `{path}`"
+    shown = path.replace("letterpress", ".venv/bin/letterpress", 1)
+    assert f"`{shown}" in README, f"README.md does not document `{shown}`"
+
+
+def test_the_readme_writes_the_command_as_it_is_typed():
+    """Only .venv/bin/letterpress exists after scripts/setup: a bare `letterpress check` is "command not found"."""
+    bare = re.findall(r"(?:`|^|[ (])letterpress [a-z-]+", README, re.MULTILINE)
+    assert bare == [], bare
 
 
 def test_readme_opens_with_the_two_commands():

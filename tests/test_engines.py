@@ -7,13 +7,14 @@ parsed, not as bytes: MiniJinja writes ``/`` in escaped attributes as ``&#x2f;``
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from urllib.parse import urljoin
 
 import feedparser
 import pytest
-from lxml import html
+from lxml import etree, html
 
 from letterpress.model.essay import State
 from letterpress.model.publication import load_publication
@@ -125,3 +126,21 @@ def test_email_web_versions_and_archive_match(built_site, zensical_site):
     assert mkdocs and zensical == mkdocs
     for path in mkdocs:
         assert (zensical_site / path).read_bytes() == (built_site / path).read_bytes(), path
+
+
+SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_addresses(data: bytes) -> list[str]:
+    return etree.fromstring(data).xpath("//sm:url/sm:loc/text()", namespaces=SITEMAP)
+
+
+def test_the_sitemap_leaves_out_the_sign_up_services_pages(site):
+    listed = [address.strip() for address in sitemap_addresses((site / "sitemap.xml").read_bytes())]
+    for page in ("subscribe/thanks/", "subscribe/confirmed/", "subscribe/unsubscribed/"):
+        assert f"https://quietrooms.example.org/{page}" not in listed
+    assert "https://quietrooms.example.org/about/" in listed
+    assert "https://quietrooms.example.org/essays/the-listening-hour/" in listed
+    gzipped = site / "sitemap.xml.gz"  # MkDocs writes one; its copy must say the same
+    if gzipped.exists():
+        assert [a.strip() for a in sitemap_addresses(gzip.decompress(gzipped.read_bytes()))] == listed

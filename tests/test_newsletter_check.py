@@ -95,6 +95,17 @@ def test_reports_size_against_the_budget(troubled, monkeypatch):
     assert any("budget_kb" in p.field and "too small" in p.message for p in report.errors)
 
 
+def test_an_authors_link_to_a_missing_page_is_blamed_on_the_authors_file(publication_copy):
+    authors = publication_copy / "docs/essays/.authors.yml"
+    authors.write_text(authors.read_text().replace(
+        "url: https://example.org/work-with-julia", "url: https://quietrooms.example.org/work-with-julia/"))
+    publication = load(publication_copy)
+    errors = messages(check_issue(publication, publication.essay("the-art-of-staying")), "error")
+    assert ("docs/essays/.authors.yml: key 'authors.julia.url': link 'https://quietrooms.example.org/"
+            "work-with-julia/' points at a page the site does not have") in errors
+    assert "the-art-of-staying.md: link 'https://quietrooms.example.org/work-with-julia/'" not in errors
+
+
 def test_a_missing_sender_is_an_error(publication_copy):
     config = publication_copy / "mkdocs.yml"
     config.write_text(config.read_text().replace(

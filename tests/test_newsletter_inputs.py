@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 
 import pytest
 
@@ -63,7 +64,9 @@ def test_a_template_overrides_file_by_file(publication_copy):
 # author.mjml.j2 as written -> (the line the problem must name, words it must hold)
 BAD_TEMPLATES = {
     "template-syntax-error": ("<mj-section>\n{% for author in authors %}\n</mj-section>\n",
-                              3, ("template syntax error", "endfor")),
+                              3, ("template syntax error: Unexpected end of template. The template expected one "
+                                  "of these tags: 'endfor' or 'else'.", "fix the template tag ({% ... %} or "
+                                  "{{ ... }}) on this line.")),
     "unknown-variable": ("    <mj-section><mj-column>\n      <mj-text>{{ autor.name }}</mj-text>\n"
                          "    </mj-column></mj-section>\n", 2, ("'autor' is undefined",)),
     "unknown-mjml-tag": ("    <mj-section>\n      <mj-column>\n        <mj-txt>{{ byline }}</mj-txt>\n"
@@ -73,7 +76,8 @@ BAD_TEMPLATES = {
     "unclosed-mjml-tag": ("    <mj-section>\n      <mj-column>\n        <mj-text>{{ byline }}</mj-text>\n"
                           "    </mj-section>\n", 4, ("malformed MJML",)),
     # Well-formed for our structure check, but mj-include of a missing file fails inside MRML.
-    "mrml-error": ('    <mj-include path="missing-part.mjml" />\n', 1, ("MJML error from mjml-python",)),
+    "mrml-error": ('    <mj-include path="missing-part.mjml" />\n', 1,
+                   ("the letter template cannot be made into HTML",)),
 }
 
 
@@ -84,6 +88,7 @@ def test_a_bad_template_is_one_problem_naming_file_and_line(publication_copy, ca
     [problem] = problems_of(publication_copy)
     assert problem.startswith(f"newsletter/templates/author.mjml.j2:{line}: "), problem
     assert all(word in problem for word in words), problem
+    assert not re.search("jinja|mrml|mjml-python|lxml", problem, re.IGNORECASE), problem
 
 
 # -- config --------------------------------------------------------------------------

@@ -356,3 +356,11 @@ def test_urls_from_metadata_are_percent_encoded_or_dropped(hostile_pages):
 ])
 def test_urls_from_metadata_keep_their_address_and_lose_what_could_run(url, expected):
     assert link_url(url) == expected
+
+
+def test_the_letters_archive_says_what_it_lists_whether_sent_or_not(pages):
+    archive = pages["newsletter/index.html"]
+    assert archive.xpath("string(//h1)") == "Letters"
+    assert archive.xpath("normalize-space(//main/p[2])") == (
+        "Each essay's letter, as subscribers get it by email. Subscribe on the website to receive the next one.")
+    assert "as it arrived" not in archive.text_content()  # the sample has sent none of them

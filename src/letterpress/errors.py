@@ -63,6 +63,13 @@ def readable_field(field: str) -> str:
     return f"'{field}'"
 
 
+def template_syntax_problem(path: str, message: str, line: int | None) -> Problem:
+    """A template's syntax error (the template engine's ``message``) in the author's words: no library named."""
+    text = message.replace("Jinja was looking for the following tags", "The template expected one of these tags")
+    return Problem(path, "", f"template syntax error: {text}; fix the template tag "
+                   "({% ... %} or {{ ... }}) on this line.", line=line)
+
+
 class LetterpressError(Exception):
     """Base of every error the library raises on purpose."""
 

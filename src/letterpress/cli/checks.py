@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..checks import Check
 from ..model.dates import date_problems
 from ..model.letters import since_problems
+from ..model.narrations import size_problems
 from ..publishing.deploy import check_publication_options
 from ..sending.checks import sending_problems
 from ..service.context import check_service
@@ -17,4 +18,5 @@ EVERY_CHECK: tuple[Check, ...] = SITE_CHECKS + (
     check_publication_options,
     since_problems,
     date_problems,
+    size_problems,
 )

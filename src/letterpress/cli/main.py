@@ -161,8 +161,9 @@ def status(as_json):
 
     One line per essay: its slug (the name other commands take), state, date,
     narration length, words, notes (problems from `check`, changes not yet
-    committed) and title. At a terminal the title is shortened to fit; piped
-    into another program or a file, each line is plain text, the title whole.
+    committed) and title. At a terminal a long title wraps in its column (or,
+    with no readable room beside the slug, on lines under its row); piped into
+    another program or a file, each line is plain text, the title whole.
     Then each file every build reads (mkdocs.yml, the authors file, overrides/,
     newsletter/templates/) that is not committed, on stderr when piped or --json.
     """

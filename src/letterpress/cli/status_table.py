@@ -1,7 +1,9 @@
 """The human-readable status: a table at a terminal, plain lines when piped.
 
-The slug is what every other command takes, so it is never cut: the title
-gives way instead (shortened with an ellipsis at a terminal, whole when piped).
+The slug is what every other command takes, so it is never cut; nor is the title.
+At a terminal the title's column narrows to fit, down to a readable width, and the
+title wraps inside it; when even that width is not left (long slugs, a narrow
+window), each title goes on its own lines under its essay's row.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from ..publishing.status import EssayStatus
 
 STATE_STYLES = {"invalid": "red", "draft": "yellow", "scheduled": "cyan", "published": "green", "emailed": "bold green"}
 HEADERS = ("slug", "state", "date", "narrated", "words", "notes", "title")
-MIN_TITLE = 8  # columns the title keeps when the terminal is narrow
+READABLE_TITLE = 24  # the narrowest title column worth reading; below it, titles go under their rows
+TITLE_INDENT = "    "  # of a title under its row
 
 
 def print_status_table(rows: list[EssayStatus], console: Console | None = None,
@@ -25,7 +28,7 @@ def print_status_table(rows: list[EssayStatus], console: Console | None = None,
     """One line per essay, then the problems of each essay that has any, then ``uncommitted``: a line for
     each of the publication's own files git has not committed.
 
-    At a terminal the title is shortened to fit its width and states are coloured;
+    At a terminal the title wraps to fit its width and states are coloured;
     piped (or into a file) the lines are plain text, the title whole, the problems on stderr.
     """
     console = console or Console()
@@ -40,10 +43,16 @@ def print_status_table(rows: list[EssayStatus], console: Console | None = None,
         for note in uncommitted:
             click.echo(note, err=True)
         return
-    title_room = max(console.width - sum(widths) - 2 * (len(widths)), MIN_TITLE)
+    start = sum(widths) + 2 * len(widths)  # the title column's
+    beside = console.width - start >= READABLE_TITLE
     for line, shown in zip(lines, [None, *rows], strict=True):
-        line[-1] = _shortened(line[-1], title_room)
-        console.print(_styled(_joined(line, widths), shown, widths), soft_wrap=True)
+        title, line[-1] = line[-1], ""
+        if beside:
+            _print_beside(console, _styled(_joined(line, widths), shown, widths), title, start)
+        else:
+            console.print(_styled(_joined(line, widths).rstrip(), shown, widths), soft_wrap=True)
+            if shown is not None:
+                _print_wrapped(console, title, TITLE_INDENT)
     _print_notes(console, [(row.slug, row.problems, "red") for row in rows if row.problems])
     _print_notes(console, [("uncommitted", list(uncommitted), "yellow")] if uncommitted else [])
 
@@ -61,8 +70,21 @@ def _joined(line: list[str], widths: list[int]) -> str:
     return "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)) + "  " + line[-1]
 
 
-def _shortened(title: str, room: int) -> str:
-    return title if len(title) <= room else title[:room - 1].rstrip() + "…"
+def _print_beside(console: Console, row: Text, title: str, start: int) -> None:
+    """The row with its title wrapped in the title column (from ``start`` to the edge)."""
+    parts = Text(title).wrap(console, console.width - start)
+    for part in parts:
+        part.rstrip()
+    console.print(row + (parts[0] if parts else Text()), soft_wrap=True)
+    for part in parts[1:]:
+        console.print(Text(" " * start) + part, soft_wrap=True)
+
+
+def _print_wrapped(console: Console, title: str, indent: str) -> None:
+    """``title`` on lines of its own, each indented, wrapped to the terminal's width."""
+    for part in Text(title).wrap(console, max(console.width - len(indent), 1)):
+        part.rstrip()
+        console.print(Text(indent) + part, soft_wrap=True)
 
 
 def _styled(text: str, row: EssayStatus | None, widths: list[int]) -> Text:

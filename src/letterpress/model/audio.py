@@ -19,6 +19,8 @@ MIME_TYPES = {
     "WAVE": "audio/wav",
     "AAC": "audio/aac",
 }
+# What podcast apps (Apple's first) play: MP3, and AAC in an M4A file or bare.
+PODCAST_MIME_TYPES = frozenset({"audio/mpeg", "audio/mp4", "audio/aac"})
 MIME_BY_SUFFIX = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".mp4": "audio/mp4",
                   ".aac": "audio/aac", ".ogg": "audio/ogg", ".opus": "audio/ogg",
                   ".oga": "audio/ogg", ".flac": "audio/flac", ".wav": "audio/wav"}
@@ -34,25 +36,26 @@ class AudioFacts:
 
 
 class NotAudioError(Exception):
-    """The file exists but mutagen cannot read it as audio."""
+    """The file exists but is not a recording that can be read; the message says why, in the author's words."""
 
 
 def read_facts(path: Path) -> AudioFacts:
     """Read the byte size, duration in seconds and MIME type of an audio file.
 
     Raises:
-        NotAudioError: the file is not a recording mutagen understands.
+        NotAudioError: the file is not a recording mutagen understands (its message names
+            no library: it reaches the author).
     """
     try:
         recording = mutagen.File(path)
-    except mutagen.MutagenError as error:
-        raise NotAudioError(str(error)) from None
+    except mutagen.MutagenError:
+        raise NotAudioError("its sound cannot be read; it may be damaged, or not a recording") from None
     length = getattr(getattr(recording, "info", None), "length", 0)
     if recording is None or not length:
-        raise NotAudioError("no audio stream found")
+        raise NotAudioError("no sound was found in it")
     mime = MIME_TYPES.get(type(recording).__name__) or MIME_BY_SUFFIX.get(path.suffix.lower())
     if mime is None:
-        raise NotAudioError(f"unsupported format {type(recording).__name__}")
+        raise NotAudioError("its kind of recording is not one browsers and podcast apps play")
     return AudioFacts(path.stat().st_size, float(length), mime)
 
 

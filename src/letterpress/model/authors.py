@@ -32,10 +32,15 @@ def authors_file(settings: Settings) -> Path:
     return settings.docs_dir / settings.layout.authors_file
 
 
+def shown_authors_file(settings: Settings) -> str:
+    """The authors file as problems name it: relative to the publication root where it is inside it."""
+    path = authors_file(settings)
+    return str(path.relative_to(settings.root)) if path.is_relative_to(settings.root) else str(path)
+
+
 def load_authors(settings: Settings) -> tuple[dict[str, Author], list[Problem]]:
     """Read the authors file (``docs/<blog>/.authors.yml``); a missing file means no authors."""
-    path = authors_file(settings)
-    shown = str(path.relative_to(settings.root)) if path.is_relative_to(settings.root) else str(path)
+    path, shown = authors_file(settings), shown_authors_file(settings)
     if not path.exists():
         return {}, []
     try:

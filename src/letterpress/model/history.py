@@ -109,6 +109,20 @@ def git_keeps_out(root: Path, path: Path) -> bool | None:
     return _git(root, "check-ignore", "-q", "--", str(path)) is not None
 
 
+def lfs_files(root: Path, paths: list[Path]) -> set[Path]:
+    """The files among ``paths`` git's attributes send through Git LFS (``filter=lfs``), resolved.
+
+    Asked of git, which reads every ``.gitattributes`` on the way; outside a git work tree, none.
+    """
+    if not paths:
+        return set()
+    output = _git(root, "check-attr", "-z", "filter", "--", *[str(p.resolve()) for p in paths])
+    if output is None:
+        return set()
+    fields = output.split("\0")  # path, attribute, value, for each path
+    return {Path(fields[i]).resolve() for i in range(0, len(fields) - 2, 3) if fields[i + 2] == "lfs"}
+
+
 def _git(root: Path, *args: str) -> str | None:
     try:
         result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)

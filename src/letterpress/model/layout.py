@@ -33,7 +33,7 @@ from . import urls
 from .essay import Essay
 
 __all__ = ["ATOM_PATH", "FEEDS", "JSON_PATH", "LETTERS_DIR", "PLACEHOLDERS", "PODCAST_PATH", "POSTS", "RSS_PATH",
-           "Address", "Layout", "relative_url"]
+           "SERVICE_PAGES", "Address", "Layout", "relative_url"]
 
 POSTS = "posts"
 """The folder under the blog folder that holds the essays' sources (Material's ``post_dir: "{blog}/posts"``)."""
@@ -56,6 +56,9 @@ RSS_PATH, ATOM_PATH, JSON_PATH, PODCAST_PATH = "rss.xml", "atom.xml", "feed.json
 FEEDS = {RSS_PATH: "the RSS feed", ATOM_PATH: "the Atom feed", JSON_PATH: "the JSON feed",
          PODCAST_PATH: "the podcast feed"}
 LETTERS_DIR = "newsletter"  # the letters' web versions and their archive
+# The pages of docs/ the sign-up service sends people to (after signing up, confirming, leaving):
+# reached from there, never from a search engine, so the sitemap leaves them out.
+SERVICE_PAGES = ("subscribe/thanks.md", "subscribe/confirmed.md", "subscribe/unsubscribed.md")
 LISTINGS = {"archive_url_format": "the archive", "categories_url_format": "a category page",
             "authors_profiles_url_format": "an author page", "pagination_url_format": "a page of the essay list"}
 

@@ -295,7 +295,7 @@ class _Reader:
         try:
             facts = read_facts(path)
         except NotAudioError as error:
-            self.problem("audio.src", f"'{src}' is not an audio file mutagen can read ({error}); "
+            self.problem("audio.src", f"'{src}' is not an audio file that can be played ({error}); "
                          "export the narration as MP3 (or M4A) and point src at it.")
             return None
         return self._site_path(path), path, facts.length, facts.duration, facts.mime_type

@@ -59,6 +59,8 @@ class SiteOutput:
                 return self.written[key] + " (written by this build)"
             if key in self.taken and self.taken[key] != replaces:
                 return self.taken[key]
+            if key in self.taken and at == PurePosixPath(path):
+                return ""  # the engine's file this output replaces on purpose
             on_disk = self.site_dir / key
             if (on_disk.is_file() if at != PurePosixPath(path) else on_disk.exists()) and key not in self.ours:
                 return f"{key}, which the build already wrote"

@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 from .. import tokens
 from ..errors import Problem, ProblemsError
 from ..model import urls
+from ..model.authors import shown_authors_file
 from ..model.essay import Essay, State
 from ..model.letters import sent_record
 from ..model.markers import marker_problems
@@ -193,8 +194,14 @@ def _luminance(colour: str) -> float:
 
 
 def link_problems(publication: Publication, essay: Essay, html: str) -> list[Problem]:
-    """Links and images that are relative (dead in an email) or point at pages the site lacks."""
-    problems, seen = [], set()
+    """Links and images that are relative (dead in an email) or point at pages the site lacks.
+
+    Each is blamed on the file that holds it: an author's "Work with me" link on the
+    authors file (``authors.<key>.url``), every other link on the essay.
+    """
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    owners = _author_links(publication, essay)
     document = lxml_html.document_fromstring(html)
     for element, _attribute, url, _ in document.iterlinks():
         if url in seen or url in PLACEHOLDERS or element.tag not in ("a", "img", "audio", "source"):
@@ -202,8 +209,22 @@ def link_problems(publication: Publication, essay: Essay, html: str) -> list[Pro
         seen.add(url)
         problem = _url_problem(publication, essay, url)
         if problem:
-            problems.append(Problem(essay.source_path, "", problem))
+            problems.extend(Problem(path, key, problem) for path, key in owners.get(url, [(essay.source_path, "")]))
     return problems
+
+
+def _author_links(publication: Publication, essay: Essay) -> dict[str, list[tuple[str, str]]]:
+    """URL -> (file, field) of each "Work with me" link of the letter's authors (and the essay, if it has it too)."""
+    shown = shown_authors_file(publication.settings)
+    links: dict[str, list[tuple[str, str]]] = {}
+    for key in essay.authors:
+        author = publication.authors.get(key)
+        if author is not None and author.url:
+            links.setdefault(author.url, []).append((shown, f"authors.{key}.url"))
+    for url, owners in links.items():
+        if url in essay.body:
+            owners.append((essay.source_path, ""))
+    return links
 
 
 def removed_link_problems(essay: Essay, email_body) -> list[Problem]:

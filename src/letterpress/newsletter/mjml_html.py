@@ -161,7 +161,7 @@ def _locate_mrml_error(settings: Settings, template: str, context: dict, message
         message = str(error)
     match = POSITION.search(message)
     offset = len(traced.encode("utf-8")[:int(match.group(1))].decode("utf-8", "ignore")) if match else None
-    text = f"MJML error from mjml-python: {message}"
+    text = f"the letter template cannot be made into HTML: {message}"
     if offset is None:
         return Problem(templates.shown_path(settings, Path(template)), "", text + "; check this template "
                        "and the ones it includes for a tag that is not closed or a bare '<'.")

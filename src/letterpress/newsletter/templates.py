@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..errors import Problem, ProblemsError
+from ..errors import Problem, ProblemsError, template_syntax_problem
 from ..model.settings import Settings
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "newsletter"
@@ -135,8 +135,7 @@ def shown_path(settings: Settings, path: Path) -> str:
 
 def _syntax_problem(settings: Settings, error: jinja2.TemplateSyntaxError) -> Problem:
     path = shown_path(settings, Path(error.filename)) if error.filename else str(error.name)
-    return Problem(path, "", f"template syntax error: {error.message}; fix the Jinja tag on this line.",
-                   line=error.lineno)
+    return template_syntax_problem(path, error.message or "", error.lineno)
 
 
 def _runtime_problem(settings: Settings, error: Exception, name: str) -> Problem:

@@ -15,16 +15,16 @@ from urllib.parse import urlsplit
 from .. import tokens
 from ..errors import Problem, ProblemsError
 from ..model import urls
+from ..model.layout import SERVICE_PAGES
 from ..model.publication import Publication
 from ..model.settings import CONFIG_FILE, Settings
 from ..subscribers.paths import store_path
 from .limits import LimitSpecError, parse_limits
 from .security import origin_of
 
-# The publication's own pages the service sends people to (docs/subscribe/*.md).
-THANKS_PAGE = "subscribe/thanks/"
-CONFIRMED_PAGE = "subscribe/confirmed/"
-UNSUBSCRIBED_PAGE = "subscribe/unsubscribed/"
+# The publication's own pages the service sends people to (docs/subscribe/*.md), as addresses:
+# "subscribe/thanks/" and so on.
+THANKS_PAGE, CONFIRMED_PAGE, UNSUBSCRIBED_PAGE = (page.removesuffix(".md") + "/" for page in SERVICE_PAGES)
 MIN_SECRET_LENGTH = 16
 KEY = "plugins.letterpress.service"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 from starlette.responses import HTMLResponse
 
-from ..errors import Problem, ProblemsError
+from ..errors import Problem, ProblemsError, template_syntax_problem
 from ..model.settings import Settings
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -119,8 +119,7 @@ def _try(settings: Settings, render) -> list[Problem]:
     except ProblemsError as error:
         return list(error.problems)
     except jinja2.TemplateSyntaxError as error:
-        return [Problem(_shown(settings, error.filename), "", f"template syntax error: {error.message}; "
-                        "fix the Jinja tag on this line.", line=error.lineno)]
+        return [template_syntax_problem(_shown(settings, error.filename), error.message or "", error.lineno)]
     except jinja2.TemplateNotFound as error:
         return [Problem(str(PUBLICATION_TEMPLATES / str(error.name)), "", "template not found.")]
     except jinja2.UndefinedError as error:

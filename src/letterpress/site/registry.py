@@ -16,6 +16,7 @@ from ..checks import Check
 from ..feeds import write_feeds
 from ..feeds.checks import feed_problems
 from ..model.markers import unfinished_problems
+from ..model.narrations import format_problems
 from ..model.publication import Publication
 from ..model.site_map import page_problems
 from ..model.site_output import SiteOutput, output_problems
@@ -25,6 +26,7 @@ from ..newsletter.web import write_web_versions
 from .checks import bare_build_problems
 from .fidelity import layout_problems
 from .redirects import alias_problems, write_redirects
+from .sitemap import write_sitemap
 
 Writer = Callable[[Publication, SiteOutput], None]
 
@@ -32,6 +34,7 @@ SITE_CHECKS: tuple[Check, ...] = (
     symlink_problems,
     unfinished_problems,
     feed_problems,
+    format_problems,
     config_check,
     bare_build_problems,
     layout_problems,
@@ -42,6 +45,7 @@ SITE_CHECKS: tuple[Check, ...] = (
 WRITERS: tuple[Writer, ...] = (
     write_feeds,
     write_web_versions,
+    write_sitemap,  # the engine's, without the sign-up service's pages
     write_redirects,  # last: a redirect from a moved address gives way to any other file
 )
 
