@@ -215,7 +215,10 @@ def test_an_export_that_unpacks_too_big_is_refused(fresh, tmp_path, monkeypatch)
     assert "more than the 1,000 allowed" in support.refused(fresh, "import", "substack", str(target))
 
 
-@pytest.mark.parametrize(("audio", "why"), [("/audio/not-a-recording.mp3", "is not a recording (can't sync"),
+NOT_A_RECORDING = "is not a recording (its sound cannot be read; it may be damaged, or not a recording)"
+
+
+@pytest.mark.parametrize(("audio", "why"), [("/audio/not-a-recording.mp3", NOT_A_RECORDING),
                                            ("/audio/gone.mp3", "answered HTTP 404")])
 def test_a_narration_that_cannot_be_fetched_leaves_a_draft_with_its_old_address(fresh, tmp_path, import_server,
                                                                                  audio, why):
