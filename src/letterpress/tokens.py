@@ -22,7 +22,6 @@ import hashlib
 import hmac
 import os
 import secrets
-import tempfile
 from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
@@ -32,6 +31,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLS
 
 from .errors import LetterpressError, Problem
 from .model import history, urls
+from .model.files import create_once
 from .model.letters import last_key_fingerprint
 from .model.settings import Settings
 
@@ -102,36 +102,9 @@ def keep_secret(root: Path) -> KeptSecret:
     given = os.environ.get(SECRET_VARIABLE, "").strip()
     made = not path.exists()
     if made:
-        made = _create_once(path, (given or secrets.token_urlsafe(32)) + "\n")
+        made = create_once(path, (given or secrets.token_urlsafe(32)) + "\n")
     kept = path.read_text(encoding="utf-8").strip()
     return KeptSecret(path, made=made, from_variable=made and bool(given), overridden=bool(given) and given != kept)
-
-
-def _create_once(path: Path, text: str) -> bool:
-    """Write ``path`` whole and durably, or not at all: never an empty key, never one replaced.
-
-    The key goes to a private temporary file, synced, then is linked into place (a link fails
-    when the name exists, so a key made meanwhile wins); a kill at any point leaves either no
-    key file or the whole key. Returns whether this call made it.
-    """
-    descriptor, temporary = tempfile.mkstemp(prefix=".secret-", dir=path.parent)  # mode 0600
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            return False
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
-        return True
-    finally:
-        os.unlink(temporary)
 
 
 def _keep_out_of_git(root: Path, path: Path) -> None:

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["swap_directory", "write_atomic"]
+__all__ = ["create_once", "swap_directory", "write_atomic"]
 
 
 def write_atomic(path: Path, data: bytes | str, mode: int | None = None, *, durable: bool = False) -> Path:
@@ -46,6 +46,29 @@ def write_atomic(path: Path, data: bytes | str, mode: int | None = None, *, dura
     if durable:
         _fsync_directory(path.parent)
     return path
+
+
+def create_once(path: Path, data: str) -> bool:
+    """Write a new private (0600) file ``path`` whole and durably, or not at all; never replace one.
+
+    The text goes to a synced temporary file that is then linked into place: a link fails when the
+    name exists, so a file made meanwhile wins, and a kill at any point leaves either no file or
+    the whole one. Returns whether this call made it.
+    """
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)  # mode 0600
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        _fsync_directory(path.parent)
+        return True
+    finally:
+        os.unlink(temporary)
 
 
 def swap_directory(staging: Path, target: Path) -> None:
