@@ -23,7 +23,7 @@ from lxml import html as lxml_html
 
 from letterpress import tokens
 from letterpress.cli import cli
-from letterpress.newsletter import render_issue, render_web_version
+from letterpress.newsletter import links, render_issue, render_web_version
 from letterpress.newsletter.check import check_issue
 from newsletter_helpers import TEST_SECRET, add_essay, load
 from run_options import SAMPLE_ENV, child_env
@@ -250,3 +250,80 @@ def test_a_template_override_cannot_write_such_a_link_either(publication):
     assert_no_bad_scheme_in(issue.html)
     assert "Our terms" in issue.html and 'href="https://test.example.org/terms/"' in issue.html
     assert issue.html.lower().startswith("<!doctype html>")
+
+
+# -- the rule itself, function by function (fast: these are what scripts/mutation runs) -----------
+
+
+@pytest.mark.parametrize(("body", "cleaned"), [
+    ('<section><p>Kept.</p></section>', '<section><p>Kept.</p></section>'),
+    ('<form>Go<button>press</button></form>after', 'after'),  # gone with its words, not unwrapped
+    ('<title>A title</title><noscript>Turn it on</noscript>text', 'text'),
+    ('<a href="tel:+351210000000">a phone</a>', '<a>a phone</a>'),
+    ('<a href="ftp://example.org/">a server</a>', '<a>a server</a>'),
+    ('<a href="https://example.org/?a=1;b=2">kept</a>', '<a href="https://example.org/?a=1;b=2">kept</a>'),
+    ('<p>one<!-- a note to myself -->two</p>', '<p>onetwo</p>'),
+    ('<blockquote cite="javascript:alert(1)">q</blockquote>', '<blockquote>q</blockquote>'),
+    ('<blockquote cite="https://example.org/source">q</blockquote>',
+     '<blockquote cite="https://example.org/source">q</blockquote>'),
+    ('<p style="color: red; background: url(javascript:alert(1))">s</p>', '<p style="color: red">s</p>'),
+    ('<P STYLE="color: red; BACKGROUND: URL(x.png)">s</P>', '<p style="color: red">s</p>'),
+    ('<p style="background: url(x.png)">s</p>', '<p>s</p>'),
+    ('<img src="https://a.example.org/x.png" srcset="https://a.example.org/x.png 1x, https://a.example.org/y.png 2x">',
+     '<img src="https://a.example.org/x.png" srcset="https://a.example.org/x.png 1x, https://a.example.org/y.png 2x">'),
+    ('<img src="https://a.example.org/x.png" srcset="https://a.example.org/x.png 1x, data:image/png;base64,AAAA 2x">',
+     '<img src="https://a.example.org/x.png">'),
+    ('<img src="https://a.example.org/x.png" srcset="https://a.example.org/x.png 1x,javascript:alert(1) 2x">',
+     '<img src="https://a.example.org/x.png">'),
+    ('<img src="https://a.example.org/x.png" srcset="javascript:alert(1)">', '<img src="https://a.example.org/x.png">'),
+])
+def test_clean_body_keeps_only_the_allowed_tags_attributes_and_links(body, cleaned):
+    assert links.clean_body(body) == cleaned
+
+
+@pytest.mark.parametrize(("style", "cleaned"), [
+    ("color: red; background: url(x.png)", "color: red"),
+    ("color: red; background: url(x.png); ", "color: red;"),
+    ("color: red;  font-weight: bold", "color: red; font-weight: bold"),
+    ("background: url(x.png);", ""),
+    ("BACKGROUND: URL(x.png); width: 10px", "width: 10px"),
+    ("width: 10px; behavior: url(x.htc); -moz-binding: x; top: expression(alert(1)); content: '\\61'", "width: 10px"),
+    ("font-family: 'Café'; background-image: URL('café.png')", "font-family: 'Café'"),
+])
+def test_clean_style_drops_each_declaration_that_loads_or_runs_something(style, cleaned):
+    assert links.clean_style(style) == cleaned
+
+
+@pytest.mark.parametrize(("url", "printed"), [
+    ("https://example.org/work", "https://example.org/work"), ("mailto:julia@example.org", "mailto:julia@example.org"),
+    ("javascript:alert(1)", ""), (" JavaScript:alert(1)", ""), ("tel:+351210000000", ""), ("/work", ""), ("", ""),
+])
+def test_safe_url_prints_only_an_absolute_http_or_mailto_url(url, printed):
+    assert links.safe_url(url) == printed
+
+
+PAGE = "<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>"
+
+
+def test_scrub_document_returns_a_clean_page_as_it_was():
+    page = PAGE.format(head="", body='<p style="color: red">ok <a href="https://example.org/">a</a></p>')
+    assert links.scrub_document(page) == page
+
+
+@pytest.mark.parametrize(("head", "body", "scrubbed"), [
+    ("", '<a href="javascript:alert(1)">x</a>', "<head></head><body><a>x</a></body>"),
+    ("", '<img src="data:image/gif;base64,R0lGOD" alt="pixel"><p>after</p>',
+     "<head></head><body><p>after</p></body>"),  # the image goes
+    ("", '<img src="https://a.example.org/x.png" srcset="https://a.example.org/x.png 1x, javascript:alert(2) 2x" '
+         'alt="kept">',
+     '<head></head><body><img src="https://a.example.org/x.png" alt="kept"></body>'),  # the image stays
+    ("", '<video src="javascript:alert(3)">v</video>', "<head></head><body><video>v</video></body>"),
+    ("", '<p style="color: red; background: url(javascript:alert(4))">s</p>',
+     '<head></head><body><p style="color: red">s</p></body>'),
+    ("", '<a foo:href="javascript:alert(5)">f</a><a xlink:href="javascript:alert(6)">g</a>',
+     "<head></head><body><a>f</a><a>g</a></body>"),
+    ('<link rel="preload" as="image" imagesrcset="https://a.example.org/x.png 1x, javascript:alert(7) 2x">', "<p>t</p>",
+     '<head><link rel="preload" as="image"></head><body><p>t</p></body>'),
+])
+def test_scrub_document_takes_out_each_link_that_breaks_the_rule_and_keeps_the_doctype(head, body, scrubbed):
+    assert links.scrub_document(PAGE.format(head=head, body=body)) == f"<!DOCTYPE html>\n<html>{scrubbed}</html>"
