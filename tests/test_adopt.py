@@ -48,6 +48,9 @@ def test_an_adopted_blog_keeps_its_post_address_and_a_second_init_changes_nothin
     assert "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n" in text
     assert "plugins:\n  - blog\n  # Letterpress" in text and "  - letterpress:\n      timezone: UTC" in text
     assert (blog / "overrides/essay.html").is_file()
+    assert (blog / ".gitignore").read_text() == (
+        "# Letterpress: never in git (subscribers, trial letters, previews, the signing key)\n"
+        "newsletter/subscribers.sqlite3*\nnewsletter/outbox/\nnewsletter/preview/\n.letterpress/\n")
 
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=blog, env=child_env(), check=True)
     page = (blog / "site/blog/2024/01/15/hello/index.html").read_text()
@@ -82,7 +85,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(blog):
     assert "--- mkdocs.yml (now)\n+++ mkdocs.yml (adopted)\n" in result.output
     assert "-plugins: [blog]\n+plugins:\n+  - blog\n" in result.output
     assert "\nnew file: overrides/essay.html\n" in result.output
-    assert result.output.endswith("Dry run: nothing written; 17 files would change.\n")
+    assert result.output.endswith("Dry run: nothing written; 18 files would change.\n")
     assert snapshot(blog) == before
 
 
@@ -92,8 +95,13 @@ def test_their_custom_dir_is_merged_never_clobbered(blog):
                                                  "theme:\n  name: material\n  custom_dir: theirs\n"))
     (blog / "theirs/partials").mkdir(parents=True)
     (blog / "theirs/partials/comments.html").write_text("<p>their comments</p>\n")
+    (blog / ".gitignore").write_text("site/\n.letterpress/")
     result = init(blog)
     assert result.exit_code == 0, result.output
+    assert (blog / ".gitignore").read_text() == (
+        "site/\n.letterpress/\n# Letterpress: never in git (subscribers, trial letters, previews, the signing key)\n"
+        "newsletter/subscribers.sqlite3*\nnewsletter/outbox/\nnewsletter/preview/\n")
+    assert (blog / ".gitignore.bak").read_text() == "site/\n.letterpress/"
     assert (blog / "theirs/partials/comments.html").read_text() == "<p>their comments</p>\n"
     assert (blog / "theirs/essay.html").is_file() and not (blog / "overrides").exists()
     assert config.read_text().count("custom_dir") == 1

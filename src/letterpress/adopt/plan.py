@@ -3,7 +3,8 @@
 The flow is plan → show → apply. :func:`plan_adoption` reads the blog's ``mkdocs.yml`` and its
 theme folder and decides every change without writing anything: the ``letterpress`` plugin
 entry (with a ``newsletter:`` section and a fresh podcast guid, placeholders that ``check``
-names), ``custom_dir`` when the theme has none, and our templates copied into it beside theirs.
+names), ``custom_dir`` when the theme has none, our templates copied into it beside theirs, and
+the ``.gitignore`` lines for what git must never hold (the subscribers, trial letters, the key).
 A file of theirs is never replaced: one that both define differently (``main.html``) refuses the
 whole adoption, naming it. Their settings stay as written (the edit is textual,
 :mod:`letterpress.adopt.config_text`), checked by reading both texts with MkDocs' loader: the new
@@ -27,6 +28,8 @@ from .config_text import CONFIG, append_plugin, set_custom_dir
 
 PLUGIN = "letterpress"
 DEFAULT_THEME_DIR = "overrides"
+# What Letterpress writes beside the blog that git must never hold: the subscribers, trial letters, previews, the key.
+IGNORED = ("newsletter/subscribers.sqlite3*", "newsletter/outbox/", "newsletter/preview/", ".letterpress/")
 
 
 class AdoptionRefused(LetterpressError):
@@ -86,6 +89,7 @@ def plan_adoption(root: Path, theme_source: Path, today: date, guid: str | None 
         _require_kept(config, parse_mkdocs_yml(text))
         adoption.changes.append(Change(CONFIG, text.encode("utf-8"), path.read_bytes()))
     adoption.changes.extend(_theme_changes(root, theme_dir, theme_source))
+    adoption.changes.extend(_ignore_changes(root))
     return adoption
 
 
@@ -183,6 +187,19 @@ def _theme_changes(root: Path, theme_dir: str, source: Path) -> list[Change]:
                               + (f" ({len(clashes) - 1} more: {', '.join(clashes[1:])})." if len(clashes) > 1
                                  else "."))
     return changes
+
+
+def _ignore_changes(root: Path) -> list[Change]:
+    """``.gitignore`` with the lines of :data:`IGNORED` it lacks appended (none when it has them all)."""
+    path = root / ".gitignore"
+    old = path.read_bytes() if path.exists() else None
+    text = old.decode("utf-8", errors="replace") if old is not None else ""
+    missing = [line for line in IGNORED if line not in text.splitlines()]
+    if not missing:
+        return []
+    lead = "" if not text or text.endswith("\n") else "\n"
+    added = "\n".join(["# Letterpress: never in git (subscribers, trial letters, previews, the signing key)", *missing])
+    return [Change(".gitignore", (text + lead + added + "\n").encode("utf-8"), old)]
 
 
 def _shown(root: Path, path: Path) -> str:
