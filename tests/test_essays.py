@@ -23,8 +23,6 @@ SHORT_MP3 = FIXTURES / "short.mp3"  # a real 4 s recording (espeak-ng + lame)
 # fixture file -> (field named in the message, words the message must contain)
 BAD_ESSAYS = {
     "essay_with_yaml_syntax_error.md": ("", "not valid YAML"),
-    "essay_without_title.md": ("'title'", "is missing"),
-    "essay_without_description.md": ("'description'", "is missing"),
     "essay_without_date.md": ("'date'", "is missing"),
     "essay_with_unparseable_date.md": ("'date'", "YYYY-MM-DD"),
     "essay_with_unknown_author.md": ("'authors'", "did you mean 'julia'"),
@@ -148,7 +146,7 @@ def test_check_names_the_line(minimal, monkeypatch, name):
 
 
 def test_check_prints_every_problem_not_just_the_first(minimal, monkeypatch):
-    for name in ("essay_without_title.md", "essay_with_unknown_author.md", "essay_with_bad_chapter_start.md"):
+    for name in ("essay_without_date.md", "essay_with_unknown_author.md", "essay_with_bad_chapter_start.md"):
         add_essay(minimal, name)
     result = run_check(minimal, monkeypatch)
     assert result.exit_code == 1

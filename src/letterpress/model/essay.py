@@ -13,6 +13,8 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
+from .excerpt import heading_title, without_heading
+
 
 class State(StrEnum):
     DRAFT = "draft"
@@ -73,6 +75,9 @@ class Essay:
     audio: Audio | None = None
     # Old URL paths (decoded, e.g. "/p/my-slug") that redirect here once published.
     aliases: tuple[str, ...] = ()
+    # The title is the body's opening '# heading' (no 'title:'), as the engine takes it: the page, which prints
+    # the title itself, shows page_body.
+    title_from_heading: bool = False
     imported_from: str = ""  # "<source>:<id>" of an imported essay, e.g. "substack:171234567"
     # The essay's identity: its file's path under the posts folder ("the-listening-hour.md"). Sent
     # records and the ledger key essays by it, since it does not change when an address rule or the slug does.
@@ -91,6 +96,12 @@ class Essay:
         if self.date > now:
             return State.SCHEDULED
         return State.PUBLISHED
+
+    @property
+    def page_body(self) -> str:
+        """The body the page shows: without the '# heading' the title was taken from, so the title shows once."""
+        heading = heading_title(self.body) if self.title_from_heading else None
+        return self.body if heading is None else without_heading(self.body, heading)
 
     @property
     def text(self) -> str:

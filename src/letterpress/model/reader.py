@@ -18,12 +18,18 @@ from .aliases import MAX_ALIASES, AliasError, check_imported_from, parse_alias
 from .audio import MIME_BY_SUFFIX, NotAudioError, parse_timecode, read_facts
 from .characters import find_unusable
 from .essay import Audio, Chapter, Essay
+from .excerpt import DEFAULT_SEPARATOR, excerpt_description, file_title, heading_title
 from .frontmatter import FrontMatterError, Source, read_text, split
 from .settings import Settings
 
 ESSAY_KEYS = ("title", "subtitle", "description", "date", "authors", "categories", "tags",
               "draft", "newsletter", "image", "audio", "aliases", "imported_from")
-MATERIAL_KEYS = ("slug", "readtime", "pin", "links", "hide", "template", "search", "status")
+# The keys Material documents that Letterpress reads no further and hands to the engine as written: a blog
+# post's (its blog plugin's PostConfig: slug, readtime, pin, links) and a page's (the reference's "Usage"
+# metadata: icon, status, template, hide, search; comments and social cards). The rest of both lists are
+# ESSAY_KEYS (title, description, subtitle, tags, date, draft, authors, categories).
+MATERIAL_KEYS = ("slug", "readtime", "pin", "links", "hide", "template", "search", "status", "icon",
+                 "comments", "social")
 AUDIO_KEYS = ("src", "narrator", "length", "duration", "chapters")
 CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 # What a slug made by a custom post_slugify may not hold: it names a folder and a URL segment.
@@ -49,6 +55,11 @@ class _Reader:
         self.problems: list[Problem] = []
         self.source: Source | None = None
         self.meta: dict = {}  # the front matter, once read() has split the file
+        self.from_heading = False  # the title is the body's opening '# heading'
+
+    def warn(self, key: str, message: str, line: int | None = None) -> None:
+        line = line if line is not None else (self.source.lines.get(key) if self.source else None)
+        self.problems.append(Problem(self.shown, key, message, line, severity="warning"))
 
     def problem(self, key: str, message: str) -> None:
         line = self.source.lines.get(key) if self.source else None
@@ -65,8 +76,8 @@ class _Reader:
         self.source, self.meta = source, source.meta
         meta = source.meta
         self._check_unknown_keys(meta)
-        title = self._text("title", required=True)
-        description = self._text("description", required=True)
+        title = self._title(source)
+        description = self._description(source)
         created, updated = self._dates(meta.get("date"))
         # In this order, so the problems are listed in the order of the fields.
         subtitle, authors = self._text("subtitle"), self._authors()
@@ -83,7 +94,7 @@ class _Reader:
                      subtitle=subtitle, authors=authors, categories=categories, tags=tags, draft=draft,
                      newsletter=newsletter, image=image, audio=audio, aliases=aliases,
                      imported_from=imported_from, front_matter=source.front_matter, lines=source.lines,
-                     key=self._key())
+                     key=self._key(), title_from_heading=self.from_heading)
 
     def _check_body(self, source: Source) -> None:
         body, first = source.body, source.body_line
@@ -104,6 +115,39 @@ class _Reader:
         for key in meta:
             if key not in known:
                 self.problem(str(key), _unknown(key, known))
+
+    def _title(self, source: Source) -> str:
+        """``title:``, else what the engine takes: the body's opening ``# heading``, else the file's name."""
+        if "title" in self.meta:
+            title = self._text("title")
+            if not title and not self.problems_for("title"):
+                self.problem("title", "is empty; write the title, or remove the line to take the '# heading'.")
+            return title
+        heading = heading_title(source.body)
+        if heading is not None:
+            if CONTROL.search(heading.title):
+                self.problem("title", "the '# heading' holds a control character (a tab); use spaces.")
+                return ""
+            self.from_heading = True
+            return heading.title.strip()
+        title = file_title(self.path.name)
+        self.warn("title", f"has neither 'title:' nor a '# heading' to open the text, so its title is its file's "
+                  f"name, '{title}'; add 'title: ...' to the front matter.", 1)
+        return title
+
+    def _description(self, source: Source) -> str:
+        """``description:``, else one drawn from the excerpt, with a warning to write one."""
+        description = self._text("description")
+        if description or self.problems_for("description"):
+            return description
+        separator = self.settings.layout.options.get("post_excerpt_separator") or DEFAULT_SEPARATOR
+        heading = heading_title(source.body) if "title" not in self.meta else None
+        body = source.body if heading is None else "\n".join(source.body.split("\n")[heading.line + 1:])
+        drawn = excerpt_description(body, str(separator))
+        shown = f"'{drawn[:60]}…'" if len(drawn) > 60 else f"'{drawn}'"
+        self.warn("description", f"has no description; listings, feeds and letters show the opening of the text "
+                  f"({shown}): add 'description: ...' (a sentence or two) to the front matter.", 1)
+        return drawn
 
     def _text(self, key: str, required: bool = False, meta: dict | None = None, label: str = "") -> str:
         meta = self.meta if meta is None else meta
@@ -148,9 +192,9 @@ class _Reader:
         keys = self._list("authors")
         if "authors" in self.meta and not keys and not self.problems_for("authors"):
             self.problem("authors", "is empty; name at least one author key from .authors.yml.")
-        if "authors" not in self.meta:
-            self.problem("authors", "is missing; add 'authors: [key]' with a key from "
-                         f"{self.settings.layout.authors_file}.")
+        if "authors" not in self.meta:  # Material's blog allows it; our letters and feeds name who wrote it
+            self.warn("authors", "names no author; add 'authors: [key]' with a key from "
+                      f"{self.settings.layout.authors_file}, so letters and feeds say who wrote it.", 1)
         for key in keys:
             if key not in self.author_keys:
                 known = sorted(self.author_keys)
@@ -197,9 +241,14 @@ class _Reader:
         slug = self.meta.get("slug")
         if slug is None:
             return self._derived_slug(title) if title else ""
-        if not isinstance(slug, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
-            self.problem("slug", f"{slug!r} is not a slug; use lower-case letters, digits and '-'.")
+        # Material takes any text as the slug; it names a folder and a part of the address, so not every text.
+        if not isinstance(slug, str) or not slug or UNSAFE_SLUG.search(slug) or slug.startswith("."):
+            self.problem("slug", f"{slug!r} cannot name a page; use letters, digits and '-' (no spaces, "
+                         "'/', '?', '#' or '%', not starting with '.').")
             return ""
+        if slug != slug.lower():
+            self.warn("slug", f"{slug!r} has capitals: on macOS and Windows two pages whose names differ only in "
+                      "case are one file; write it in lower case.")
         return slug
 
     def _derived_slug(self, title: str) -> str:

@@ -33,6 +33,17 @@ def read_mkdocs_yml(root: Path, path: Path | None = None) -> dict:
     return data
 
 
+def parse_mkdocs_yml(text: str) -> dict:
+    """``mkdocs.yml``'s text read as :func:`read_mkdocs_yml` reads the file (MkDocs' tags included)."""
+    try:
+        data = yaml_load(text) or {}
+    except Exception as error:  # MkDocs' loader raises several YAML and config errors
+        raise ProblemsError([Problem(CONFIG_FILE, "", f"cannot be read ({error}).")]) from None
+    if not isinstance(data, dict):
+        raise ProblemsError([Problem(CONFIG_FILE, "", "expected 'key: value' settings.")])
+    return data
+
+
 def load_settings(root: Path | None = None, plugin: dict | None = None,
                   config_file: Path | None = None) -> Settings:
     """Settings of the publication at ``root``.

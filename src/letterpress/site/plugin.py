@@ -32,6 +32,7 @@ from mkdocs.structure.toc import get_toc
 from ..checks import raise_for_errors
 from ..errors import LetterpressError
 from ..model.essay import Essay
+from ..model.excerpt import heading_title, without_heading
 from ..model.options import from_environment
 from ..model.publication import Publication, load_publication
 from ..render.epigraphs import EpigraphExtension
@@ -110,11 +111,16 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
     def on_page_markdown(self, markdown, *, page, config, files):
         if not self.config.enabled:
             return
-        escape_values(page.meta, TEXT_META)
         essay = self._essay_for(page.file.abs_src_path)
+        if essay is not None and essay.title_from_heading:
+            # Its slug was made from the heading already (on_files); our template prints the title itself.
+            page.meta["title"] = essay.title
+            markdown = _without_title_heading(markdown)
+        escape_values(page.meta, TEXT_META)
         if essay is None:
             return view_markdown(page)
         self._prepare_essay(page, essay)
+        return markdown
 
     # After Material, its blog, the author's hooks and other plugins changed the HTML (see the module's doc).
     @event_priority(-75)
@@ -224,6 +230,11 @@ def hand_over(config, publication: Publication, options: BuildOptions = PUBLISHE
 def _blogs(config) -> list[BlogPlugin]:
     """Material's blog plugins in this build (one per blog)."""
     return [plugin for plugin in config.plugins.values() if isinstance(plugin, BlogPlugin)]
+
+
+def _without_title_heading(markdown: str) -> str:
+    heading = heading_title(markdown)
+    return markdown if heading is None else without_heading(markdown, heading)
 
 
 def _listing_excerpt_renderer(excerpt):

@@ -77,7 +77,7 @@ def stage(publication: Publication, folder: Path, options: BuildOptions = PUBLIS
 
 
 def staged_markdown(essay: Essay, publication: Publication) -> str:
-    """The essay with the front matter the engine's templates read; the body as written."""
+    """The essay with the front matter the engine's templates read; the body as the page shows it."""
     settings = publication.settings
     view = essay_view(essay, settings, publication.authors)
     view["draft"] = essay.draft
@@ -89,7 +89,7 @@ def staged_markdown(essay: Essay, publication: Publication) -> str:
         meta["links"] = _links(essay.meta["links"])
     meta["letterpress"] = view
     front = dump_yaml(meta)
-    return f"---\n{front}---\n\n{essay.body}"
+    return f"---\n{front}---\n\n{essay.page_body}"
 
 
 def staged_config(publication: Publication, options: BuildOptions = PUBLISHED) -> dict:
