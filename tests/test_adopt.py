@@ -73,7 +73,8 @@ def test_check_after_adoption_names_what_is_missing(blog, monkeypatch):
     result = CliRunner(env=SAMPLE_ENV).invoke(cli, ["check"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "mkdocs.yml: config 'plugins.letterpress.newsletter.postal_address': warning: is missing;" in result.output
-    assert "mkdocs.yml: config 'plugins.letterpress.newsletter.sender': warning: is missing;" in result.output
+    assert ("mkdocs.yml: config 'plugins.letterpress.newsletter.sender': warning: is missing; add e.g. "
+            "'sender: \"Field Notes <letters@notes.example.org>\"' (the From of every letter).") in result.output
     assert ("docs/blog/posts/hello.md:1: front matter 'authors': warning: names no author; add 'authors: [key]' "
             "with a key from blog/.authors.yml, so letters and feeds say who wrote it.") in result.output
 

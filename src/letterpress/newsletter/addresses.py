@@ -7,9 +7,11 @@ without DNS look-ups).
 
 from __future__ import annotations
 
+import json
 import re
 from email.headerregistry import Address
 from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -35,13 +37,20 @@ def refuse_control(value: str, what: str) -> str:
     return value
 
 
+def _host(settings: Settings) -> str:
+    """The site's host name (for an example address), or "" when ``site_url`` has none."""
+    return urlsplit(settings.site_url).hostname or ""
+
+
 def config_problems(settings: Settings) -> list[Problem]:
     """What the newsletter config lacks for a letter that may be sent (sender, postal address, service)."""
     options = settings.newsletter
     problems = []
     if not options.sender.strip():
-        problems.append(_problem("newsletter.sender", "is missing; add e.g. "
-                                 "'sender: \"Quiet Rooms <letters@example.org>\"' (the From of every letter)."))
+        example = json.dumps(f"{settings.site_name or 'Your Publication'} <letters@{_host(settings) or 'example.org'}>",
+                             ensure_ascii=False)  # a YAML double-quoted string: quotes in the name escaped
+        problems.append(_problem("newsletter.sender", f"is missing; add e.g. 'sender: {example}' "
+                                 "(the From of every letter)."))
     else:
         problems.extend(_sender_problems(options.sender))
     if not options.postal_address.strip():
