@@ -16,6 +16,7 @@ from ..errors import LetterpressError, ProblemsError
 from ..model.settings import ENGINES
 from . import send as cli_send
 from .common import load_current_publication, warn_on_changed_key
+from .init import init as _init_command
 from .migrate import import_group as _import_group
 from .newsletter import newsletter as _newsletter_group
 from .secret import secret as _secret_command
@@ -190,6 +191,7 @@ cli.add_command(_subscribers_group)
 cli.add_command(_service_command)
 cli.add_command(_secret_command)
 cli.add_command(_import_group)
+cli.add_command(_init_command)
 
 
 @cli.command()
