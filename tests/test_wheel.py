@@ -8,6 +8,7 @@ the templates, the starter files and the plugin's partials are the wheel's own.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,11 +28,23 @@ def outside_env(**extra: str) -> dict[str, str]:
             "GIT_COMMITTER_EMAIL": "ana@example.net", **extra}
 
 
+def source_copy(tmp_path: Path) -> Path:
+    """What the wheel is built from (pyproject.toml, README.md, src/), copied: a build writes build/ and
+    *.egg-info beside its source, and must not write them into the repository."""
+    source = tmp_path / "source"
+    shutil.copytree(REPO / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
+    return source
+
+
 def installed(tmp_path: Path) -> Path:
     """Build the wheel and install it into a new venv; return the venv's bin/."""
     env = outside_env()
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-q", "-w", str(dist)],
+    source = source_copy(tmp_path)
+    wheel_command = [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(dist)]
+    subprocess.run(wheel_command,
                    env=env, check=True, capture_output=True, timeout=600)
     (wheel,) = dist.glob("letterpress-*.whl")
     venv = tmp_path / "venv"
