@@ -124,8 +124,6 @@ def make_corpus(folder: Path, count: int, since: str = "2019-01-01") -> tuple[Pa
     shutil.copytree(ROOT / "docs", folder / "docs", ignore=shutil.ignore_patterns("posts", "*.mp3"))
     shutil.copytree(ROOT / "newsletter/templates", folder / "newsletter/templates")
     sample_audio(folder / "docs/essays/audio/sample.mp3")
-    home = folder / "docs/index.md"  # plain Material has no home.html (it lives in our overrides)
-    home.write_text(home.read_text(encoding="utf-8").replace("template: home.html\n", ""), encoding="utf-8")
     posts = folder / "docs/essays/posts"
     posts.mkdir()
     rng = random.Random(1)

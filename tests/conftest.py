@@ -22,9 +22,11 @@ REPO = Path(__file__).resolve().parent.parent
 # a loop of about a minute; the README's test command runs everything.
 SLOW_MODULES = {
     "test_sending_kill", "test_service_kill", "test_fidelity_matrix", "test_docs_symlinks", "test_bare_engines",
-    "test_publish",
+    "test_publish", "test_wheel",
 }
 SLOW_TESTS = {
+    "test_init.py::test_serve_shows_the_new_publication",
+    "test_init.py::test_hostile_answers_land_as_text",
     "test_essays.py::test_bad_essay_fails_mkdocs_build_and_keeps_old_site",
     "test_essays.py::test_future_essay_stays_off_the_site_even_with_draft_false",
     "test_aliases.py::test_following_each_alias_in_chromium_lands_on_the_essay",

@@ -16,7 +16,7 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from letterpress.adopt.config_text import append_plugin, set_custom_dir
+from letterpress.adopt.config_text import append_plugin
 from letterpress.cli import cli
 from run_options import SAMPLE_ENV, child_env
 
@@ -44,10 +44,10 @@ def test_an_adopted_blog_keeps_its_post_address_and_a_second_init_changes_nothin
     assert "Your previous mkdocs.yml is kept as mkdocs.yml.bak." in result.output
     assert (blog / "mkdocs.yml.bak").read_bytes() == original
     text = (blog / "mkdocs.yml").read_text()
-    assert "theme:\n  name: material   # the default look\n  custom_dir: overrides\n" in text
+    assert "theme: material   # the default look\n" in text
     assert "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n" in text
     assert "plugins:\n  - blog\n  # Letterpress" in text and "  - letterpress:\n      timezone: UTC" in text
-    assert (blog / "overrides/essay.html").is_file()
+    assert not (blog / "overrides").exists()  # our templates come with the package
     assert (blog / ".gitignore").read_text() == (
         "# Letterpress: never in git (subscribers, trial letters, previews, the signing key)\n"
         "newsletter/subscribers.sqlite3*\nnewsletter/outbox/\nnewsletter/preview/\n.letterpress/\n")
@@ -55,6 +55,7 @@ def test_an_adopted_blog_keeps_its_post_address_and_a_second_init_changes_nothin
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=blog, env=child_env(), check=True)
     page = (blog / "site/blog/2024/01/15/hello/index.html").read_text()
     assert page.count("<h1") == 1 and "<h1>Hello</h1>" in page
+    assert 'href="../../../../../assets/letterpress/letterpress.css"' in page  # our templates, from the package
     feed = feedparser.parse((blog / "site/rss.xml").read_bytes())
     assert [(e.title, e.link) for e in feed.entries] == [("Hello", "https://notes.example.org/blog/2024/01/15/hello/")]
     assert feed.entries[0].summary == "The first post of this blog, written before Letterpress."
@@ -85,12 +86,12 @@ def test_dry_run_prints_the_diff_and_writes_nothing(blog):
     assert result.exit_code == 0, result.output
     assert "--- mkdocs.yml (now)\n+++ mkdocs.yml (adopted)\n" in result.output
     assert "-plugins: [blog]\n+plugins:\n+  - blog\n" in result.output
-    assert "\nnew file: overrides/essay.html\n" in result.output
-    assert result.output.endswith("Dry run: nothing written; 18 files would change.\n")
+    assert "\nnew file: .gitignore\n" in result.output and "overrides/" not in result.output
+    assert result.output.endswith("Dry run: nothing written; 2 files would change.\n")
     assert snapshot(blog) == before
 
 
-def test_their_custom_dir_is_merged_never_clobbered(blog):
+def test_their_custom_dir_is_kept_untouched(blog):
     config = blog / "mkdocs.yml"
     config.write_text(config.read_text().replace("theme: material   # the default look\n",
                                                  "theme:\n  name: material\n  custom_dir: theirs\n"))
@@ -104,8 +105,9 @@ def test_their_custom_dir_is_merged_never_clobbered(blog):
         "newsletter/subscribers.sqlite3*\nnewsletter/outbox/\nnewsletter/preview/\n")
     assert (blog / ".gitignore.bak").read_text() == "site/\n.letterpress/"
     assert (blog / "theirs/partials/comments.html").read_text() == "<p>their comments</p>\n"
-    assert (blog / "theirs/essay.html").is_file() and not (blog / "overrides").exists()
-    assert config.read_text().count("custom_dir") == 1
+    assert sorted(p.relative_to(blog).as_posix() for p in (blog / "theirs").rglob("*")) == [
+        "theirs/partials", "theirs/partials/comments.html"]
+    assert not (blog / "overrides").exists() and config.read_text().count("custom_dir") == 1
 
 
 def test_a_template_both_define_is_refused_naming_it(blog):
@@ -118,8 +120,8 @@ def test_a_template_both_define_is_refused_naming_it(blog):
     result = init(blog)
     assert result.exit_code == 1
     assert result.stderr == (
-        "error: theirs/main.html: your theme's custom_dir has its own main.html, and Letterpress needs its own "
-        "there; two cannot be merged. Rename or remove yours (and move what it does into another file) and run "
+        "error: theirs/main.html: your theme's custom_dir has its own main.html, and Letterpress needs its own; "
+        "two cannot be merged. Rename or remove yours (and move what it does into another file) and run "
         "`letterpress init` again.\n")
     assert snapshot(blog) == before
 
@@ -136,7 +138,7 @@ def test_a_folder_that_is_not_a_material_blog_is_refused(blog):
 def test_block_lists_keep_their_indentation_and_comments():
     text = "theme:\n    name: material\n    features: [navigation.tabs]\nplugins:\n    - search\n    - blog:\n" \
            "        blog_dir: notes   # theirs\n\n# the end\nextra: {}\n"
-    edited = append_plugin(set_custom_dir(text, "overrides"), ["- letterpress:", "    timezone: UTC"])
-    assert edited == ("theme:\n    custom_dir: overrides\n    name: material\n    features: [navigation.tabs]\n"
+    edited = append_plugin(text, ["- letterpress:", "    timezone: UTC"])
+    assert edited == ("theme:\n    name: material\n    features: [navigation.tabs]\n"
                       "plugins:\n    - search\n    - blog:\n        blog_dir: notes   # theirs\n"
                       "    - letterpress:\n        timezone: UTC\n\n# the end\nextra: {}\n")

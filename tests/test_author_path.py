@@ -208,6 +208,7 @@ def test_an_untracked_file_in_the_theme_folder_is_named_too(server_clone, smtp, 
     config = server_clone / "mkdocs.yml"
     config.write_text(config.read_text().replace(f"custom_dir: {REPO / 'overrides'}", "custom_dir: overrides"))
     commit(server_clone, "mkdocs.yml", "overrides", message="The theme in the publication")
+    (server_clone / "overrides/partials").mkdir()  # the theme's own partials come from the package
     (server_clone / "overrides/partials/extra.html").write_text("<p>A new partial.</p>\n")
     (server_clone / "overrides/.notes.swp").write_text("an editor's file, never read by a build")
     assert THEME_FILE_NOT_COMMITTED in run("status").stderr.splitlines()

@@ -41,26 +41,6 @@ def append_plugin(text: str, entry: list[str]) -> str:
     return "\n".join(lines)
 
 
-def set_custom_dir(text: str, folder: str) -> str:
-    """``text`` with ``custom_dir: folder`` under ``theme:`` (a bare ``theme: material`` becomes a mapping)."""
-    lines = text.split("\n")
-    at = _top_level(lines, "theme")
-    if at is None:
-        raise ConfigEditError(f"{CONFIG}: has no 'theme:'; this is not a Material site ('theme: material').")
-    value, comment = _value(lines[at]), _comment(lines[at])
-    if value and not _NAME.match(value):
-        raise ConfigEditError(f"{CONFIG}:{at + 1}: write 'theme:' as a block ('  name: material' on its own line) "
-                              f"and add '  custom_dir: {folder}' under it.")
-    if value:
-        lines[at:at + 1] = ["theme:", f"  name: {value}{comment}", f"  custom_dir: {folder}"]
-        return "\n".join(lines)
-    end = _block_end(lines, at)
-    indent = next((re.match(r"^\s*", line).group(0) for line in lines[at + 1:end]  # type: ignore[union-attr]
-                   if line.strip() and not line.lstrip().startswith("#")), "  ")
-    lines.insert(at + 1, f"{indent}custom_dir: {folder}")
-    return "\n".join(lines)
-
-
 def _top_level(lines: list[str], key: str) -> int | None:
     pattern = re.compile(rf"^{re.escape(key)}\s*:(\s|$)")
     return next((index for index, line in enumerate(lines) if pattern.match(line)), None)

@@ -3,10 +3,10 @@
 The flow is plan → show → apply. :func:`plan_adoption` reads the blog's ``mkdocs.yml`` and its
 theme folder and decides every change without writing anything: the ``letterpress`` plugin
 entry (with a ``newsletter:`` section and a fresh podcast guid, placeholders that ``check``
-names), ``custom_dir`` when the theme has none, our templates copied into it beside theirs, and
-the ``.gitignore`` lines for what git must never hold (the subscribers, trial letters, the key).
-A file of theirs is never replaced: one that both define differently (``main.html``) refuses the
-whole adoption, naming it. Their settings stay as written (the edit is textual,
+names) and the ``.gitignore`` lines for what git must never hold (the subscribers, trial letters, the key).
+Our templates come with the package (the plugin finds them, :mod:`letterpress.site.theme`), so no
+file of theirs is written over: one in their ``custom_dir`` named as one of ours (``main.html``)
+would hide ours and refuses the whole adoption, naming it. Their settings stay as written (the edit is textual,
 :mod:`letterpress.adopt.config_text`), checked by reading both texts with MkDocs' loader: the new
 one must hold every setting of the old one, unchanged. A plan of an adopted blog is empty, so a
 second run changes nothing.
@@ -24,10 +24,10 @@ from pathlib import Path
 from ..errors import LetterpressError
 from ..model.files import write_atomic
 from ..site.loader import parse_mkdocs_yml
-from .config_text import CONFIG, append_plugin, set_custom_dir
+from ..site.theme import THEME_DIR
+from .config_text import CONFIG, append_plugin
 
 PLUGIN = "letterpress"
-DEFAULT_THEME_DIR = "overrides"
 # What Letterpress writes beside the blog that git must never hold: the subscribers, trial letters, previews, the key.
 IGNORED = ("newsletter/subscribers.sqlite3*", "newsletter/outbox/", "newsletter/preview/", ".letterpress/")
 
@@ -63,11 +63,10 @@ class Adoption:
         return "".join(parts)
 
 
-def plan_adoption(root: Path, theme_source: Path, today: date, guid: str | None = None) -> Adoption:
+def plan_adoption(root: Path, today: date, guid: str | None = None) -> Adoption:
     """Every change that adopts the Material blog at ``root``; nothing is written.
 
     Args:
-        theme_source: our templates (``essay.html``, ``partials/``, ``assets/``) to merge into the theme folder.
         today: the day sending starts (``newsletter.since``): the back catalogue is never mailed.
         guid: the podcast's guid (a fresh one when None).
 
@@ -78,17 +77,15 @@ def plan_adoption(root: Path, theme_source: Path, today: date, guid: str | None 
     old_text = path.read_text(encoding="utf-8-sig")
     config = parse_mkdocs_yml(old_text)
     _require_blog(config)
-    text, theme_dir = old_text, _custom_dir(config)
-    if theme_dir is None:
-        theme_dir = DEFAULT_THEME_DIR
-        text = set_custom_dir(text, theme_dir)
+    theme_dir, text = _custom_dir(config), old_text
+    if theme_dir is not None:
+        _refuse_clashes(root, theme_dir)
     if PLUGIN not in _plugin_names(config):
         text = append_plugin(text, plugin_entry(config, today, guid or str(uuid.uuid4())))
     adoption = Adoption(root)
     if text != old_text:
         _require_kept(config, parse_mkdocs_yml(text))
         adoption.changes.append(Change(CONFIG, text.encode("utf-8"), path.read_bytes()))
-    adoption.changes.extend(_theme_changes(root, theme_dir, theme_source))
     adoption.changes.extend(_ignore_changes(root))
     return adoption
 
@@ -169,24 +166,23 @@ def _without_ours(config: dict, old: dict) -> dict:
     return {**config, "theme": theme, "plugins": plugins}
 
 
-def _theme_changes(root: Path, theme_dir: str, source: Path) -> list[Change]:
-    """Our templates that the theme folder lacks; refused when it holds one of them with other content."""
+def _refuse_clashes(root: Path, theme_dir: str) -> None:
+    """Refuse a file of their ``custom_dir`` named as one of our templates: theirs would hide ours (the plugin
+    finds ours from the package, after ``custom_dir``), and two templates cannot be merged."""
     folder = (root / theme_dir).resolve()
-    changes, clashes = [], []
-    for file in sorted(p for p in source.rglob("*") if p.is_file()):
-        relative = file.relative_to(source).as_posix()
-        target = folder / relative
-        if not target.exists():
-            changes.append(Change(_shown(root, target), file.read_bytes()))
-        elif target.read_bytes() != file.read_bytes():
-            clashes.append(_shown(root, target))
+    clashes = [_shown(root, folder / relative) for relative in _our_templates() if (folder / relative).is_file()
+               and (folder / relative).read_bytes() != (THEME_DIR / relative).read_bytes()]
     if clashes:
         raise AdoptionRefused(f"{clashes[0]}: your theme's custom_dir has its own {Path(clashes[0]).name}, and "
-                              "Letterpress needs its own there; two cannot be merged. Rename or remove yours "
+                              "Letterpress needs its own; two cannot be merged. Rename or remove yours "
                               "(and move what it does into another file) and run `letterpress init` again"
                               + (f" ({len(clashes) - 1} more: {', '.join(clashes[1:])})." if len(clashes) > 1
                                  else "."))
-    return changes
+
+
+def _our_templates() -> list[str]:
+    return sorted(p.relative_to(THEME_DIR).as_posix() for p in THEME_DIR.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts)
 
 
 def _ignore_changes(root: Path) -> list[Change]:

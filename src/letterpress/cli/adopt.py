@@ -16,12 +16,11 @@ def adopt_command_body(directory: Path, dry_run: bool, today: date | None = None
     Raises:
         LetterpressError: no blog to adopt there, or a file of theirs that cannot be merged (named).
     """
-    from ..adopt import bundled_theme
     from ..adopt.plan import apply, plan_adoption
 
     if not (directory / "mkdocs.yml").is_file():
         raise LetterpressError(f"{directory}: no mkdocs.yml here, so no blog to adopt.")
-    adoption = plan_adoption(directory, bundled_theme(), today or date.today())
+    adoption = plan_adoption(directory, today or date.today())
     if not adoption.changes:
         click.echo("Nothing to change: Letterpress is set up in this blog already.")
         return
@@ -34,13 +33,3 @@ def adopt_command_body(directory: Path, dry_run: bool, today: date | None = None
     click.echo(f"Adopted: {len(adoption.changes)} files written. Your posts keep their addresses.\n"
                "Next: `letterpress check` names what is left to fill in (the letters' sender and postal "
                "address, authors, narrators), then `letterpress build`.")
-
-
-# Temporary: the new-publication `init` (cli/init.py, another branch) is to call adopt_command_body when
-# DIR holds mkdocs.yml; until the two are merged, this command is `init`.
-@click.command("init")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--dry-run", is_flag=True, help="Print what would change (a diff); write nothing.")
-def init(directory: Path, dry_run: bool) -> None:
-    """Adopt the Material blog in DIRECTORY (default: here): plugin entry, newsletter settings, templates."""
-    adopt_command_body(directory.resolve(), dry_run)

@@ -15,8 +15,8 @@ from .. import __version__
 from ..errors import LetterpressError, ProblemsError
 from ..model.settings import ENGINES
 from . import send as cli_send
-from .adopt import init as _adopt_init
 from .common import load_current_publication, warn_on_changed_key
+from .init import init as _init_command
 from .migrate import import_group as _import_group
 from .newsletter import newsletter as _newsletter_group
 from .secret import secret as _secret_command
@@ -191,7 +191,7 @@ cli.add_command(_subscribers_group)
 cli.add_command(_service_command)
 cli.add_command(_secret_command)
 cli.add_command(_import_group)
-cli.add_command(_adopt_init)  # until cli/init.py's `init` (a new publication) takes over, adopting when DIR is a blog
+cli.add_command(_init_command)
 
 
 @cli.command()

@@ -42,6 +42,7 @@ from .fidelity import engine_disagrees
 from .loader import load_settings
 from .options import PUBLISHED, BuildOptions
 from .registry import SITE_CHECKS, write_all
+from .theme import add_to_search_path
 from .views import add_listen_controls, audio_href, essay_view, reload_script, site_facts
 
 log = logging.getLogger("mkdocs.plugins.letterpress")
@@ -71,6 +72,8 @@ class LetterpressPlugin(BasePlugin[LetterpressConfig]):
 
     @event_priority(100)
     def on_config(self, config):
+        # Our templates are the theme's: found even with the plugin switched off (a bare build still finds them).
+        add_to_search_path(config.theme)
         if not self.config.enabled:
             return
         self.publication = self.handed or self._resolve_publication(config)

@@ -14,7 +14,8 @@ therefore decided before the build and handed over as files:
   matter and ``.authors.yml`` hold them as escaped HTML (URLs percent-encoded),
   and our templates print the raw text from ``letterpress:`` with ``|e``;
 - a generated config: the author's ``mkdocs.yml`` with ``docs_dir``/``site_dir``
-  pointing at the staged copy and the output, ``custom_dir`` made absolute, our
+  pointing at the staged copy and the output, ``custom_dir`` pointing at a staged
+  overlay (our templates from the package with the author's ``custom_dir`` over them), our
   plugin taken out, the blog's ``draft_if_future_date`` switched off (Letterpress
   schedules itself, in the publication's timezone), the epigraph extension listed
   under ``markdown_extensions``, and ``extra.letterpress`` (:func:`site_facts`).
@@ -43,9 +44,11 @@ from .escaping import markdown_text
 from .fidelity import zensical_slugify
 from .loader import read_mkdocs_yml
 from .options import PUBLISHED, BuildOptions
+from .theme import overlay
 from .views import essay_view, site_facts
 
 PLUGIN = "letterpress"
+STAGED_THEME = "theme"  # the staged custom_dir, beside the staged docs
 EPIGRAPHS = "letterpress.render.epigraphs"
 # Front-matter keys Material's blog reads that the author may set; copied as written.
 MATERIAL_KEYS = ("readtime", "pin", "hide", "search", "status")
@@ -72,6 +75,7 @@ def stage(publication: Publication, folder: Path, options: BuildOptions = PUBLIS
     for essay in shown.values():
         target = docs / essay.path.resolve().relative_to(settings.docs_dir.resolve())
         write_atomic(target, staged_markdown(essay, publication))
+    overlay(settings.custom_dir, folder / STAGED_THEME)
     config = staged_config(publication, options)
     return write_atomic(folder / CONFIG_FILE, _config_text(config))
 
@@ -101,8 +105,7 @@ def staged_config(publication: Publication, options: BuildOptions = PUBLISHED) -
     config = read_mkdocs_yml(settings.root)
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
-    if isinstance(config.get("theme"), dict):
-        _stage_theme(config["theme"], settings.root)
+    config["theme"] = _staged_theme(config.get("theme"))
     drafts = options.shows_drafts(publication)
     config["plugins"] = [_blog_entry(p, drafts) for p in config.get("plugins") or [] if _name(p) != PLUGIN]
     extensions = list(config.get("markdown_extensions") or [])
@@ -117,11 +120,12 @@ def staged_config(publication: Publication, options: BuildOptions = PUBLISHED) -
     return config
 
 
-def _stage_theme(theme: dict, root: Path) -> None:
-    if theme.get("custom_dir"):
-        theme["custom_dir"] = str((root / theme["custom_dir"]).resolve())
+def _staged_theme(theme) -> dict:
+    theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "material"}
+    theme["custom_dir"] = STAGED_THEME  # the overlay stage() writes beside the staged docs
     # Zensical's default look is its "modern" one; "classic" is Material's, which our styles are made for.
     theme.setdefault("variant", "classic")
+    return theme
 
 
 def staged_authors(publication: Publication) -> str:
