@@ -239,10 +239,10 @@ def test_podcast_items_carry_the_recording_and_podcasting_2_tags(built_site, sam
     guid = item.find("guid")
     assert guid.get("isPermaLink") == "false" and uuid.UUID(guid.text)
     enclosure = item.find("enclosure")
-    assert enclosure.get("length") == "240558"
+    assert enclosure.get("length") == "948129"
     assert enclosure.get("type") == "audio/mpeg"
     assert enclosure.get("url") == AUDIO_URL
-    assert item.findtext("itunes:duration", namespaces=NS) == "00:01:00"  # 60.09 s
+    assert item.findtext("itunes:duration", namespaces=NS) == "00:03:57"  # 236.95 s
     assert item.findtext("itunes:episodeType", namespaces=NS) == "full"
     transcript = item.find("podcast:transcript", NS)
     assert (transcript.get("url"), transcript.get("type")) == (url, "text/html")

@@ -185,7 +185,7 @@ def test_the_narrated_essay_shows_narrator_duration_size_and_a_download(pages, p
     player = page(pages, path).get_element_by_id("listen")
     text = " ".join(player.text_content().split())
     assert audio.narrator in text
-    assert "1:00" in text and "241 KB" in text  # the sample narration: 60.09 s, 240,558 bytes
+    assert "3:57" in text and "948 KB" in text  # the sample narration: 236.95 s, 948,129 bytes
     download, = player.find_class("lp-player__download")
     assert download.get("download") is not None
     assert (built_site / resolve(path, download.get("href"))).is_file()
