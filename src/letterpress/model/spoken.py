@@ -25,7 +25,12 @@ SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]*[^\W\
 @dataclass(frozen=True)
 class Word:
     text: str  # as the page shows it ("2014", "Kierkegaard's")
-    spoken: tuple[str, ...]  # as it is heard, one or more lower-case tokens ("twenty", "fourteen")
+
+    @property
+    def spoken(self) -> tuple[str, ...]:
+        """As it is heard, one or more lower-case tokens ("twenty", "fourteen"); numbers need num2words,
+        so only the aligner asks (a check compares ``text`` alone)."""
+        return spoken_tokens(self.text)
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ def sentences(body: str) -> list[Sentence]:
     for text, heading in _blocks(body):
         parts = [text] if heading else SENTENCE_END.split(text)
         for part in parts:
-            words = tuple(Word(match.group(), spoken_tokens(match.group())) for match in WORD.finditer(part))
+            words = tuple(Word(match.group()) for match in WORD.finditer(part))
             if words:
                 found.append(Sentence(part.strip(), words, heading))
     return found

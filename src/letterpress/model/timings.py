@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from ..errors import Problem
 from .spoken import Sentence
 
 FORMAT = "letterpress narration timings 1"
@@ -157,3 +158,39 @@ def timings_for(docs_dir: Path, blog_dir: str, essay) -> Path | None:
     if essay.audio.path is not None:
         return timings_path(essay.audio.path)
     return docs_dir / blog_dir / "audio" / (Path(essay.key or essay.path.name).stem + ".timings.json")
+
+
+def timings_problems(publication) -> list[Problem]:
+    """A warning for each narration whose timings file is damaged, stale, or not of this essay's recording.
+
+    No timings file is no warning: aligning is the author's choice.
+    """
+    problems = []
+    for essay in publication.essays:
+        path = timings_for(publication.settings.docs_dir, publication.settings.blog_dir, essay)
+        if path is None or not path.exists():
+            continue
+        why = _stale_reason(essay, path)
+        if why:
+            problems.append(Problem(essay.source_path, "audio.src", f"{why}; align it again: letterpress narration "
+                                    f"align {essay.slug}", line=essay.lines.get("audio.src"), severity="warning"))
+    return problems
+
+
+def _stale_reason(essay, path: Path) -> str | None:
+    from .spoken import sentences
+
+    shown = path.name
+    try:
+        timings = read(path)
+    except TimingsError as error:
+        return f"its timings file {shown} cannot be used: {error}"
+    if essay.audio.path is not None and essay.audio.path.exists() and file_hash(essay.audio.path) != timings.recording:
+        return f"the recording changed since {shown} was made"
+    if timings.heard < MATCH_SHARE:
+        return (f"the recording does not seem to be this essay (only {timings.heard:.0%} of its words were heard "
+                f"in it, by {shown}); check audio.src, or record the essay")
+    _, share = mapped(timings, words_of(sentences(essay.body)))
+    if share < MAPPED_SHARE:
+        return f"the text changed since {shown} was made (only {share:.0%} of its words still have a time)"
+    return None

@@ -60,7 +60,7 @@ def align_essay(publication: Publication, essay: Essay, recording: Path, target:
         model.activate_search("essay")
         heard = recognise.recognise(pcm, model, _stage(progress, "listening", pcm.duration))
         anchors = match.anchors(tokens.spoken, heard)
-        gaps = force.align_gaps(pcm, tokens.spoken, anchors, model)
+        gaps = force.align_gaps(pcm, force.Text(tokens.spoken, _sentence_starts(spoken, tokens), heard), anchors, model)
         duration = pcm.duration
     token_times = {item.token: (item.start, item.end) for item in anchors}
     token_times.update({item.token: (item.start, item.end) for item in gaps})
@@ -79,6 +79,16 @@ def _tokens(spoken: list[Sentence], model) -> Tokens:
     return Tokens([token for token, _ in kept], [index for _, index in kept], unknown)
 
 
+def _sentence_starts(spoken: list[Sentence], tokens: Tokens) -> list[int]:
+    """The position in ``tokens`` where each sentence's first sayable token is."""
+    first_words, count = set(), 0
+    for sentence in spoken:
+        first_words.add(count)
+        count += len(sentence.words)
+    return [position for position, word in enumerate(tokens.word)
+            if word in first_words and (position == 0 or tokens.word[position - 1] != word)]
+
+
 def _lines(spoken: list[Sentence], tokens: Tokens) -> list[str]:
     """The language model's corpus: one sentence a line, of the tokens the recogniser can say."""
     return [" ".join(t for word in sentence.words for t in word.spoken if t not in tokens.unknown)
@@ -94,7 +104,20 @@ def _word_times(count: int, tokens: Tokens, token_times: dict[int, tuple[float, 
             if times[word] is not None:  # a later token of a word said as several ("twenty fourteen")
                 start, end = min(times[word][0], start), max(times[word][1], end)
             times[word] = (start, end)
-    return tuple(times)
+    return _in_order(times)
+
+
+def _in_order(times: list) -> tuple:
+    """``times`` with any word that starts before the word timed ahead of it left untimed: a word
+    placed out of order is a mistake, and a timings file's times only go forward."""
+    latest, kept = 0.0, []
+    for item in times:
+        if item is not None and item[0] >= latest:
+            latest = item[0]
+            kept.append(item)
+        else:
+            kept.append(None)
+    return tuple(kept)
 
 
 def _stage(progress: Progress | None, stage: str, total: float) -> Callable[[float], None] | None:
