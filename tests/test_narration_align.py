@@ -132,3 +132,24 @@ def test_without_the_narration_extra_align_says_what_to_install(walk, monkeypatc
     assert result.exit_code == 1
     assert result.output.startswith("error: aligning a narration needs pocketsphinx: run scripts/setup --narration")
     assert result.output.count("\n") == 1
+
+
+@needs_the_aligner
+def test_every_heading_is_a_chapter_at_its_aligned_start_and_a_typed_start_far_from_it_is_named(walk):
+    from letterpress.model.essay import Chapter
+    from letterpress.model.publication import load_publication
+    from letterpress.site.loader import load_settings
+    from run_options import SAMPLE
+
+    run("narration", "align", "a-short-walk")
+    chapters = load_publication(load_settings(walk), SAMPLE).essay("a-short-walk").audio.chapters
+    assert chapters == (Chapter("The gate", 0), Chapter("The hill", 13), Chapter("Home", 28))  # heard at 0.9x s
+    essay = walk / ESSAY
+    essay.write_text(essay.read_text().replace("  narrator: Julia Marsh\n", (
+        "  narrator: Julia Marsh\n  chapters:\n    - {title: \"The gate\", start: \"00:00\"}\n"
+        "    - {title: \"Home\", start: \"00:20\"}\n")))
+    chapters = load_publication(load_settings(walk), SAMPLE).essay("a-short-walk").audio.chapters
+    assert chapters == (Chapter("The gate", 0), Chapter("The hill", 13), Chapter("Home", 20))
+    assert ("docs/essays/posts/a-short-walk.md:11: front matter 'audio.chapters', chapter 2, 'start': warning: the "
+            "chapter 'Home' is typed to start at 0:20, but its heading is heard at 0:28; write start: \"00:28\", or "
+            "remove the chapter and its heading's heard start is used") in run("check").output

@@ -17,10 +17,14 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from ..errors import Problem
+from .audio import format_clock, format_timecode
+from .essay import Chapter
 from .spoken import Sentence
 
 FORMAT = "letterpress narration timings 1"
 MAPPED_SHARE = 0.9  # fewer of today's words than this still timed through the diff: align again
+CHAPTER_LEVEL = 2  # the headings that are chapters
+TYPED_START_SLACK = 2.0  # seconds a typed chapter's start may be from its heading's aligned start
 MATCH_SHARE = 0.5  # fewer of the text's words than this heard in the recording: not this essay's recording
 Times = tuple[float, float] | None
 
@@ -155,9 +159,69 @@ def timings_for(docs_dir: Path, blog_dir: str, essay) -> Path | None:
     blog's audio/ folder under the essay's file name. None for an essay without a narration."""
     if essay.audio is None:
         return None
-    if essay.audio.path is not None:
-        return timings_path(essay.audio.path)
-    return docs_dir / blog_dir / "audio" / (Path(essay.key or essay.path.name).stem + ".timings.json")
+    return located(docs_dir, blog_dir, essay.audio.path, essay.path)
+
+
+def located(docs_dir: Path, blog_dir: str, recording: Path | None, essay_file: Path) -> Path:
+    """The timings file of ``recording`` (None for one given by URL) narrating ``essay_file``."""
+    if recording is not None:
+        return timings_path(recording)
+    return docs_dir / blog_dir / "audio" / (essay_file.stem + ".timings.json")
+
+
+def with_aligned_headings(typed: tuple[Chapter, ...], path: Path, body: str, recording: Path | None,
+                          duration: float) -> tuple[Chapter, ...]:
+    """``typed`` chapters, and a chapter at the aligned start of every other h2 heading of ``body``.
+
+    A typed chapter is its heading's (matched by title) and keeps its typed start. Timings that
+    are missing, damaged or stale add nothing (``check`` says why).
+    """
+    from .spoken import sentences
+
+    try:
+        timings = read(path)
+    except TimingsError:
+        return typed
+    if (recording is not None and file_hash(recording) != timings.recording) or timings.heard < MATCH_SHARE:
+        return typed
+    spoken = sentences(body)
+    times, share = mapped(timings, words_of(spoken))
+    if share < MAPPED_SHARE:
+        return typed
+    titles, taken = {_title_key(chapter.title) for chapter in typed}, {chapter.start for chapter in typed}
+    chapters = list(typed)
+    for sentence, start in zip(spoken, sentence_times(spoken, times), strict=True):
+        second = None if start is None else int(start[0])  # the link lands just before the heading is heard
+        if sentence.heading == CHAPTER_LEVEL and second is not None and second < duration \
+                and second not in taken and _title_key(sentence.text) not in titles:
+            chapters.append(Chapter(sentence.text, second))
+            taken.add(second)
+    return tuple(sorted(chapters, key=lambda chapter: chapter.start))
+
+
+def aligned_heading_starts(path: Path, body: str) -> dict[str, float]:
+    """Each h2 heading's aligned start (by title key), for the typed-start check; empty without timings."""
+    from .spoken import sentences
+
+    try:
+        timings = read(path)
+    except TimingsError:
+        return {}
+    spoken = sentences(body)
+    times, _ = mapped(timings, words_of(spoken))
+    return {_title_key(sentence.text): start[0] for sentence, start in zip(spoken, sentence_times(spoken, times),
+                                                                          strict=True)
+            if sentence.heading == CHAPTER_LEVEL and start is not None}
+
+
+def _typed(seconds: float) -> str:
+    """``seconds`` as a chapter's start is typed: MM:SS, or HH:MM:SS from an hour on."""
+    shown = format_timecode(int(seconds))
+    return shown[3:] if shown.startswith("00:") else shown
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.casefold().split())
 
 
 def timings_problems(publication) -> list[Problem]:
@@ -174,6 +238,28 @@ def timings_problems(publication) -> list[Problem]:
         if why:
             problems.append(Problem(essay.source_path, "audio.src", f"{why}; align it again: letterpress narration "
                                     f"align {essay.slug}", line=essay.lines.get("audio.src"), severity="warning"))
+        else:
+            problems += _typed_start_problems(essay, aligned_heading_starts(path, essay.body))
+    return problems
+
+
+def _typed_start_problems(essay, aligned: dict[str, float]) -> list[Problem]:
+    """A typed chapter start more than TYPED_START_SLACK from its heading's aligned start (a first chapter
+    typed at 0, which takes in the intro, excepted)."""
+    typed = (essay.meta.get("audio") or {}).get("chapters") or []
+    problems = []
+    for index, chapter in enumerate(essay.audio.chapters):
+        heard = aligned.get(_title_key(chapter.title))
+        raw = next((i for i, item in enumerate(typed) if isinstance(item, dict)
+                    and _title_key(str(item.get("title", ""))) == _title_key(chapter.title)), None)
+        if heard is None or raw is None or (index == 0 and chapter.start == 0):
+            continue
+        if abs(chapter.start - heard) > TYPED_START_SLACK:
+            key = f"audio.chapters.{raw}.start"
+            problems.append(Problem(essay.source_path, key, (
+                f"the chapter '{chapter.title}' is typed to start at {format_clock(chapter.start)}, but its heading "
+                f"is heard at {format_clock(heard)}; write start: \"{_typed(heard)}\", or remove the chapter and its "
+                "heading's heard start is used"), line=essay.lines.get(key), severity="warning"))
     return problems
 
 
