@@ -169,25 +169,33 @@ def located(docs_dir: Path, blog_dir: str, recording: Path | None, essay_file: P
     return docs_dir / blog_dir / "audio" / (essay_file.stem + ".timings.json")
 
 
-def with_aligned_headings(typed: tuple[Chapter, ...], path: Path, body: str, recording: Path | None,
-                          duration: float) -> tuple[Chapter, ...]:
-    """``typed`` chapters, and a chapter at the aligned start of every other h2 heading of ``body``.
-
-    A typed chapter is its heading's (matched by title) and keeps its typed start. Timings that
-    are missing, damaged or stale add nothing (``check`` says why).
-    """
+def fresh(path: Path, body: str, recording: Path | None) -> tuple[list[Sentence], tuple[Times, ...]] | None:
+    """``body``'s sentences and each word's time, from the timings file at ``path``; None when it is
+    missing, damaged or stale (``check`` says why)."""
     from .spoken import sentences
 
     try:
         timings = read(path)
     except TimingsError:
-        return typed
+        return None
     if (recording is not None and file_hash(recording) != timings.recording) or timings.heard < MATCH_SHARE:
-        return typed
+        return None
     spoken = sentences(body)
     times, share = mapped(timings, words_of(spoken))
-    if share < MAPPED_SHARE:
+    return (spoken, times) if share >= MAPPED_SHARE else None
+
+
+def with_aligned_headings(typed: tuple[Chapter, ...], path: Path, body: str, recording: Path | None,
+                          duration: float) -> tuple[Chapter, ...]:
+    """``typed`` chapters, and a chapter at the aligned start of every other h2 heading of ``body``.
+
+    A typed chapter is its heading's (matched by title) and keeps its typed start. Timings that
+    are missing, damaged or stale add nothing.
+    """
+    found = fresh(path, body, recording)
+    if found is None:
         return typed
+    spoken, times = found
     titles, taken = {_title_key(chapter.title) for chapter in typed}, {chapter.start for chapter in typed}
     chapters = list(typed)
     for sentence, start in zip(spoken, sentence_times(spoken, times), strict=True):
