@@ -65,9 +65,9 @@ def test_the_page_shows_narrator_duration_size_and_a_download(open_page, sample_
     page = open_page(NARRATED)
     player = page.locator("#listen")
     assert player.locator(".lp-player__narrator").inner_text() == audio.narrator
-    # The sample narration: 236.95 s and 948,129 bytes.
-    assert player.locator(".lp-player__duration time").inner_text() == "3:57"
-    assert player.locator(".lp-player__size").inner_text() == "948 KB"
+    # The sample narration: 60.09 s and 240,558 bytes.
+    assert player.locator(".lp-player__duration time").inner_text() == "1:00"
+    assert player.locator(".lp-player__size").inner_text() == "241 KB"
     download = player.locator("a.lp-player__download")
     assert download.is_visible()
     assert download.get_attribute("href").endswith(".mp3")

@@ -7,7 +7,6 @@ from ..checks import Check
 from ..model.dates import date_problems
 from ..model.letters import since_problems
 from ..model.narrations import size_problems
-from ..model.timings import timings_problems
 from ..publishing.deploy import check_publication_options
 from ..sending.checks import sending_problems
 from ..service.context import check_service
@@ -20,5 +19,4 @@ EVERY_CHECK: tuple[Check, ...] = SITE_CHECKS + (
     since_problems,
     date_problems,
     size_problems,
-    timings_problems,
 )

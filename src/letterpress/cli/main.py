@@ -18,7 +18,6 @@ from . import send as cli_send
 from .common import load_current_publication, warn_on_changed_key
 from .init import init as _init_command
 from .migrate import import_group as _import_group
-from .narration import narration as _narration_group
 from .newsletter import newsletter as _newsletter_group
 from .secret import secret as _secret_command
 from .service import service as _service_command
@@ -193,7 +192,6 @@ cli.add_command(_service_command)
 cli.add_command(_secret_command)
 cli.add_command(_import_group)
 cli.add_command(_init_command)
-cli.add_command(_narration_group)
 
 
 @cli.command()

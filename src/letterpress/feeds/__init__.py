@@ -20,7 +20,6 @@ from .entries import ATOM_PATH, JSON_PATH, PODCAST_PATH, RSS_PATH, EntryMaker, F
 from .jsonfeed import json_feed
 from .podcast import PodcastWriter
 from .rss_atom import rss_and_atom
-from .transcript import SRT_NAME, cues, srt, transcript_address, webvtt
 
 __all__ = ["ATOM_PATH", "JSON_PATH", "PODCAST_PATH", "RSS_PATH", "feed_essays", "feed_files", "write_feeds",
            "write_files"]
@@ -50,7 +49,7 @@ def feed_files(publication: Publication, essays: list[Essay]) -> dict[str, bytes
     maker = EntryMaker(publication, full_text=settings.feeds.full_text)
     listed = essays[: settings.feeds.limit] if settings.feeds.enabled else []
     entries = {essay.slug: maker.entry(essay) for essay in listed}
-    files = _chapters_files(publication, essays) | _transcript_files(publication, essays)
+    files = _chapters_files(publication, essays)
     if settings.feeds.enabled:  # even with no essay yet: every page links the feeds
         channel = make_channel(publication, listed)
         ordered = list(entries.values())
@@ -69,10 +68,7 @@ def _podcast(publication: Publication, episodes: list[FeedEntry], files: dict[st
     channel = make_channel(publication, [entry.essay for entry in episodes])
     chapters = {entry.essay.slug: layout.absolute(address.url)
                 for entry in episodes if (address := chapters_address(entry.essay, layout)).file in files}
-    transcripts = {entry.essay.slug: layout.absolute(address.url)
-                   for entry in episodes if (address := transcript_address(entry.essay, layout)).file in files}
-    writer = PodcastWriter(channel, settings.podcast, layout.absolute(settings.podcast.artwork), chapters,
-                           transcripts)
+    writer = PodcastWriter(channel, settings.podcast, layout.absolute(settings.podcast.artwork), chapters)
     images = {entry.essay.slug: entry.image for entry in episodes if _has_episode_artwork(entry.essay)}
     return writer.feed(episodes, images)
 
@@ -86,17 +82,6 @@ def _chapters_files(publication: Publication, essays: list[Essay]) -> dict[str, 
             essay, podcast_name, layout.absolute(layout.essay(essay).url))
         for essay in essays if essay.audio and essay.audio.chapters
     }
-
-
-def _transcript_files(publication: Publication, essays: list[Essay]) -> dict[str, bytes]:
-    """Each narrated essay's WebVTT and SRT transcript, where its timings still fit."""
-    layout, files = publication.settings.layout, {}
-    for essay in essays:
-        found = cues(essay, publication.settings)
-        if found:
-            files[transcript_address(essay, layout).file] = webvtt(found)
-            files[transcript_address(essay, layout, SRT_NAME).file] = srt(found)
-    return files
 
 
 def _has_episode_artwork(essay: Essay) -> bool:

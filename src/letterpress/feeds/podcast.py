@@ -38,14 +38,12 @@ class PodcastWriter:
     """Builds ``podcast.xml`` from the channel, the podcast options and narrated entries."""
 
     def __init__(self, channel: Channel, options: PodcastOptions, artwork_url: str,
-                 chapters_urls: dict[str, str], transcript_urls: dict[str, str] | None = None):
-        """``chapters_urls``, ``transcript_urls``: slug -> absolute URL of the episode's chapters file,
-        and of its timed transcript (WebVTT)."""
+                 chapters_urls: dict[str, str]):
+        """``chapters_urls``: slug -> absolute URL of the episode's chapters file."""
         self.channel = channel
         self.options = options
         self.artwork_url = artwork_url
         self.chapters_urls = chapters_urls
-        self.transcript_urls = transcript_urls or {}
 
     def feed(self, entries: list[FeedEntry], episode_images: dict[str, str]) -> bytes:
         """The podcast RSS for ``entries`` (narrated, newest first) as UTF-8 bytes.
@@ -103,9 +101,6 @@ class PodcastWriter:
     def add_podcast_tags(self, tags: podcast_ns.PodcastIndexEntryExtension, entry: FeedEntry) -> None:
         # The essay is the transcript: the narrator reads its text.
         tags.transcript(entry.url, "text/html", language=self.channel.language)
-        timed = self.transcript_urls.get(entry.essay.slug)
-        if timed:  # the timed transcript apps show as captions, from the narration's timings
-            tags.transcript(timed, "text/vtt", language=self.channel.language, rel="captions")
         chapters = self.chapters_urls.get(entry.essay.slug)
         if chapters:
             tags.chapters(chapters)

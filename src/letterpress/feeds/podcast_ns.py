@@ -64,13 +64,10 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
         self._chapters: str | None = None
         self._persons: list[dict] = []
 
-    def transcript(self, url: str, type: str, language: str = "",  # noqa: A002 (the tag's attribute name)
-                   rel: str = "") -> None:
+    def transcript(self, url: str, type: str, language: str = "") -> None:  # noqa: A002 (the tag's attribute name)
         attributes = {"url": url, "type": type}
         if language:
             attributes["language"] = language
-        if rel:
-            attributes["rel"] = rel
         self._transcripts.append(attributes)
 
     def chapters(self, url: str) -> None:

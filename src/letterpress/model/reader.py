@@ -21,7 +21,6 @@ from .essay import Audio, Chapter, Essay
 from .excerpt import DEFAULT_SEPARATOR, excerpt_description, file_title, heading_title
 from .frontmatter import FrontMatterError, Source, read_text, split
 from .settings import Settings
-from .timings import located, with_aligned_headings
 
 ESSAY_KEYS = ("title", "subtitle", "description", "date", "authors", "categories", "tags",
               "draft", "newsletter", "image", "audio", "aliases", "imported_from")
@@ -334,9 +333,7 @@ class _Reader:
         if facts is None:
             return None
         url, path, length, duration, mime = facts
-        body = self.source.body if self.source is not None else ""
-        chapters = with_aligned_headings(self._chapters(raw.get("chapters"), duration), located(
-            self.settings.docs_dir, self.settings.blog_dir, path, self.path), body, path, duration)
+        chapters = self._chapters(raw.get("chapters"), duration)
         return Audio(src=src, url=url, path=path, narrator=narrator, length=length,
                      duration=duration, mime_type=mime, chapters=chapters)
 

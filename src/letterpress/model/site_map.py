@@ -49,8 +49,6 @@ def output_files(publication: Publication) -> dict[str, str]:
     paths = {name: f"{what} ({name})" for name, what in FEEDS.items()}
     for essay in publication.essays:
         paths[layout.essay_file(essay, "chapters.json").file] = f"the chapters file of {essay.source_path}"
-        for name in ("transcript.vtt", "transcript.srt"):
-            paths[layout.essay_file(essay, name).file] = f"the timed transcript of {essay.source_path}"
         if essay.newsletter:
             paths[layout.web_version(essay).file] = f"the web version of the letter of {essay.source_path}"
     paths[layout.letters_archive().file] = "the letters' archive"

@@ -48,7 +48,7 @@ def essay_view(essay: Essay, settings: Settings, authors: dict[str, Author]) -> 
         "categories": list(essay.categories),
         "subtitle": essay.subtitle,
         "description": essay.description,
-        "audio": {**audio_view(essay.audio), **_transcript(essay, settings)} if essay.audio else None,
+        "audio": audio_view(essay.audio) if essay.audio else None,
         "authors": [key for key in essay.authors if key in authors],  # their views: site_facts
         "og": open_graph(essay, settings, page_url),
         "jsonld": json_ld(essay, settings, authors, page_url),
@@ -91,14 +91,6 @@ def audio_view(audio: Audio) -> dict:
             for c in audio.chapters
         ],
     }
-
-
-def _transcript(essay: Essay, settings: Settings) -> dict:
-    """The timed transcript beside the page (written with the feeds, where the timings still fit), or none."""
-    from ..feeds.transcript import VTT_NAME, cues
-
-    written = (settings.feeds.enabled or settings.podcast.enabled) and cues(essay, settings)
-    return {"transcript": VTT_NAME if written else "", "language": settings.language}
 
 
 def author_view(author: Author) -> dict:
